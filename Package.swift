@@ -1,0 +1,62 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Tidings",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tidings", targets: ["tidings"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: [
+        // The C libraries, each seen through a header of typed shims.
+        .systemLibrary(
+            name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        // One module per stage; the imports show the architecture.
+        .target(name: "XML", dependencies: ["CLibXML2"]),
+        .target(name: "Parsing", dependencies: ["XML"]),
+        .target(name: "Fetching", dependencies: ["CCurl"]),
+        .target(name: "Storage", dependencies: ["CSQLite", "Parsing"]),
+        .target(
+            name: "Publishing",
+            dependencies: ["Storage", .product(name: "Mustache", package: "swift-mustache")],
+            resources: [.copy("Templates")]),
+        .target(
+            name: "Tidings",
+            dependencies: [
+                "Parsing", "Fetching", "Storage", "Publishing",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .executableTarget(
+            name: "tidings",
+            dependencies: [
+                "Tidings",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // Tests mirror the stages; TestSupport holds the loopback HTTP server and fixture helpers.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ParsingTests", dependencies: ["Parsing", "XML", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "FetchingTests", dependencies: ["Fetching", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Parsing", "TestSupport"]),
+        .testTarget(
+            name: "PublishingTests", dependencies: ["Publishing", "Storage", "Parsing", "XML", "TestSupport"]),
+        .testTarget(
+            name: "TidingsTests", dependencies: ["Tidings", "XML", "TestSupport"], exclude: ["Fixtures"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
