@@ -1,0 +1,107 @@
+import Foundation
+import XML
+
+/// Atom 1.0 (RFC 4287) and its predecessor 0.3, whose differences are a namespace, a few element names
+/// (`issued`/`modified`) and `mode` on text constructs.
+struct AtomParser {
+    let dates: DateParser
+    let sanitizer: HTMLSanitizer
+
+    func parse(root: Node, format: FeedFormat, documentURL: String?) -> (FeedMetadata, [ParsedEntry]) {
+        let namespace = root.namespaceURI
+        var metadata = FeedMetadata(format: format)
+        var feedAuthor: String?
+        for child in root.elementChildren where child.namespaceURI == namespace {
+            switch child.name {
+            case "title": metadata.title = Self.plainText(of: child)
+            case "link" where Self.isAlternate(child):
+                metadata.link = metadata.link ?? URLResolver.resolve(child.attribute("href"), against: child.baseURI)
+            case "updated", "modified": metadata.updated = dates.parse(child.text)
+            case "author": feedAuthor = child.firstChild(named: "name").map { $0.text }
+            default: continue
+            }
+        }
+        let entries = root.elementChildren.filter { $0.name == "entry" && $0.namespaceURI == namespace }.map { entry in
+            var draft = parseEntry(entry, namespace: namespace)
+            draft.author = draft.author ?? feedAuthor
+            return draft.finish(sanitizer: sanitizer, sourceURL: documentURL)
+        }
+        return (metadata, entries)
+    }
+
+    private func parseEntry(_ entry: Node, namespace: String?) -> EntryDraft {
+        var draft = EntryDraft()
+        draft.contentBase = entry.baseURI
+        for child in entry.elementChildren {
+            guard child.namespaceURI == namespace else {
+                if child.isElement("encoded", namespace: Namespace.content) { draft.contentHTML = child.text }
+                continue
+            }
+            switch child.name {
+            case "id": draft.id = child.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            case "title": draft.title = Self.plainText(of: child)
+            case "link": readLink(child, into: &draft)
+            case "published", "issued", "created": draft.published = draft.published ?? dates.parse(child.text)
+            case "updated", "modified": draft.updated = dates.parse(child.text)
+            case "author": draft.author = draft.author ?? child.firstChild(named: "name").map { $0.text }
+            case "summary": draft.summaryHTML = Self.html(of: child)
+            case "content":
+                draft.contentHTML = Self.html(of: child)
+                draft.contentBase = child.baseURI
+            case "category":
+                if let term = child.attribute("label") ?? child.attribute("term") { draft.categories.append(term) }
+            default: continue
+            }
+        }
+        // An entry with only `updated` was still published then, as far as a reader can tell.
+        if draft.published == nil { draft.published = draft.updated }
+        return draft
+    }
+
+    private func readLink(_ link: Node, into draft: inout EntryDraft) {
+        guard let href = URLResolver.resolve(link.attribute("href"), against: link.baseURI) else { return }
+        if Self.isAlternate(link) {
+            // The first alternate wins; later ones are translations or other formats.
+            if draft.link == nil { draft.link = href }
+        } else if link.attribute("rel") == "enclosure" {
+            draft.enclosures.append(
+                Enclosure(url: href, type: link.attribute("type"), length: link.attribute("length").flatMap { Int($0) }))
+        }
+    }
+
+    static func isAlternate(_ link: Node) -> Bool {
+        let rel = link.attribute("rel") ?? "alternate"
+        return rel == "alternate" || rel == "http://www.iana.org/assignments/relation/alternate"
+    }
+
+    /// An Atom text construct as HTML: `text` is escaped, `html` is taken as is, `xhtml` is serialised.
+    static func html(of construct: Node) -> String? {
+        if construct.attribute("src") != nil { return nil }
+        switch kind(of: construct) {
+        case .xhtml:
+            let container = construct.elementChildren.first { $0.isElement("div", namespace: Namespace.xhtml) }
+            return (container ?? construct).innerXML
+        case .html:
+            return construct.text
+        case .text:
+            return HTMLSanitizer.escapeText(construct.text)
+        }
+    }
+
+    static func plainText(of construct: Node) -> String {
+        switch kind(of: construct) {
+        case .html: return PlainText.fromHTML(construct.text)
+        case .xhtml, .text: return PlainText.text(of: construct)
+        }
+    }
+
+    private enum ConstructKind { case text, html, xhtml }
+
+    private static func kind(of construct: Node) -> ConstructKind {
+        let type = construct.attribute("type")?.lowercased() ?? "text"
+        let mode = construct.attribute("mode")?.lowercased()
+        if type == "xhtml" || type == "application/xhtml+xml" || mode == "xml" { return .xhtml }
+        if type == "html" || type == "text/html" || mode == "escaped" { return .html }
+        return .text
+    }
+}

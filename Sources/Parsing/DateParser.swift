@@ -1,0 +1,293 @@
+import Foundation
+
+/// Turns the date strings feeds and pages carry into UTC instants.
+///
+/// Two grammars cover nearly everything published: ISO 8601 / RFC 3339 / W3CDTF (`2026-03-12T10:00:00Z`,
+/// partial `2026-03`, basic `20260312T100000Z`) and the RFC 822 family with its real-world variants
+/// (`Thu, 12 Mar 2026 10:00 GMT`, no weekday, two-digit years, lowercase or full month names, military
+/// zones), which also reads human dates on pages (`March 12, 2026`, `12 March 2026`).
+/// What cannot be read is nil: never a guessed date, never a crash.
+public struct DateParser: Sendable {
+    /// Offset applied to timestamps that carry none.
+    public var naiveOffsetSeconds: Int
+
+    public init(naiveTimeZone: TimeZone? = nil) {
+        self.naiveOffsetSeconds = naiveTimeZone?.secondsFromGMT() ?? 0
+    }
+
+    public func parse(_ text: String) -> Date? {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.utf8.count < 100 else { return nil }
+        if let first = trimmed.utf8.first, first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9"),
+            let date = parseISO8601(Array(trimmed.utf8))
+        {
+            return date
+        }
+        return parseTextual(trimmed)
+    }
+
+    // MARK: ISO 8601
+
+    private func parseISO8601(_ bytes: [UInt8]) -> Date? {
+        var scanner = ByteScanner(bytes)
+        guard let year = scanner.digits(exactly: 4) else { return nil }
+        let extended = scanner.skip("-")
+        var month = 1
+        var day = 1
+        if scanner.isAtEnd { return components(year, 1, 1, 0, 0, 0, 0, offset: 0) }
+        guard let parsedMonth = scanner.digits(exactly: 2) else { return nil }
+        month = parsedMonth
+        if scanner.isAtEnd { return components(year, month, 1, 0, 0, 0, 0, offset: 0) }
+        if extended { guard scanner.skip("-") else { return nil } }
+        guard let parsedDay = scanner.digits(exactly: 2) else { return nil }
+        day = parsedDay
+        if scanner.isAtEnd { return components(year, month, day, 0, 0, 0, 0, offset: naiveOffsetSeconds) }
+        guard scanner.skip("T") || scanner.skip("t") || scanner.skip(" ") else { return nil }
+        guard let hour = scanner.digits(exactly: 2) else { return nil }
+        let extendedTime = scanner.skip(":")
+        guard let minute = scanner.digits(exactly: 2) else { return nil }
+        var second = 0
+        var nanoseconds = 0
+        if extendedTime ? scanner.skip(":") : scanner.peekDigit {
+            guard let parsedSecond = scanner.digits(exactly: 2) else { return nil }
+            second = parsedSecond
+            if scanner.skip(".") || scanner.skip(",") {
+                guard let fraction = scanner.fraction() else { return nil }
+                nanoseconds = fraction
+            }
+        }
+        scanner.skipSpaces()
+        let offset: Int
+        if scanner.isAtEnd {
+            offset = naiveOffsetSeconds
+        } else if scanner.skip("Z") || scanner.skip("z") {
+            offset = 0
+        } else if let sign = scanner.sign() {
+            guard let hours = scanner.digits(exactly: 2) else { return nil }
+            _ = scanner.skip(":")
+            let minutes = scanner.digits(exactly: 2) ?? 0
+            guard hours <= 14, minutes < 60 else { return nil }
+            offset = sign * (hours * 3600 + minutes * 60)
+        } else {
+            return nil
+        }
+        scanner.skipSpaces()
+        guard scanner.isAtEnd else { return nil }
+        return components(year, month, day, hour, minute, second, nanoseconds, offset: offset)
+    }
+
+    // MARK: RFC 822 and human dates
+
+    private func parseTextual(_ text: String) -> Date? {
+        let tokens = text.lowercased().split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" || $0 == "\n" })
+        var year: Int?
+        var month: Int?
+        var day: Int?
+        var time: (Int, Int, Int)?
+        var offset: Int?
+        for raw in tokens {
+            var token = Substring(raw)
+            if token.hasSuffix(".") { token = token.dropLast() }
+            if token.isEmpty || Self.isWeekday(token) || Self.noise.contains(String(token)) { continue }
+            if month == nil, let value = Self.monthNumber(token) {
+                month = value
+            } else if time == nil, token.contains(":") {
+                guard let parsed = Self.clock(token) else { return nil }
+                time = parsed
+            } else if token.allSatisfy(\.isNumber), let number = Int(token) {
+                if token.count == 4, year == nil {
+                    year = number
+                } else if token.count <= 2, day == nil, (1...31).contains(number) {
+                    day = number
+                } else if token.count == 2, year == nil {
+                    // RFC 2822's rule for two-digit years.
+                    year = number < 50 ? 2000 + number : 1900 + number
+                } else {
+                    return nil
+                }
+            } else if day == nil, let value = Self.ordinalDay(token) {
+                day = value
+            } else if offset == nil, year != nil || time != nil, let zone = Self.zone(token) {
+                offset = zone
+            } else {
+                return nil
+            }
+        }
+        guard let year, let month, let day else { return nil }
+        let (hour, minute, second) = time ?? (0, 0, 0)
+        return components(year, month, day, hour, minute, second, 0, offset: offset ?? naiveOffsetSeconds)
+    }
+
+    private static let weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    /// Words that appear around dates on pages and carry nothing ("Posted on March 12, 2026 at 10:00").
+    private static let noise: Set<String> = ["on", "at", "posted", "published", "updated", "the", "of"]
+
+    private static func isWeekday(_ token: Substring) -> Bool {
+        token.count >= 3 && token.allSatisfy(\.isLetter) && weekdays.contains(String(token.prefix(3)))
+            && monthNumber(token) == nil
+    }
+
+    private static func monthNumber(_ token: Substring) -> Int? {
+        guard token.count >= 3, token.first?.isLetter == true else { return nil }
+        let prefix = String(token.prefix(3))
+        guard let index = months.firstIndex(of: prefix) else { return nil }
+        // "Mar" and "March" but not "marathon"; "Sept" is a common abbreviation.
+        let full = [
+            "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+            "november", "december",
+        ][index]
+        guard full.hasPrefix(token) || token == "sept" else { return nil }
+        return index + 1
+    }
+
+    private static func ordinalDay(_ token: Substring) -> Int? {
+        for suffix in ["st", "nd", "rd", "th"] where token.hasSuffix(suffix) {
+            if let value = Int(token.dropLast(2)), (1...31).contains(value) { return value }
+        }
+        return nil
+    }
+
+    private static func clock(_ token: Substring) -> (Int, Int, Int)? {
+        var text = token
+        var pm: Bool?
+        if text.hasSuffix("pm") || text.hasSuffix("am") {
+            pm = text.hasSuffix("pm")
+            text = text.dropLast(2)
+        }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2 || parts.count == 3 else { return nil }
+        guard let hour = Int(parts[0]), let minute = Int(parts[1]) else { return nil }
+        var second = 0
+        if parts.count == 3 {
+            guard let parsed = Int(parts[2].prefix(while: \.isNumber)) else { return nil }
+            second = parsed
+        }
+        var adjusted = hour
+        if let pm {
+            guard (1...12).contains(hour) else { return nil }
+            adjusted = hour % 12 + (pm ? 12 : 0)
+        }
+        return (adjusted, minute, second)
+    }
+
+    /// Named zones, numeric offsets and RFC 822's military letters (with RFC 822's own signs:
+    /// A–M west of UTC, N–Y east, as feedparser reads them).
+    private static func zone(_ token: Substring) -> Int? {
+        let named: [String: Int] = [
+            "ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7,
+            "mdt": -6, "pst": -8, "pdt": -7, "bst": 1, "cet": 1, "cest": 2, "eet": 2, "eest": 3, "ist": 5,
+            "jst": 9, "aest": 10, "aedt": 11, "akst": -9, "akdt": -8, "hst": -10, "ast": -4, "adt": -3,
+        ]
+        if let hours = named[String(token)] { return hours * 3600 }
+        if token.count == 1, let letter = token.unicodeScalars.first, letter.isASCII, letter != "j" {
+            let value = Int(letter.value) - Int(UnicodeScalar("a").value)
+            if (0...12).contains(value) { return -(value < 9 ? value + 1 : value) * 3600 }
+            if (13...24).contains(value) { return (value - 12) * 3600 }
+        }
+        var rest = token
+        for prefix in ["gmt", "utc", "ut"] where rest.hasPrefix(prefix) {
+            rest = rest.dropFirst(prefix.count)
+            break
+        }
+        guard let signCharacter = rest.first, signCharacter == "+" || signCharacter == "-" else { return nil }
+        return numericOffset(sign: signCharacter == "+" ? 1 : -1, rest.dropFirst())
+    }
+
+    private static func numericOffset(sign: Int, _ digits: Substring) -> Int? {
+        let cleaned = digits.replacingOccurrences(of: ":", with: "")
+        guard cleaned.allSatisfy(\.isNumber), let value = Int(cleaned) else { return nil }
+        let (hours, minutes) = cleaned.count <= 2 ? (value, 0) : (value / 100, value % 100)
+        guard hours <= 14, minutes < 60 else { return nil }
+        return sign * (hours * 3600 + minutes * 60)
+    }
+
+    // MARK: Calendar arithmetic
+
+    /// Builds the instant from civil components in the given offset, refusing impossible dates
+    /// (February 30th) rather than rolling them over as `Calendar` would.
+    private func components(
+        _ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int, _ nanoseconds: Int,
+        offset: Int
+    ) -> Date? {
+        guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
+            day <= Self.daysIn(month: month, year: year), (0...24).contains(hour), (0...59).contains(minute),
+            (0...60).contains(second), hour < 24 || minute == 0 && second == 0
+        else { return nil }
+        let days = Self.daysFromCivil(year: year, month: month, day: day)
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offset
+        return Date(timeIntervalSince1970: TimeInterval(seconds) + TimeInterval(nanoseconds) / 1e9)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's algorithm).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}
+
+/// A cursor over ASCII bytes for the ISO 8601 grammar.
+private struct ByteScanner {
+    let bytes: [UInt8]
+    var index = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    var isAtEnd: Bool { index >= bytes.count }
+
+    var peekDigit: Bool { !isAtEnd && bytes[index] >= 48 && bytes[index] <= 57 }
+
+    mutating func skip(_ character: Character) -> Bool {
+        guard !isAtEnd, let ascii = character.asciiValue, bytes[index] == ascii else { return false }
+        index += 1
+        return true
+    }
+
+    mutating func skipSpaces() {
+        while !isAtEnd, bytes[index] == 32 { index += 1 }
+    }
+
+    mutating func digits(exactly count: Int) -> Int? {
+        guard index + count <= bytes.count else { return nil }
+        var value = 0
+        for offset in 0..<count {
+            let byte = bytes[index + offset]
+            guard byte >= 48, byte <= 57 else { return nil }
+            value = value * 10 + Int(byte - 48)
+        }
+        index += count
+        return value
+    }
+
+    /// Fractional seconds as nanoseconds; digits past nine are read and dropped.
+    mutating func fraction() -> Int? {
+        var value = 0
+        var count = 0
+        while peekDigit {
+            if count < 9 { value = value * 10 + Int(bytes[index] - 48) }
+            count += 1
+            index += 1
+        }
+        guard count > 0 else { return nil }
+        for _ in count..<9 where count < 9 { value *= 10 }
+        return value
+    }
+
+    mutating func sign() -> Int? {
+        if skip("+") { return 1 }
+        if skip("-") { return -1 }
+        return nil
+    }
+}

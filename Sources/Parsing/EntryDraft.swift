@@ -1,0 +1,51 @@
+import Foundation
+
+/// An entry's fields as a format parser found them, before the decisions every format shares:
+/// the id fallback, sanitising, plain-text titles and the word count.
+struct EntryDraft {
+    var id: String?
+    var title: String?
+    var link: String?
+    var published: Date?
+    var updated: Date?
+    var author: String?
+    /// HTML, not yet sanitised.
+    var summaryHTML: String?
+    var contentHTML: String?
+    /// Already-sanitised HTML (the HTML extractor sanitises straight from the page's tree).
+    var sanitizedSummary: String?
+    var sanitizedContent: String?
+    var categories: [String] = []
+    var enclosures: [Enclosure] = []
+    /// What relative URLs inside the summary and content resolve against.
+    var contentBase: String?
+
+    func finish(sanitizer: HTMLSanitizer, sourceURL: String?) -> ParsedEntry {
+        let summary = sanitizedSummary ?? summaryHTML.map { sanitizer.sanitize($0, base: contentBase) }
+        let content = sanitizedContent ?? contentHTML.map { sanitizer.sanitize($0, base: contentBase) }
+        let counted = [content, summary].compactMap { $0 }.first { !$0.isEmpty } ?? ""
+        let cleanTitle = title.map(PlainText.collapsed).flatMap { $0.isEmpty ? nil : $0 }
+        let entryID = [id, link].compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .first { !$0.isEmpty }
+            ?? StableID.make(from: [cleanTitle ?? "", published.map { String($0.timeIntervalSince1970) } ?? "", sourceURL ?? ""])
+        return ParsedEntry(
+            id: entryID, title: cleanTitle, link: link, published: published, updated: updated,
+            author: author.map(PlainText.collapsed).flatMap { $0.isEmpty ? nil : $0 },
+            summary: summary.flatMap { $0.isEmpty ? nil : $0 }, content: content.flatMap { $0.isEmpty ? nil : $0 },
+            categories: categories.map(PlainText.collapsed).filter { !$0.isEmpty }, enclosures: enclosures,
+            wordCount: WordCounter.count(PlainText.fromHTML(counted)))
+    }
+}
+
+/// Ids for entries that carry neither id nor link: a hash that is the same on every run and machine
+/// (Swift's `Hasher` is seeded per process, so it cannot serve).
+enum StableID {
+    static func make(from parts: [String]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in parts.joined(separator: "\u{1F}").utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        return "tidings:" + String(hash, radix: 16)
+    }
+}

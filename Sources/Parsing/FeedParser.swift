@@ -1,0 +1,98 @@
+import Foundation
+import XML
+
+/// The parsing stage: bytes in, `ParsedFeed` out. Pure: no network, no file system, no clock
+/// beyond what the caller passes.
+public struct FeedParser: Sendable {
+    let dates: DateParser
+    let sanitizer = HTMLSanitizer()
+
+    public init(naiveTimeZone: TimeZone? = nil) {
+        self.dates = DateParser(naiveTimeZone: naiveTimeZone)
+    }
+
+    /// Parses one fetched document. With `rules` the document is read as an HTML page through them;
+    /// otherwise the feed format is detected from the document itself.
+    public func parse(_ bytes: [UInt8], url: String?, rules: ExtractionRules? = nil) throws(ParseError) -> ParsedFeed {
+        guard bytes.contains(where: { !Self.isSpace($0) }) else { throw .empty }
+        if let rules {
+            let document: Document
+            do { document = try Document.html(bytes, url: url) } catch { throw .notXML(reason: error.description) }
+            return try HTMLExtractor(dates: dates, sanitizer: sanitizer).extract(document, rules: rules, documentURL: url)
+        }
+        if Self.looksLikeHTML(bytes) { throw Self.htmlPageError(bytes, url: url) }
+        let document: Document
+        do {
+            document = try Document.xml(bytes, url: url)
+        } catch {
+            throw .notXML(reason: error.description)
+        }
+        guard let root = document.root else { throw .empty }
+        var feed = try parseFeed(root: root, bytes: bytes, url: url)
+        feed.warnings = document.warnings + feed.warnings
+        return feed
+    }
+
+    private func parseFeed(root: Node, bytes: [UInt8], url: String?) throws(ParseError) -> ParsedFeed {
+        let format = try Self.format(of: root, bytes: bytes, url: url)
+        switch format {
+        case .atom03, .atom10:
+            let (metadata, entries) = AtomParser(dates: dates, sanitizer: sanitizer)
+                .parse(root: root, format: format, documentURL: url)
+            return ParsedFeed(metadata: metadata, entries: entries)
+        default:
+            let (metadata, entries) = RSSParser(dates: dates, sanitizer: sanitizer)
+                .parse(root: root, format: format, documentURL: url)
+            return ParsedFeed(metadata: metadata, entries: entries)
+        }
+    }
+
+    static func format(of root: Node, bytes: [UInt8], url: String?) throws(ParseError) -> FeedFormat {
+        switch (root.name.lowercased(), root.namespaceURI) {
+        case ("rss", _):
+            switch root.attribute("version")?.trimmingCharacters(in: .whitespaces) {
+            case "0.91": return .rss091
+            case "0.92": return .rss092
+            case "0.93": return .rss093
+            case "0.94": return .rss094
+            default: return .rss20
+            }
+        case ("rdf", Namespace.rdf):
+            let isNetscape = root.elementChildren.contains { $0.namespaceURI == Namespace.rss090 }
+            return isNetscape ? .rss090 : .rss10
+        case ("feed", Namespace.atom03):
+            return .atom03
+        case ("feed", _):
+            return .atom10
+        case ("html", _):
+            throw htmlPageError(bytes, url: url)
+        default:
+            throw .unknownFormat(rootElement: root.name)
+        }
+    }
+
+    /// The HTML-where-a-feed-was-expected error, naming the page's title and any feeds it advertises.
+    static func htmlPageError(_ bytes: [UInt8], url: String?) -> ParseError {
+        guard let document = try? Document.html(bytes, url: url) else {
+            return .htmlInsteadOfFeed(title: nil, advertisedFeeds: [])
+        }
+        let title = (try? document.evaluate("string(/html/head/title)"))?.string.map(PlainText.collapsed)
+        let links = (try? document.evaluate(
+            "//link[contains(translate(@rel,'ALTERNATE','alternate'),'alternate')][contains(@type,'rss') or contains(@type,'atom') or contains(@type,'json')]/@href"
+        ))?.nodes ?? []
+        let feeds = links.compactMap { URLResolver.resolve($0.text, against: url) }
+        return .htmlInsteadOfFeed(title: title, advertisedFeeds: feeds)
+    }
+
+    /// A quick look at the first bytes: `<!DOCTYPE html` or `<html` means a page, whatever the server said.
+    static func looksLikeHTML(_ bytes: [UInt8]) -> Bool {
+        let head = String(decoding: bytes.prefix(512), as: UTF8.self).lowercased()
+        guard let start = head.firstIndex(of: "<") else { return false }
+        let rest = head[start...]
+        return rest.hasPrefix("<!doctype html") || rest.hasPrefix("<html")
+    }
+
+    static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0xEF || byte == 0xBB || byte == 0xBF
+    }
+}

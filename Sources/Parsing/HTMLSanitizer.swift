@@ -1,0 +1,159 @@
+import Foundation
+import XML
+
+/// Cleans other people's HTML before it reaches a reader: an allowlist of elements and attributes applied
+/// to libxml2's parse tree (never to the text), URLs made absolute and limited to safe schemes.
+/// Its output is well-formed: every element closed, every text and attribute escaped.
+public struct HTMLSanitizer: Sendable {
+    public init() {}
+
+    /// Elements removed together with everything inside them.
+    static let droppedWithContent: Set<String> = [
+        "script", "style", "object", "embed", "applet", "form", "iframe", "frame", "frameset", "noscript",
+        "template", "head", "title", "meta", "link", "base", "svg", "math", "button", "input", "select",
+        "textarea", "audio", "video", "canvas", "dialog",
+    ]
+    static let allowed: Set<String> = [
+        "a", "abbr", "acronym", "address", "b", "bdi", "bdo", "big", "blockquote", "br", "caption", "center",
+        "cite", "code", "col", "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption",
+        "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p",
+        "picture", "pre", "q", "rp", "rt", "ruby", "s", "samp", "small", "source", "span", "strike", "strong",
+        "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "tt", "u", "ul",
+        "var", "wbr",
+    ]
+    static let voidElements: Set<String> = ["br", "hr", "img", "wbr", "col", "source"]
+    static let globalAttributes: Set<String> = ["title", "lang", "dir"]
+    static let elementAttributes: [String: Set<String>] = [
+        "a": ["href"], "img": ["src", "alt", "width", "height", "srcset", "sizes"], "source": ["srcset", "type", "media"],
+        "td": ["colspan", "rowspan", "align"], "th": ["colspan", "rowspan", "align", "scope"], "col": ["span"],
+        "colgroup": ["span"], "ol": ["start", "reversed", "type"], "li": ["value"], "time": ["datetime"],
+        "q": ["cite"], "blockquote": ["cite"], "del": ["cite", "datetime"], "ins": ["cite", "datetime"],
+        "abbr": ["title"], "details": ["open"],
+    ]
+    static let urlAttributes: Set<String> = ["href", "src", "cite"]
+
+    /// Sanitises an HTML fragment; `base` makes relative URLs absolute.
+    public func sanitize(_ html: String, base: String?) -> String {
+        guard let body = Document.htmlFragment(html)?.body else { return "" }
+        return sanitize(children: body.children, base: base)
+    }
+
+    /// Sanitises nodes of an already parsed page, as the HTML extraction rules produce them.
+    public func sanitize(children nodes: [Node], base: String?) -> String {
+        var output = ""
+        for node in nodes { emit(node, base: base, into: &output) }
+        return output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private func emit(_ node: Node, base: String?, into output: inout String) {
+        switch node.kind {
+        case .text:
+            output += Self.escapeText(node.text)
+        case .element:
+            emitElement(node, base: base, into: &output)
+        default:
+            return
+        }
+    }
+
+    private func emitElement(_ node: Node, base: String?, into output: inout String) {
+        let name = node.name.lowercased()
+        if Self.droppedWithContent.contains(name) { return }
+        guard Self.allowed.contains(name) else {
+            // Unknown or structural elements (article, section, font, …) are unwrapped, keeping their text.
+            for child in node.children { emit(child, base: base, into: &output) }
+            return
+        }
+        guard let attributes = allowedAttributes(of: node, name: name, base: base) else { return }
+        output += "<" + name
+        for (attribute, value) in attributes {
+            output += " " + attribute + "=\"" + Self.escapeAttribute(value) + "\""
+        }
+        if Self.voidElements.contains(name) {
+            output += " />"
+            return
+        }
+        output += ">"
+        for child in node.children { emit(child, base: base, into: &output) }
+        output += "</" + name + ">"
+    }
+
+    /// The attributes that survive, in a stable order; nil when the element itself must go
+    /// (an image with no usable source, a tracking pixel).
+    private func allowedAttributes(of node: Node, name: String, base: String?) -> [(String, String)]? {
+        var values: [String: String] = [:]
+        var order: [String] = []
+        let permitted = Self.globalAttributes.union(Self.elementAttributes[name] ?? [])
+        for (rawName, value) in node.attributes {
+            var attribute = rawName.lowercased()
+            // Lazy-loading placeholders: the real image is in data-src / data-srcset.
+            if name == "img" || name == "source", attribute == "data-src" || attribute == "data-srcset" {
+                attribute = String(attribute.dropFirst(5))
+            } else if rawName.lowercased() == "src" || rawName.lowercased() == "srcset",
+                node.attribute("data-" + rawName.lowercased()) != nil
+            {
+                continue
+            }
+            guard permitted.contains(attribute), values[attribute] == nil else { continue }
+            guard let clean = cleanValue(value, attribute: attribute, element: name, base: base) else { continue }
+            values[attribute] = clean
+            order.append(attribute)
+        }
+        if name == "img" {
+            guard values["src"] != nil || values["srcset"] != nil else { return nil }
+            if values["width"] == "1" && values["height"] == "1" { return nil }
+        }
+        var result = order.map { ($0, values[$0]!) }
+        if name == "a", values["href"] != nil { result.append(("rel", "noopener noreferrer")) }
+        return result
+    }
+
+    private func cleanValue(_ value: String, attribute: String, element: String, base: String?) -> String? {
+        if attribute == "srcset" {
+            let candidates = value.split(separator: ",").compactMap { candidate -> String? in
+                let parts = candidate.split(separator: " ", omittingEmptySubsequences: true)
+                guard let first = parts.first,
+                    let url = URLResolver.resolve(String(first), against: base),
+                    URLResolver.hasSafeScheme(url)
+                else { return nil }
+                return ([url] + parts.dropFirst().map(String.init)).joined(separator: " ")
+            }
+            return candidates.isEmpty ? nil : candidates.joined(separator: ", ")
+        }
+        guard Self.urlAttributes.contains(attribute) else { return value }
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        if element == "img", attribute == "src", trimmed.lowercased().hasPrefix("data:image/") {
+            return trimmed
+        }
+        guard let url = URLResolver.resolve(trimmed, against: base) else { return nil }
+        if attribute == "href", url.hasPrefix("#") { return url }
+        return URLResolver.hasSafeScheme(url, allowingMail: attribute == "href") ? url : nil
+    }
+
+    static func escapeText(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            default:
+                if isXMLCharacter(scalar) { result.unicodeScalars.append(scalar) }
+            }
+        }
+        return result
+    }
+
+    static func escapeAttribute(_ text: String) -> String {
+        escapeText(text).replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// Characters XML 1.0 allows; anything else would make a feed carrying this HTML ill-formed.
+    static func isXMLCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x9, 0xA, 0xD, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,32 @@
+/// Why a document yielded no feed at all. Recoverable problems are warnings on `ParsedFeed` instead.
+public enum ParseError: Error, CustomStringConvertible, Equatable, Sendable {
+    case empty
+    case notXML(reason: String)
+    /// An HTML page arrived where a feed was expected; `advertisedFeeds` are its `<link rel="alternate">`s.
+    case htmlInsteadOfFeed(title: String?, advertisedFeeds: [String])
+    case unknownFormat(rootElement: String)
+    case invalidRule(field: String, expression: String)
+
+    public var description: String {
+        switch self {
+        case .empty:
+            return "the document is empty"
+        case .notXML(let reason):
+            return "the document is neither a feed nor HTML: \(reason)"
+        case .htmlInsteadOfFeed(let title, let feeds):
+            var message = "got an HTML page"
+            if let title, !title.isEmpty { message += " (\"\(title)\")" }
+            message += " where a feed was expected"
+            if feeds.isEmpty {
+                message += "; the page advertises no feed: add `html:` extraction rules to follow it as a page"
+            } else {
+                message += "; the page advertises: " + feeds.joined(separator: ", ")
+            }
+            return message
+        case .unknownFormat(let root):
+            return "unknown document format: the root element is <\(root)>, not <rss>, <rdf:RDF> or <feed>"
+        case .invalidRule(let field, let expression):
+            return "the html rule '\(field)' is not valid XPath: \(expression)"
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// The syndication format a document was written in, detected from the document itself.
+public enum FeedFormat: String, Sendable, Codable, CaseIterable {
+    case rss090, rss091, rss092, rss093, rss094, rss20, rss10, atom03, atom10, json10, json11, html
+}
+
+public struct FeedMetadata: Sendable, Equatable {
+    public var title: String?
+    public var link: String?
+    public var format: FeedFormat
+    public var updated: Date?
+
+    public init(title: String? = nil, link: String? = nil, format: FeedFormat, updated: Date? = nil) {
+        self.title = title
+        self.link = link
+        self.format = format
+        self.updated = updated
+    }
+}
+
+public struct Enclosure: Sendable, Equatable, Codable {
+    public var url: String
+    public var type: String?
+    public var length: Int?
+
+    public init(url: String, type: String? = nil, length: Int? = nil) {
+        self.url = url
+        self.type = type
+        self.length = length
+    }
+}
+
+/// One entry as every format is normalised to: plain-text title, absolute link, UTC dates,
+/// sanitised HTML and a word count. A missing date stays nil; the store stamps first-seen time.
+public struct ParsedEntry: Sendable, Equatable {
+    public var id: String
+    public var title: String?
+    public var link: String?
+    public var published: Date?
+    public var updated: Date?
+    public var author: String?
+    public var summary: String?
+    public var content: String?
+    public var categories: [String]
+    public var enclosures: [Enclosure]
+    public var wordCount: Int
+
+    public init(
+        id: String, title: String? = nil, link: String? = nil, published: Date? = nil, updated: Date? = nil,
+        author: String? = nil, summary: String? = nil, content: String? = nil, categories: [String] = [],
+        enclosures: [Enclosure] = [], wordCount: Int = 0
+    ) {
+        self.id = id
+        self.title = title
+        self.link = link
+        self.published = published
+        self.updated = updated
+        self.author = author
+        self.summary = summary
+        self.content = content
+        self.categories = categories
+        self.enclosures = enclosures
+        self.wordCount = wordCount
+    }
+}
+
+/// What the parser made of one document.
+public struct ParsedFeed: Sendable, Equatable {
+    public var metadata: FeedMetadata
+    public var entries: [ParsedEntry]
+    /// Things the parser recovered from, for the source's status and `tidings parse`.
+    public var warnings: [String]
+
+    public init(metadata: FeedMetadata, entries: [ParsedEntry], warnings: [String] = []) {
+        self.metadata = metadata
+        self.entries = entries
+        self.warnings = warnings
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import XML
+
+/// Plain text out of markup: for titles, digest summaries and word counts.
+public enum PlainText {
+    /// Elements after which a reader sees a break, so their words must not run together.
+    static let blockElements: Set<String> = [
+        "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "td",
+        "th", "table", "section", "article", "header", "footer", "figure", "figcaption", "hr", "dd", "dt", "dl",
+    ]
+    static let invisibleElements: Set<String> = ["script", "style", "noscript", "template", "head", "title"]
+
+    /// The visible text of an HTML fragment, entities decoded once and whitespace collapsed.
+    public static func fromHTML(_ html: String) -> String {
+        guard html.contains("<") || html.contains("&") else { return collapsed(html) }
+        guard let body = Document.htmlFragment(html)?.body else { return collapsed(html) }
+        return text(of: body)
+    }
+
+    /// The visible text under a node, whitespace collapsed.
+    public static func text(of node: Node) -> String {
+        var output = ""
+        append(node, to: &output)
+        return collapsed(output)
+    }
+
+    private static func append(_ node: Node, to output: inout String) {
+        switch node.kind {
+        case .text:
+            output += node.text
+        case .element:
+            let name = node.name.lowercased()
+            if invisibleElements.contains(name) { return }
+            let isBlock = blockElements.contains(name)
+            if isBlock { output += " " }
+            for child in node.children { append(child, to: &output) }
+            if isBlock { output += " " }
+        default:
+            return
+        }
+    }
+
+    /// Runs of whitespace (including non-breaking spaces) become one space; the ends are trimmed.
+    public static func collapsed(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for character in text {
+            if character.isWhitespace {
+                pendingSpace = !result.isEmpty
+            } else {
+                if pendingSpace { result.append(" ") }
+                pendingSpace = false
+                result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// The first `limit` characters of `text`, cut at a word boundary and marked with an ellipsis.
+    public static func excerpt(_ text: String, limit: Int) -> String {
+        guard text.count > limit else { return text }
+        let cut = text.prefix(limit)
+        let boundary = cut.lastIndex(of: " ") ?? cut.endIndex
+        return String(cut[..<boundary]).trimmingCharacters(in: .punctuationCharacters.union(.whitespaces)) + "…"
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import XML
+
+/// RSS 0.9x, 2.0 and 1.0 (RDF). The dialects share their item vocabulary; only where items live differs.
+struct RSSParser {
+    let dates: DateParser
+    let sanitizer: HTMLSanitizer
+
+    func parse(root: Node, format: FeedFormat, documentURL: String?) -> (FeedMetadata, [ParsedEntry]) {
+        let channel = root.firstChild(named: "channel")
+        let channelLink = channel?.firstChild(named: "link").map { $0.text }
+        let feedBase = URLResolver.resolve(channelLink, against: documentURL) ?? documentURL
+        var metadata = FeedMetadata(format: format)
+        if let channel {
+            metadata.title = channel.firstChild(named: "title").map { Self.plainTitle($0.text) }
+            metadata.link = feedBase
+            let updated = channel.firstChild(named: "lastBuildDate") ?? channel.firstChild(named: "pubDate")
+                ?? channel.firstChild(named: "date")
+            metadata.updated = updated.flatMap { dates.parse($0.text) }
+        }
+        // RSS 0.9x/2.0 nest items in <channel>; RSS 1.0 and 0.90 put them beside it.
+        let itemParent = format == .rss10 || format == .rss090 ? root : (channel ?? root)
+        let entries = itemParent.elementChildren.filter { $0.name == "item" }.map { item in
+            parseItem(item, feedBase: feedBase).finish(sanitizer: sanitizer, sourceURL: documentURL)
+        }
+        return (metadata, entries)
+    }
+
+    private func parseItem(_ item: Node, feedBase: String?) -> EntryDraft {
+        var draft = EntryDraft()
+        draft.contentBase = feedBase
+        var guidIsPermaLink = false
+        for child in item.elementChildren {
+            let namespace = child.namespaceURI
+            switch (child.name, namespace) {
+            case ("title", _) where namespace != Namespace.media:
+                draft.title = draft.title ?? Self.plainTitle(child.text)
+            case ("link", nil), ("link", Namespace.rss10), ("link", Namespace.rss090):
+                draft.link = draft.link ?? URLResolver.resolve(child.text, against: feedBase)
+            case ("guid", _):
+                let value = child.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                draft.id = value.isEmpty ? nil : value
+                // A guid is a permalink unless it says otherwise (RSS 2.0).
+                guidIsPermaLink = child.attribute("isPermaLink")?.lowercased() != "false"
+            case ("description", _):
+                draft.summaryHTML = child.text
+            case ("encoded", Namespace.content):
+                draft.contentHTML = child.text
+            case ("pubDate", _), ("date", Namespace.dublinCore), ("issued", Namespace.dcTerms):
+                draft.published = draft.published ?? dates.parse(child.text)
+            case ("modified", Namespace.dcTerms), ("updated", Namespace.atom10):
+                draft.updated = dates.parse(child.text)
+            case ("author", _), ("creator", Namespace.dublinCore):
+                draft.author = draft.author ?? Self.authorName(child.text)
+            case ("category", _), ("subject", Namespace.dublinCore):
+                draft.categories.append(child.text)
+            case ("enclosure", _):
+                if let url = URLResolver.resolve(child.attribute("url"), against: feedBase) {
+                    draft.enclosures.append(
+                        Enclosure(
+                            url: url, type: child.attribute("type"),
+                            length: child.attribute("length").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }))
+                }
+            default:
+                continue
+            }
+        }
+        if draft.link == nil, guidIsPermaLink, let id = draft.id, URLResolver.hasSafeScheme(id) {
+            draft.link = id
+        }
+        if draft.id == nil, let about = item.attribute("about", namespace: Namespace.rdf) {
+            draft.id = about
+        }
+        return draft
+    }
+
+    /// RSS titles are often HTML in disguise ("&lt;b&gt;" or "AT&amp;amp;T"): read them as HTML once.
+    static func plainTitle(_ raw: String) -> String {
+        raw.contains("<") || raw.contains("&") ? PlainText.fromHTML(raw) : PlainText.collapsed(raw)
+    }
+
+    /// RSS 2.0's `<author>` is an e-mail address, often "jo@example.com (Jo Doe)": keep the name when given.
+    static func authorName(_ raw: String) -> String {
+        let trimmed = PlainText.collapsed(raw)
+        if let open = trimmed.firstIndex(of: "("), trimmed.hasSuffix(")"), trimmed[..<open].contains("@") {
+            return String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
+        }
+        return trimmed
+    }
+}
+
+enum Namespace {
+    static let atom10 = "http://www.w3.org/2005/Atom"
+    static let atom03 = "http://purl.org/atom/ns#"
+    static let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    static let rss10 = "http://purl.org/rss/1.0/"
+    static let rss090 = "http://my.netscape.com/rdf/simple/0.9/"
+    static let content = "http://purl.org/rss/1.0/modules/content/"
+    static let dublinCore = "http://purl.org/dc/elements/1.1/"
+    static let dcTerms = "http://purl.org/dc/terms/"
+    static let media = "http://search.yahoo.com/mrss/"
+    static let xhtml = "http://www.w3.org/1999/xhtml"
+}
