@@ -37,15 +37,7 @@ struct EntryDraft {
     }
 }
 
-/// Ids for entries that carry neither id nor link: a hash that is the same on every run and machine
-/// (Swift's `Hasher` is seeded per process, so it cannot serve).
+/// Ids for entries that carry neither id nor link.
 enum StableID {
-    static func make(from parts: [String]) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in parts.joined(separator: "\u{1F}").utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        return "tidings:" + String(hash, radix: 16)
-    }
+    static func make(from parts: [String]) -> String { "tidings:" + Fingerprint.of(parts) }
 }

@@ -1,0 +1,157 @@
+internal import CSQLite
+
+/// A value SQLite stores.
+public enum SQLValue: Sendable, Equatable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+
+    init(_ value: String?) { self = value.map(SQLValue.text) ?? .null }
+    init(_ value: Int?) { self = value.map { .integer(Int64($0)) } ?? .null }
+}
+
+/// One SQLite connection: the only code that touches sqlite3. Not shared between threads;
+/// its owner (the `Store`) is used from one task at a time.
+final class Database {
+    let path: String
+    private let handle: OpaquePointer
+    private var statements: [String: Statement] = [:]
+
+    init(path: String) throws(StoreError) {
+        self.path = path
+        var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let code = sqlite3_open_v2(path, &handle, flags, nil)
+        guard code == SQLITE_OK, let handle else {
+            let reason = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
+            sqlite3_close(handle)
+            throw .cannotOpen(path: path, reason: reason)
+        }
+        self.handle = handle
+        // Another process (a `tidings refresh` beside the daemon) may hold the write lock briefly.
+        sqlite3_busy_timeout(handle, 10_000)
+    }
+
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more statements that return no rows.
+    func execute(_ sql: String) throws(StoreError) {
+        var message: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &message)
+        if code != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(code))
+            sqlite3_free(message)
+            throw .sqlite(path: path, code: code, message: text, statement: sql)
+        }
+    }
+
+    /// Runs a statement with arguments and returns its rows; statements are prepared once and cached.
+    @discardableResult
+    func query(_ sql: String, _ arguments: [SQLValue] = []) throws(StoreError) -> [Row] {
+        let statement = try prepared(sql)
+        defer { statement.reset() }
+        try statement.bind(arguments, database: self)
+        var rows: [Row] = []
+        while true {
+            let code = sqlite3_step(statement.pointer)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else { throw error(code, sql) }
+            rows.append(statement.row())
+        }
+        return rows
+    }
+
+    /// Runs `body` in one transaction: all of it is committed, or none of it.
+    func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    var changes: Int { Int(sqlite3_changes(handle)) }
+
+    private func prepared(_ sql: String) throws(StoreError) -> Statement {
+        if let statement = statements[sql] { return statement }
+        var pointer: OpaquePointer?
+        let code = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &pointer, nil)
+        guard code == SQLITE_OK, let pointer else { throw error(code, sql) }
+        let statement = Statement(pointer: pointer)
+        statements[sql] = statement
+        return statement
+    }
+
+    fileprivate func error(_ code: Int32, _ sql: String) -> StoreError {
+        .sqlite(path: path, code: code, message: String(cString: sqlite3_errmsg(handle)), statement: sql)
+    }
+}
+
+/// A prepared statement, finalised when the connection drops it.
+private final class Statement {
+    let pointer: OpaquePointer
+
+    init(pointer: OpaquePointer) { self.pointer = pointer }
+
+    deinit { sqlite3_finalize(pointer) }
+
+    func reset() {
+        sqlite3_reset(pointer)
+        sqlite3_clear_bindings(pointer)
+    }
+
+    func bind(_ values: [SQLValue], database: Database) throws(StoreError) {
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            let code: Int32
+            switch value {
+            case .null: code = sqlite3_bind_null(pointer, index)
+            case .integer(let number): code = sqlite3_bind_int64(pointer, index, number)
+            case .real(let number): code = sqlite3_bind_double(pointer, index, number)
+            case .text(let text): code = sqlite3_bind_text(pointer, index, text, -1, tidings_sqlite_transient())
+            }
+            guard code == SQLITE_OK else { throw database.error(code, "binding argument \(index)") }
+        }
+    }
+
+    func row() -> Row {
+        let count = sqlite3_column_count(pointer)
+        var values: [SQLValue] = []
+        values.reserveCapacity(Int(count))
+        for column in 0..<count {
+            switch sqlite3_column_type(pointer, column) {
+            case SQLITE_INTEGER: values.append(.integer(sqlite3_column_int64(pointer, column)))
+            case SQLITE_FLOAT: values.append(.real(sqlite3_column_double(pointer, column)))
+            case SQLITE_NULL: values.append(.null)
+            default:
+                let text = sqlite3_column_text(pointer, column).map { String(cString: $0) } ?? ""
+                values.append(.text(text))
+            }
+        }
+        return Row(values: values)
+    }
+}
+
+/// One result row, read by column position in the order the query names them.
+struct Row {
+    let values: [SQLValue]
+
+    func int(_ column: Int) -> Int? {
+        if case .integer(let value) = values[column] { return Int(value) }
+        return nil
+    }
+
+    func string(_ column: Int) -> String? {
+        if case .text(let value) = values[column] { return value }
+        return nil
+    }
+}

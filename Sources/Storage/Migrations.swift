@@ -1,0 +1,61 @@
+/// The schema, one step per release that changed it. A step is never edited once released:
+/// a change is a new step, so every existing database reaches the same shape.
+enum Migrations {
+    static let steps: [String] = [
+        // 1: sources with their fetch state; entries unique per (source, entry id).
+        """
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            url TEXT NOT NULL,
+            title TEXT,
+            feed_title TEXT,
+            site_link TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            last_status INTEGER,
+            last_error TEXT,
+            last_fetched_at INTEGER,
+            last_success_at INTEGER,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE entries (
+            id INTEGER PRIMARY KEY,
+            source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+            entry_id TEXT NOT NULL,
+            title TEXT,
+            link TEXT,
+            author TEXT,
+            summary TEXT,
+            content TEXT,
+            categories TEXT NOT NULL DEFAULT '[]',
+            enclosures TEXT NOT NULL DEFAULT '[]',
+            word_count INTEGER NOT NULL DEFAULT 0,
+            published_at INTEGER,
+            updated_at INTEGER,
+            first_seen_at INTEGER NOT NULL,
+            sort_date INTEGER NOT NULL,
+            fingerprint TEXT NOT NULL,
+            UNIQUE (source_id, entry_id)
+        );
+        -- The writer reads the newest entries overall and month by month.
+        CREATE INDEX entries_by_date ON entries (sort_date DESC);
+        """
+    ]
+
+    static var latestVersion: Int { steps.count }
+
+    static func migrate(_ database: Database) throws(StoreError) {
+        let current = try database.query("PRAGMA user_version").first?.int(0) ?? 0
+        guard current <= latestVersion else {
+            throw .newerSchema(path: database.path, found: current, supported: latestVersion)
+        }
+        for version in current..<latestVersion {
+            try database.transaction { () throws(StoreError) in
+                try database.execute(steps[version])
+                try database.execute("PRAGMA user_version = \(version + 1)")
+            }
+        }
+    }
+}

@@ -1,0 +1,244 @@
+import Foundation
+import Parsing
+
+/// Tidings' persistent state in one SQLite file: sources with their fetch state, and their entries.
+/// The only place SQL is written. Used from one task at a time.
+public final class Store {
+    private let database: Database
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String) throws(StoreError) {
+        database = try Database(path: path)
+        // WAL lets the writer read while a refresh stores; NORMAL sync is durable across crashes of the
+        // process (not of the machine), the usual trade for a cache of other people's feeds.
+        try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+        try Migrations.migrate(database)
+    }
+
+    public var schemaVersion: Int {
+        get throws(StoreError) { try database.query("PRAGMA user_version").first?.int(0) ?? 0 }
+    }
+
+    // MARK: Sources
+
+    /// Makes the stored sources match the configuration. A source whose URL changed forgets its
+    /// validators (they belong to the old URL); sources no longer configured keep their entries.
+    public func register(_ sources: [SourceDefinition], now: Date = Date()) throws(StoreError) {
+        try database.transaction { () throws(StoreError) in
+            for source in sources {
+                try database.query(
+                    """
+                    INSERT INTO sources (key, url, title, created_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (key) DO UPDATE SET
+                        title = excluded.title,
+                        etag = CASE WHEN url = excluded.url THEN etag END,
+                        last_modified = CASE WHEN url = excluded.url THEN last_modified END,
+                        url = excluded.url
+                    """,
+                    [.text(source.key), .text(source.url), SQLValue(source.title), seconds(now)])
+            }
+        }
+    }
+
+    public func validators(for key: String) throws(StoreError) -> Validators {
+        let row = try database.query("SELECT etag, last_modified FROM sources WHERE key = ?", [.text(key)]).first
+        return Validators(etag: row?.string(0), lastModified: row?.string(1))
+    }
+
+    public func sources() throws(StoreError) -> [SourceRecord] {
+        try database.query(
+            """
+            SELECT key, url, COALESCE(title, feed_title, key), site_link, etag, last_modified, last_status, last_error,
+                   last_fetched_at, last_success_at, consecutive_failures,
+                   (SELECT COUNT(*) FROM entries WHERE source_id = sources.id)
+            FROM sources ORDER BY key
+            """
+        ).map { row in
+            SourceRecord(
+                key: row.string(0) ?? "", url: row.string(1) ?? "", displayTitle: row.string(2) ?? "",
+                siteLink: row.string(3), etag: row.string(4), lastModified: row.string(5), lastStatus: row.int(6),
+                lastError: row.string(7), lastFetchedAt: date(row.int(8)), lastSuccessAt: date(row.int(9)),
+                consecutiveFailures: row.int(10) ?? 0, entryCount: row.int(11) ?? 0)
+        }
+    }
+
+    // MARK: Fetch results
+
+    /// Stores a successfully fetched and parsed document in one transaction: the source's fetch state,
+    /// its feed metadata and its entries, each matched to the stored one by id and updated in place.
+    @discardableResult
+    public func recordSuccess(
+        key: String, feed: ParsedFeed, validators: Validators, status: Int, now: Date = Date()
+    ) throws(StoreError) -> EntryChanges {
+        try database.transaction { () throws(StoreError) in
+            let sourceID = try self.sourceID(key)
+            try database.query(
+                """
+                UPDATE sources SET feed_title = ?, site_link = ?, etag = ?, last_modified = ?, last_status = ?,
+                    last_error = NULL, last_fetched_at = ?, last_success_at = ?, consecutive_failures = 0
+                WHERE id = ?
+                """,
+                [
+                    SQLValue(feed.metadata.title), SQLValue(feed.metadata.link), SQLValue(validators.etag),
+                    SQLValue(validators.lastModified), .integer(Int64(status)), seconds(now), seconds(now),
+                    .integer(sourceID),
+                ])
+            var changes = EntryChanges()
+            for (position, entry) in feed.entries.enumerated() {
+                // Undated entries first seen together keep the page's order: each one a minute older.
+                let firstSeen = now.addingTimeInterval(-60 * Double(position))
+                switch try upsert(entry, sourceID: sourceID, firstSeen: firstSeen) {
+                case .new: changes.new += 1
+                case .updated: changes.updated += 1
+                case .unchanged: changes.unchanged += 1
+                }
+            }
+            return changes
+        }
+    }
+
+    /// Notes that the source answered 304 Not Modified: nothing to parse, nothing else to change.
+    public func recordNotModified(key: String, status: Int, now: Date = Date()) throws(StoreError) {
+        try database.query(
+            """
+            UPDATE sources SET last_status = ?, last_error = NULL, last_fetched_at = ?, last_success_at = ?,
+                consecutive_failures = 0 WHERE key = ?
+            """, [.integer(Int64(status)), seconds(now), seconds(now), .text(key)])
+    }
+
+    /// Notes a failed fetch or parse; the source's entries and validators are left as they were.
+    public func recordFailure(key: String, status: Int?, error: String, now: Date = Date()) throws(StoreError) {
+        try database.query(
+            """
+            UPDATE sources SET last_status = ?, last_error = ?, last_fetched_at = ?,
+                consecutive_failures = consecutive_failures + 1 WHERE key = ?
+            """, [SQLValue(status), .text(error), seconds(now), .text(key)])
+    }
+
+    private enum UpsertOutcome { case new, updated, unchanged }
+
+    private func upsert(_ entry: ParsedEntry, sourceID: Int64, firstSeen: Date) throws(StoreError) -> UpsertOutcome {
+        let fingerprint = Self.fingerprint(of: entry)
+        let existing = try database.query(
+            "SELECT id, fingerprint, first_seen_at FROM entries WHERE source_id = ? AND entry_id = ?",
+            [.integer(sourceID), .text(entry.id)]
+        ).first
+        if let existing, existing.string(1) == fingerprint { return .unchanged }
+        let firstSeenSeconds = existing?.int(2).map { Int64($0) } ?? Int64(firstSeen.timeIntervalSince1970)
+        let sortDate = entry.published.map { Int64($0.timeIntervalSince1970) } ?? firstSeenSeconds
+        let values: [SQLValue] = [
+            SQLValue(entry.title), SQLValue(entry.link), SQLValue(entry.author), SQLValue(entry.summary),
+            SQLValue(entry.content), .text(Self.json(entry.categories)), .text(Self.json(entry.enclosures)),
+            .integer(Int64(entry.wordCount)), seconds(entry.published), seconds(entry.updated),
+            .integer(sortDate), .text(fingerprint),
+        ]
+        if let existing, let rowID = existing.int(0) {
+            try database.query(
+                """
+                UPDATE entries SET title = ?, link = ?, author = ?, summary = ?, content = ?, categories = ?,
+                    enclosures = ?, word_count = ?, published_at = ?, updated_at = ?, sort_date = ?, fingerprint = ?
+                WHERE id = ?
+                """, values + [.integer(Int64(rowID))])
+            return .updated
+        }
+        try database.query(
+            """
+            INSERT INTO entries (title, link, author, summary, content, categories, enclosures, word_count,
+                published_at, updated_at, sort_date, fingerprint, source_id, entry_id, first_seen_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, values + [.integer(sourceID), .text(entry.id), .integer(firstSeenSeconds)])
+        return .new
+    }
+
+    private func sourceID(_ key: String) throws(StoreError) -> Int64 {
+        guard let id = try database.query("SELECT id FROM sources WHERE key = ?", [.text(key)]).first?.int(0) else {
+            throw .sqlite(path: database.path, code: 0, message: "no source with key '\(key)'", statement: "")
+        }
+        return Int64(id)
+    }
+
+    // MARK: Reading for the writers
+
+    /// The newest entries across all sources, newest first.
+    public func latestEntries(limit: Int) throws(StoreError) -> [StoredEntry] {
+        try entries(where: "1", [], limit: limit)
+    }
+
+    /// The entries dated within one UTC calendar month, newest first.
+    public func entries(year: Int, month: Int) throws(StoreError) -> [StoredEntry] {
+        let (start, end) = Self.monthBounds(year: year, month: month)
+        return try entries(where: "e.sort_date >= ? AND e.sort_date < ?", [.integer(start), .integer(end)], limit: -1)
+    }
+
+    /// Every month that has entries, newest first.
+    public func months() throws(StoreError) -> [MonthCount] {
+        try database.query(
+            """
+            SELECT CAST(strftime('%Y', sort_date, 'unixepoch') AS INTEGER),
+                   CAST(strftime('%m', sort_date, 'unixepoch') AS INTEGER), COUNT(*)
+            FROM entries GROUP BY 1, 2 ORDER BY 1 DESC, 2 DESC
+            """
+        ).map { MonthCount(year: $0.int(0) ?? 0, month: $0.int(1) ?? 0, count: $0.int(2) ?? 0) }
+    }
+
+    private func entries(where condition: String, _ arguments: [SQLValue], limit: Int) throws(StoreError)
+        -> [StoredEntry]
+    {
+        try database.query(
+            """
+            SELECT s.key, COALESCE(s.title, s.feed_title, s.key), s.site_link, e.entry_id, e.title, e.link, e.author,
+                   e.summary, e.content, e.categories, e.word_count, e.published_at, e.updated_at, e.first_seen_at,
+                   e.sort_date
+            FROM entries e JOIN sources s ON s.id = e.source_id
+            WHERE \(condition)
+            ORDER BY e.sort_date DESC, e.id DESC LIMIT ?
+            """, arguments + [.integer(Int64(limit))]
+        ).map { row in
+            StoredEntry(
+                sourceKey: row.string(0) ?? "", sourceTitle: row.string(1) ?? "", sourceLink: row.string(2),
+                entryID: row.string(3) ?? "", title: row.string(4), link: row.string(5), author: row.string(6),
+                summary: row.string(7), content: row.string(8), categories: Self.decode(row.string(9)),
+                wordCount: row.int(10) ?? 0, published: date(row.int(11)), updated: date(row.int(12)),
+                firstSeen: date(row.int(13)) ?? Date(timeIntervalSince1970: 0),
+                date: date(row.int(14)) ?? Date(timeIntervalSince1970: 0))
+        }
+    }
+
+    // MARK: Encoding
+
+    static func monthBounds(year: Int, month: Int) -> (Int64, Int64) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let start = calendar.date(from: DateComponents(year: year, month: month, day: 1))!
+        let end = calendar.date(byAdding: .month, value: 1, to: start)!
+        return (Int64(start.timeIntervalSince1970), Int64(end.timeIntervalSince1970))
+    }
+
+    private static func fingerprint(of entry: ParsedEntry) -> String {
+        Fingerprint.of([
+            entry.title ?? "", entry.link ?? "", entry.author ?? "", entry.summary ?? "", entry.content ?? "",
+            entry.published.map { String(Int64($0.timeIntervalSince1970)) } ?? "",
+            entry.updated.map { String(Int64($0.timeIntervalSince1970)) } ?? "",
+            json(entry.categories), json(entry.enclosures),
+        ])
+    }
+
+    private static func json<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    }
+
+    private static func decode(_ text: String?) -> [String] {
+        guard let data = text?.data(using: .utf8) else { return [] }
+        return (try? JSONDecoder().decode([String].self, from: data)) ?? []
+    }
+
+    private func seconds(_ date: Date?) -> SQLValue {
+        date.map { .integer(Int64($0.timeIntervalSince1970)) } ?? .null
+    }
+
+    private func date(_ seconds: Int?) -> Date? {
+        seconds.map { Date(timeIntervalSince1970: TimeInterval($0)) }
+    }
+}
