@@ -30,8 +30,7 @@ let package = Package(
         .target(name: "Storage", dependencies: ["CSQLite", "Parsing"]),
         .target(
             name: "Publishing",
-            dependencies: ["Storage", .product(name: "Mustache", package: "swift-mustache")],
-            resources: [.copy("Templates")]),
+            dependencies: ["Storage", "XML", .product(name: "Mustache", package: "swift-mustache")]),
         .target(
             name: "Tidings",
             dependencies: [

@@ -20,10 +20,16 @@ struct EntryDraft {
     /// What relative URLs inside the summary and content resolve against.
     var contentBase: String?
 
+    /// Long enough for two or three sentences, as the seed digest pages show.
+    static let excerptLength = 400
+
     func finish(sanitizer: HTMLSanitizer, sourceURL: String?) -> ParsedEntry {
         let summary = sanitizedSummary ?? summaryHTML.map { sanitizer.sanitize($0, base: contentBase) }
         let content = sanitizedContent ?? contentHTML.map { sanitizer.sanitize($0, base: contentBase) }
-        let counted = [content, summary].compactMap { $0 }.first { !$0.isEmpty } ?? ""
+        let contentText = content.map(PlainText.fromHTML) ?? ""
+        let summaryText = summary.map(PlainText.fromHTML) ?? ""
+        let countedText = contentText.isEmpty ? summaryText : contentText
+        let describedText = summaryText.isEmpty ? contentText : summaryText
         let cleanTitle = title.map(PlainText.collapsed).flatMap { $0.isEmpty ? nil : $0 }
         let entryID = [id, link].compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }
             .first { !$0.isEmpty }
@@ -33,7 +39,8 @@ struct EntryDraft {
             author: author.map(PlainText.collapsed).flatMap { $0.isEmpty ? nil : $0 },
             summary: summary.flatMap { $0.isEmpty ? nil : $0 }, content: content.flatMap { $0.isEmpty ? nil : $0 },
             categories: categories.map(PlainText.collapsed).filter { !$0.isEmpty }, enclosures: enclosures,
-            wordCount: WordCounter.count(PlainText.fromHTML(counted)))
+            wordCount: WordCounter.count(countedText),
+            excerpt: describedText.isEmpty ? nil : PlainText.excerpt(describedText, limit: Self.excerptLength))
     }
 }
 

@@ -130,30 +130,7 @@ public struct HTMLSanitizer: Sendable {
         return URLResolver.hasSafeScheme(url, allowingMail: attribute == "href") ? url : nil
     }
 
-    static func escapeText(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            default:
-                if isXMLCharacter(scalar) { result.unicodeScalars.append(scalar) }
-            }
-        }
-        return result
-    }
+    static func escapeText(_ text: String) -> String { XMLEscape.text(text) }
 
-    static func escapeAttribute(_ text: String) -> String {
-        escapeText(text).replacingOccurrences(of: "\"", with: "&quot;")
-    }
-
-    /// Characters XML 1.0 allows; anything else would make a feed carrying this HTML ill-formed.
-    static func isXMLCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x9, 0xA, 0xD, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return true
-        default: return false
-        }
-    }
+    static func escapeAttribute(_ text: String) -> String { XMLEscape.attribute(text) }
 }

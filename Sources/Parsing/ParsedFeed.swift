@@ -45,11 +45,13 @@ public struct ParsedEntry: Sendable, Equatable {
     public var categories: [String]
     public var enclosures: [Enclosure]
     public var wordCount: Int
+    /// A short plain-text description (from the summary, else the content) for digests and indexes.
+    public var excerpt: String?
 
     public init(
         id: String, title: String? = nil, link: String? = nil, published: Date? = nil, updated: Date? = nil,
         author: String? = nil, summary: String? = nil, content: String? = nil, categories: [String] = [],
-        enclosures: [Enclosure] = [], wordCount: Int = 0
+        enclosures: [Enclosure] = [], wordCount: Int = 0, excerpt: String? = nil
     ) {
         self.id = id
         self.title = title
@@ -62,6 +64,7 @@ public struct ParsedEntry: Sendable, Equatable {
         self.categories = categories
         self.enclosures = enclosures
         self.wordCount = wordCount
+        self.excerpt = excerpt
     }
 }
 

@@ -29,6 +29,7 @@ enum Migrations {
             author TEXT,
             summary TEXT,
             content TEXT,
+            excerpt TEXT,
             categories TEXT NOT NULL DEFAULT '[]',
             enclosures TEXT NOT NULL DEFAULT '[]',
             word_count INTEGER NOT NULL DEFAULT 0,

@@ -1,4 +1,5 @@
 import Foundation
+import Parsing
 
 /// A source as the configuration defines it.
 public struct SourceDefinition: Sendable, Equatable {
@@ -72,6 +73,8 @@ public struct StoredEntry: Sendable, Equatable {
     public var firstSeen: Date
     /// The date readers see: published, else first seen.
     public var date: Date
+    /// A short plain-text description.
+    public var excerpt: String?
 }
 
 /// How many entries a month holds, for the digest pages and their navigation.
@@ -84,5 +87,13 @@ public struct MonthCount: Sendable, Equatable, Hashable {
         self.year = year
         self.month = month
         self.count = count
+    }
+}
+
+extension StoredEntry {
+    /// An id for this entry in the combined feeds: unique across sources (two sources may use the same
+    /// id) and stable across runs, so readers never see an entry twice.
+    public var globalID: String {
+        "urn:tidings:\(sourceKey):\(Fingerprint.of([entryID]))"
     }
 }

@@ -128,14 +128,14 @@ public final class Store {
         let sortDate = entry.published.map { Int64($0.timeIntervalSince1970) } ?? firstSeenSeconds
         let values: [SQLValue] = [
             SQLValue(entry.title), SQLValue(entry.link), SQLValue(entry.author), SQLValue(entry.summary),
-            SQLValue(entry.content), .text(Self.json(entry.categories)), .text(Self.json(entry.enclosures)),
+            SQLValue(entry.content), SQLValue(entry.excerpt), .text(Self.json(entry.categories)), .text(Self.json(entry.enclosures)),
             .integer(Int64(entry.wordCount)), seconds(entry.published), seconds(entry.updated),
             .integer(sortDate), .text(fingerprint),
         ]
         if let existing, let rowID = existing.int(0) {
             try database.query(
                 """
-                UPDATE entries SET title = ?, link = ?, author = ?, summary = ?, content = ?, categories = ?,
+                UPDATE entries SET title = ?, link = ?, author = ?, summary = ?, content = ?, excerpt = ?, categories = ?,
                     enclosures = ?, word_count = ?, published_at = ?, updated_at = ?, sort_date = ?, fingerprint = ?
                 WHERE id = ?
                 """, values + [.integer(Int64(rowID))])
@@ -143,9 +143,9 @@ public final class Store {
         }
         try database.query(
             """
-            INSERT INTO entries (title, link, author, summary, content, categories, enclosures, word_count,
+            INSERT INTO entries (title, link, author, summary, content, excerpt, categories, enclosures, word_count,
                 published_at, updated_at, sort_date, fingerprint, source_id, entry_id, first_seen_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, values + [.integer(sourceID), .text(entry.id), .integer(firstSeenSeconds)])
         return .new
     }
@@ -188,7 +188,7 @@ public final class Store {
             """
             SELECT s.key, COALESCE(s.title, s.feed_title, s.key), s.site_link, e.entry_id, e.title, e.link, e.author,
                    e.summary, e.content, e.categories, e.word_count, e.published_at, e.updated_at, e.first_seen_at,
-                   e.sort_date
+                   e.sort_date, e.excerpt
             FROM entries e JOIN sources s ON s.id = e.source_id
             WHERE \(condition)
             ORDER BY e.sort_date DESC, e.id DESC LIMIT ?
@@ -200,7 +200,7 @@ public final class Store {
                 summary: row.string(7), content: row.string(8), categories: Self.decode(row.string(9)),
                 wordCount: row.int(10) ?? 0, published: date(row.int(11)), updated: date(row.int(12)),
                 firstSeen: date(row.int(13)) ?? Date(timeIntervalSince1970: 0),
-                date: date(row.int(14)) ?? Date(timeIntervalSince1970: 0))
+                date: date(row.int(14)) ?? Date(timeIntervalSince1970: 0), excerpt: row.string(15))
         }
     }
 
@@ -216,7 +216,7 @@ public final class Store {
 
     private static func fingerprint(of entry: ParsedEntry) -> String {
         Fingerprint.of([
-            entry.title ?? "", entry.link ?? "", entry.author ?? "", entry.summary ?? "", entry.content ?? "",
+            entry.title ?? "", entry.link ?? "", entry.author ?? "", entry.summary ?? "", entry.content ?? "", entry.excerpt ?? "",
             entry.published.map { String(Int64($0.timeIntervalSince1970)) } ?? "",
             entry.updated.map { String(Int64($0.timeIntervalSince1970)) } ?? "",
             json(entry.categories), json(entry.enclosures),

@@ -1,0 +1,110 @@
+import Foundation
+import Mustache
+import Storage
+
+/// Renders the HTML pages: the monthly digests and the index. Builds plain dictionaries for the
+/// templates so every key a template reads is present (Mustache would otherwise look it up in an
+/// enclosing context and show a neighbour's value).
+struct PageRenderer {
+    let site: Site
+    private let library: MustacheLibrary
+
+    init(site: Site) throws {
+        self.site = site
+        var library = MustacheLibrary()
+        try library.register(Templates.head, named: "head")
+        try library.register(Templates.foot, named: "foot")
+        try library.register(Templates.month, named: "month")
+        try library.register(Templates.index, named: "index")
+        self.library = library
+    }
+
+    /// The digest page of one month; `previous` is the older month with entries, `next` the newer.
+    func monthPage(_ month: MonthCount, entries: [StoredEntry], previous: MonthCount?, next: MonthCount?) -> String {
+        let heading = Timestamp.monthHeading(year: month.year, month: month.month)
+        var context = common(pageTitle: "\(heading) — \(site.title)", root: "../../")
+        context["heading"] = heading
+        context["countLine"] = Self.countLine(entries.count)
+        context["days"] = Self.groupedByDay(entries).map { day -> [String: Any] in
+            [
+                "dayHeading": Timestamp.dayHeading(day[0].date), "datetime": Timestamp.day(day[0].date),
+                "posts": day.map(post),
+            ]
+        }
+        context["hasPrevious"] = previous != nil
+        context["previousHref"] = previous.map { "../../" + Self.monthPath($0) } ?? ""
+        context["previousLabel"] = previous.map { Timestamp.monthHeading(year: $0.year, month: $0.month) } ?? ""
+        context["hasNext"] = next != nil
+        context["nextHref"] = next.map { "../../" + Self.monthPath($0) } ?? ""
+        context["nextLabel"] = next.map { Timestamp.monthHeading(year: $0.year, month: $0.month) } ?? ""
+        return library.render(context, withTemplate: "month") ?? ""
+    }
+
+    func indexPage(latest: [StoredEntry], months: [MonthCount], sourceCount: Int) -> String {
+        var context = common(pageTitle: site.title, root: "")
+        context["sourceCount"] = sourceCount == 1 ? "1 source" : "\(sourceCount) sources"
+        context["posts"] = latest.map { entry -> [String: Any] in
+            var values = post(entry)
+            let civil = Timestamp.civil(entry.date)
+            values["monthHref"] = Self.monthPath(MonthCount(year: civil.year, month: civil.month, count: 0))
+            values["monthLabel"] = Timestamp.monthHeading(year: civil.year, month: civil.month)
+            return values
+        }
+        context["months"] = months.map { month -> [String: Any] in
+            [
+                "href": Self.monthPath(month), "label": Timestamp.monthHeading(year: month.year, month: month.month),
+                "countLine": Self.countLine(month.count),
+            ]
+        }
+        return library.render(context, withTemplate: "index") ?? ""
+    }
+
+    /// Where a month's page lives, relative to the output folder.
+    static func monthPath(_ month: MonthCount) -> String {
+        String(format: "%04d/%02d/index.html", month.year, month.month)
+    }
+
+    static func countLine(_ count: Int) -> String {
+        count == 1 ? "1 post" : "\(grouped(count)) posts"
+    }
+
+    /// "2,829": thousands separated by commas, as the seed pages show word counts.
+    static func grouped(_ number: Int) -> String {
+        let digits = String(number)
+        var result = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(character)
+        }
+        return result
+    }
+
+    /// Entries (already newest first) split into runs of the same UTC day.
+    static func groupedByDay(_ entries: [StoredEntry]) -> [[StoredEntry]] {
+        var days: [[StoredEntry]] = []
+        for entry in entries {
+            if let last = days.last?.last, Timestamp.day(last.date) == Timestamp.day(entry.date) {
+                days[days.count - 1].append(entry)
+            } else {
+                days.append([entry])
+            }
+        }
+        return days
+    }
+
+    private func post(_ entry: StoredEntry) -> [String: Any] {
+        [
+            "title": entry.title ?? "(untitled)", "link": entry.link ?? "", "hasLink": entry.link != nil,
+            "source": entry.sourceTitle, "author": entry.author ?? "", "summary": entry.excerpt ?? "",
+            "hasSummary": entry.excerpt != nil, "words": Self.grouped(entry.wordCount), "hasWords": entry.wordCount > 0,
+            "dayHeading": Timestamp.dayHeading(entry.date), "datetime": Timestamp.rfc3339(entry.date),
+        ]
+    }
+
+    private func common(pageTitle: String, root: String) -> [String: Any] {
+        [
+            "pageTitle": pageTitle, "site": site.title, "root": root,
+            "generator": "\(Site.generatorName) \(Site.generatorVersion)",
+        ]
+    }
+}

@@ -1,0 +1,18 @@
+/// What the writers need to know about the site they publish: from `feeds.yaml`'s site settings.
+public struct Site: Sendable, Equatable {
+    public var title: String
+    /// Where the output folder is served from, ending in "/".
+    public var baseURL: String
+    /// How many entries the combined feeds and the index carry.
+    public var maxEntries: Int
+
+    public init(title: String, baseURL: String, maxEntries: Int) {
+        self.title = title
+        self.baseURL = baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
+        self.maxEntries = maxEntries
+    }
+
+    public static let generatorName = "Tidings"
+    public static let generatorVersion = "0.1.0"
+    public static let generatorURL = "https://github.com/tidings-feed/tidings"
+}
