@@ -1,0 +1,48 @@
+import Foundation
+import Parsing
+
+/// The settings of one Tidings site, as `feeds.yaml` gives them, with every default applied and every
+/// path resolved against the folder of `feeds.yaml`.
+public struct Config: Sendable, Equatable {
+    public var file: URL
+    public var title: String
+    /// Where the output folder is served from, ending in "/".
+    public var baseURL: String
+    public var outputFolder: URL
+    public var databaseFile: URL
+    public var pollInterval: Duration
+    /// How many entries the combined feeds and the index carry.
+    public var maxEntries: Int
+    public var sources: [SourceConfig]
+
+    public static let defaultTitle = "Tidings"
+    public static let defaultBaseURL = "http://localhost/"
+    public static let defaultOutput = "output"
+    public static let defaultDatabase = "tidings.sqlite"
+    public static let defaultPollInterval = Duration.seconds(30 * 60)
+    public static let defaultMaxEntries = 50
+
+    /// Reads and checks `feeds.yaml`. Nothing is fetched or written when this throws.
+    public static func load(from file: URL) throws(ConfigError) -> Config {
+        let text: String
+        do {
+            text = try String(contentsOf: file, encoding: .utf8)
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: file.path) ? "it is not UTF-8 text" : "no such file"
+            throw .unreadable(path: file.path, reason: reason)
+        }
+        return try ConfigReader(path: file.path, folder: file.deletingLastPathComponent()).read(text, file: file)
+    }
+}
+
+/// One followed source.
+public struct SourceConfig: Sendable, Equatable {
+    /// A short unique name, used in ids and on the command line.
+    public var key: String
+    /// The absolute URL: http(s), or `file:` for a local document.
+    public var url: String
+    public var title: String?
+    /// Extraction rules for a page without a feed.
+    public var html: ExtractionRules?
+    public var isLocalFile: Bool { url.lowercased().hasPrefix("file:") }
+}

@@ -1,0 +1,22 @@
+/// A `feeds.yaml` that cannot be used. Each message names the file, the line and the field at fault,
+/// and says what was expected, so the user can fix it without reading the source.
+public enum ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
+    case unreadable(path: String, reason: String)
+    case syntax(path: String, line: Int?, message: String)
+    case invalid(path: String, line: Int?, field: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason):
+            return "\(path): cannot read the configuration: \(reason)"
+        case .syntax(let path, let line, let message):
+            return "\(Self.location(path, line)): not valid YAML: \(message)"
+        case .invalid(let path, let line, let field, let message):
+            return "\(Self.location(path, line)): \(field): \(message)"
+        }
+    }
+
+    private static func location(_ path: String, _ line: Int?) -> String {
+        line.map { "\(path):\($0)" } ?? path
+    }
+}

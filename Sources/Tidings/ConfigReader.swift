@@ -1,0 +1,226 @@
+import Foundation
+import Parsing
+import Yams
+
+/// Walks the YAML tree of `feeds.yaml` node by node, so every error can name its line, and refuses
+/// unknown fields instead of silently ignoring a typo.
+struct ConfigReader {
+    let path: String
+    let folder: URL
+
+    static let siteFields = ["title", "base_url", "output", "database", "poll_interval", "max_entries", "sources"]
+    static let sourceFields = ["key", "url", "title", "html"]
+    static let ruleFields = ["item", "title", "link", "summary", "content", "date", "author"]
+
+    func read(_ text: String, file: URL) throws(ConfigError) -> Config {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ConfigError.invalid(path: path, line: nil, field: "sources", message: "the file is empty; list at least one source")
+            }
+            root = node
+        } catch let error as ConfigError {
+            throw error
+        } catch let error as YamlError {
+            throw Self.syntaxError(error, path: path)
+        } catch {
+            throw .syntax(path: path, line: nil, message: "\(error)")
+        }
+        let fields = try mapping(root, field: "feeds.yaml", allowed: Self.siteFields)
+        let sourcesNode = try required(fields, "sources", in: root)
+        return Config(
+            file: file,
+            title: try string(fields["title"], field: "title") ?? Config.defaultTitle,
+            baseURL: try baseURL(fields["base_url"]),
+            outputFolder: try localPath(fields["output"], field: "output") ?? folder.appendingPathComponent(Config.defaultOutput),
+            databaseFile: try localPath(fields["database"], field: "database")
+                ?? folder.appendingPathComponent(Config.defaultDatabase),
+            pollInterval: try interval(fields["poll_interval"]) ?? Config.defaultPollInterval,
+            maxEntries: try positiveInt(fields["max_entries"], field: "max_entries") ?? Config.defaultMaxEntries,
+            sources: try sources(sourcesNode))
+    }
+
+    // MARK: Sources
+
+    private func sources(_ node: Node) throws(ConfigError) -> [SourceConfig] {
+        guard case .sequence(let sequence) = node else {
+            throw invalid(node, "sources", "expected a list of sources, each starting with '- key:'")
+        }
+        var result: [SourceConfig] = []
+        var seenKeys: [String: Int] = [:]
+        for (index, item) in sequence.enumerated() {
+            let label = "sources[\(index + 1)]"
+            let fields = try mapping(item, field: label, allowed: Self.sourceFields)
+            let keyNode = try required(fields, "key", in: item, label: label)
+            guard let key = try string(keyNode, field: "\(label).key"),
+                !key.isEmpty, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+            else {
+                throw invalid(keyNode, "\(label).key", "use letters, digits, '-' and '_' only (it appears in ids and URLs)")
+            }
+            if let firstLine = seenKeys[key] {
+                throw invalid(keyNode, "\(label).key", "'\(key)' is already the key of the source on line \(firstLine)")
+            }
+            seenKeys[key] = keyNode.mark?.line ?? 0
+            let urlNode = try required(fields, "url", in: item, label: "sources '\(key)'")
+            result.append(
+                SourceConfig(
+                    key: key, url: try sourceURL(urlNode, label: "sources '\(key)'.url"),
+                    title: try string(fields["title"], field: "sources '\(key)'.title"),
+                    html: try fields["html"].map { node throws(ConfigError) in try rules(node, label: "sources '\(key)'.html") }))
+        }
+        if result.isEmpty { throw invalid(node, "sources", "the list is empty; add at least one source") }
+        return result
+    }
+
+    private func rules(_ node: Node, label: String) throws(ConfigError) -> ExtractionRules {
+        let fields = try mapping(node, field: label, allowed: Self.ruleFields)
+        func rule(_ name: String) throws(ConfigError) -> String? {
+            try string(fields[name], field: "\(label).\(name)")
+        }
+        guard let item = try rule("item"), !item.isEmpty else {
+            throw invalid(node, "\(label).item", "missing: an XPath selecting one node per post, e.g. //article")
+        }
+        return ExtractionRules(
+            item: item, title: try rule("title"), link: try rule("link"), summary: try rule("summary"),
+            content: try rule("content"), date: try rule("date"), author: try rule("author"))
+    }
+
+    /// http(s) URLs as given; `file:` URLs and bare paths resolved against the folder of `feeds.yaml`.
+    private func sourceURL(_ node: Node, label: String) throws(ConfigError) -> String {
+        guard let text = try string(node, field: label), !text.isEmpty else {
+            throw invalid(node, label, "missing: the address of the feed or page")
+        }
+        let lowered = text.lowercased()
+        if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") {
+            guard let url = URL(string: text), url.host != nil else { throw invalid(node, label, "'\(text)' is not a valid URL") }
+            return text
+        }
+        if lowered.hasPrefix("file:") {
+            let rest = String(text.dropFirst(5))
+            let path = rest.hasPrefix("//") ? String(rest.dropFirst(2)) : rest
+            return URL(fileURLWithPath: path, relativeTo: folder).standardizedFileURL.absoluteString
+        }
+        if text.contains("://") {
+            throw invalid(node, label, "'\(text)' uses an unsupported scheme; use http, https or file")
+        }
+        return URL(fileURLWithPath: text, relativeTo: folder).standardizedFileURL.absoluteString
+    }
+
+    // MARK: Site settings
+
+    private func baseURL(_ node: Node?) throws(ConfigError) -> String {
+        guard let node, let text = try string(node, field: "base_url") else { return Config.defaultBaseURL }
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            url.host != nil
+        else {
+            throw invalid(node, "base_url", "'\(text)' is not an http(s) URL, e.g. https://example.com/tidings/")
+        }
+        return text.hasSuffix("/") ? text : text + "/"
+    }
+
+    private func localPath(_ node: Node?, field: String) throws(ConfigError) -> URL? {
+        guard let node, let text = try string(node, field: field) else { return nil }
+        guard !text.isEmpty else { throw invalid(node, field, "empty path") }
+        return URL(fileURLWithPath: text, relativeTo: folder).standardizedFileURL
+    }
+
+    private func interval(_ node: Node?) throws(ConfigError) -> Duration? {
+        guard let node, let text = try string(node, field: "poll_interval") else { return nil }
+        guard let seconds = Self.seconds(in: text) else {
+            throw invalid(node, "poll_interval", "'\(text)' is not an interval; write e.g. 90s, 30m, 2h or 1h30m")
+        }
+        guard seconds >= 60 else {
+            throw invalid(node, "poll_interval", "'\(text)' is shorter than a minute, which is impolite to the sites polled")
+        }
+        return .seconds(seconds)
+    }
+
+    /// "1h30m" → 5400. Units: s, m, h, d; a bare number is seconds.
+    static func seconds(in text: String) -> Int? {
+        var total = 0
+        var number = ""
+        var sawUnit = false
+        for character in text.trimmingCharacters(in: .whitespaces) {
+            if character.isNumber {
+                number.append(character)
+            } else {
+                let multiplier: Int
+                switch character {
+                case "s": multiplier = 1
+                case "m": multiplier = 60
+                case "h": multiplier = 3600
+                case "d": multiplier = 86_400
+                default: return nil
+                }
+                guard let value = Int(number) else { return nil }
+                total += value * multiplier
+                number = ""
+                sawUnit = true
+            }
+        }
+        if !number.isEmpty {
+            guard !sawUnit, let value = Int(number) else { return nil }
+            total += value
+        }
+        return total > 0 ? total : nil
+    }
+
+    private func positiveInt(_ node: Node?, field: String) throws(ConfigError) -> Int? {
+        guard let node else { return nil }
+        guard let value = node.int, value > 0 else { throw invalid(node, field, "expected a whole number above 0") }
+        return value
+    }
+
+    // MARK: Node helpers
+
+    private func mapping(_ node: Node, field: String, allowed: [String]) throws(ConfigError) -> [String: Node] {
+        guard case .mapping(let mapping) = node else {
+            throw invalid(node, field, "expected a mapping of \(allowed.joined(separator: ", "))")
+        }
+        var result: [String: Node] = [:]
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            guard allowed.contains(key) else {
+                throw invalid(keyNode, field == "feeds.yaml" ? key : "\(field).\(key)",
+                    "unknown field; expected one of \(allowed.joined(separator: ", "))")
+            }
+            result[key] = value
+        }
+        return result
+    }
+
+    private func required(_ fields: [String: Node], _ name: String, in parent: Node, label: String? = nil)
+        throws(ConfigError) -> Node
+    {
+        guard let node = fields[name] else {
+            let field = label.map { "\($0).\(name)" } ?? name
+            throw invalid(parent, field, "missing")
+        }
+        return node
+    }
+
+    private func string(_ node: Node?, field: String) throws(ConfigError) -> String? {
+        guard let node else { return nil }
+        guard case .scalar(let scalar) = node else { throw invalid(node, field, "expected text, not a list or mapping") }
+        if node.null != nil { return nil }
+        return scalar.string.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private func invalid(_ node: Node, _ field: String, _ message: String) -> ConfigError {
+        .invalid(path: path, line: node.mark?.line, field: field, message: message)
+    }
+
+    private static func syntaxError(_ error: YamlError, path: String) -> ConfigError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return .syntax(path: path, line: mark.line, message: problem)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return .invalid(
+                path: path, line: context.mark.line, field: duplicates.joined(separator: ", "),
+                message: "the same field is given twice in one mapping")
+        default:
+            return .syntax(path: path, line: nil, message: "\(error)")
+        }
+    }
+}

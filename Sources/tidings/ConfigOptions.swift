@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import Tidings
+
+/// The `--config` option every command takes.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The configuration file.", valueName: "path"))
+    var config: String = "feeds.yaml"
+
+    /// Loads the configuration, or ends the command with the reason and EX_CONFIG (78).
+    func load() throws -> Config {
+        do {
+            return try Config.load(from: URL(fileURLWithPath: config))
+        } catch {
+            FileHandle.standardError.write(Data("tidings: \(error.description)\n".utf8))
+            throw ExitCode(78)
+        }
+    }
+}
+
+/// Ends a command on an error the user must fix (the store or output folder is unusable).
+func fail(_ error: any Error) -> ExitCode {
+    FileHandle.standardError.write(Data("tidings: \(error)\n".utf8))
+    return ExitCode.failure
+}
