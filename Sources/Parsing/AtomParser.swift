@@ -13,7 +13,7 @@ struct AtomParser {
         var feedAuthor: String?
         for child in root.elementChildren where child.namespaceURI == namespace {
             switch child.name {
-            case "title": metadata.title = Self.plainText(of: child)
+            case "title": metadata.title = Self.plainText(of: child).nilIfEmpty
             case "link" where Self.isAlternate(child):
                 metadata.link = metadata.link ?? URLResolver.resolve(child.attribute("href"), against: child.baseURI)
             case "updated", "modified": metadata.updated = dates.parse(child.text)

@@ -7,6 +7,9 @@ struct HTMLExtractor {
     let sanitizer: HTMLSanitizer
 
     func extract(_ document: Document, rules: ExtractionRules, documentURL: String?) throws(ParseError) -> ParsedFeed {
+        // A page's `<base href>` decides what its relative links mean, as in a browser.
+        let baseHref = (try? document.evaluate("string(/html/head/base/@href)"))?.string
+        let documentURL = URLResolver.resolve(baseHref, against: documentURL) ?? documentURL
         let items = try evaluate(rules.item, field: "item", document: document, context: nil).nodes
         var warnings: [String] = []
         if items.isEmpty {

@@ -17,10 +17,12 @@ public enum PlainText {
         return text(of: body)
     }
 
-    /// The visible text under a node, whitespace collapsed.
+    /// The visible text under a node, whitespace collapsed. The node itself is never skipped, even when it
+    /// is named like an invisible element (Atom's `<title>`).
     public static func text(of node: Node) -> String {
+        guard node.kind == .element else { return collapsed(node.text) }
         var output = ""
-        append(node, to: &output)
+        for child in node.children { append(child, to: &output) }
         return collapsed(output)
     }
 
@@ -64,4 +66,9 @@ public enum PlainText {
         let boundary = cut.lastIndex(of: " ") ?? cut.endIndex
         return String(cut[..<boundary]).trimmingCharacters(in: .punctuationCharacters.union(.whitespaces)) + "…"
     }
+}
+
+extension String {
+    /// nil for an empty string, so "no title" is one value, not two.
+    public var nilIfEmpty: String? { isEmpty ? nil : self }
 }

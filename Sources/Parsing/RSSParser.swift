@@ -12,7 +12,7 @@ struct RSSParser {
         let feedBase = URLResolver.resolve(channelLink, against: documentURL) ?? documentURL
         var metadata = FeedMetadata(format: format)
         if let channel {
-            metadata.title = channel.firstChild(named: "title").map { Self.plainTitle($0.text) }
+            metadata.title = channel.firstChild(named: "title").flatMap { Self.plainTitle($0.text).nilIfEmpty }
             metadata.link = feedBase
             let updated = channel.firstChild(named: "lastBuildDate") ?? channel.firstChild(named: "pubDate")
                 ?? channel.firstChild(named: "date")

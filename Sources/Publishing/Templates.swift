@@ -48,7 +48,7 @@ enum Templates {
         {{#posts}}
         <article>
         <h3>{{#hasLink}}<a href="{{link}}">{{title}}</a>{{/hasLink}}{{^hasLink}}{{title}}{{/hasLink}}</h3>
-        <p class="source">{{source}}{{#author}} · {{author}}{{/author}}</p>
+        <p class="source">{{source}}{{#hasAuthor}} · {{author}}{{/hasAuthor}}</p>
         {{#hasSummary}}<p class="summary">{{summary}}</p>{{/hasSummary}}
         {{#hasWords}}<p class="words">{{#hasLink}}<a href="{{link}}">[... {{words}} words]</a>{{/hasLink}}{{^hasLink}}[... {{words}} words]{{/hasLink}}</p>{{/hasWords}}
         </article>
