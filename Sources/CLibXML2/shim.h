@@ -11,9 +11,17 @@
 // xmlFree is a global function pointer, which Swift 6 refuses to call as a shared mutable global.
 static inline void tidings_xml_free(void *pointer) { xmlFree(pointer); }
 
-// Structured errors are reported through a callback; libxml2 2.9 passes a non-const pointer.
-static inline void tidings_xml_silence_generic_errors(void) {
-    xmlSetGenericErrorFunc(NULL, NULL);
+// libxml2 prints errors to stderr unless a handler is set; its handlers are per thread. Tidings reads
+// errors from the parser context instead, so the handlers swallow them.
+static void tidings_xml_ignore_generic(void *context, const char *message, ...) {
+    (void)context; (void)message;
+}
+static void tidings_xml_ignore_structured(void *context, xmlErrorPtr error) {
+    (void)context; (void)error;
+}
+static inline void tidings_xml_silence_errors(void) {
+    xmlSetGenericErrorFunc(NULL, tidings_xml_ignore_generic);
+    xmlSetStructuredErrorFunc(NULL, tidings_xml_ignore_structured);
 }
 
 #endif

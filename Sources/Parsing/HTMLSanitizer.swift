@@ -9,10 +9,12 @@ public struct HTMLSanitizer: Sendable {
 
     /// Elements removed together with everything inside them.
     static let droppedWithContent: Set<String> = [
-        "script", "style", "object", "embed", "applet", "form", "iframe", "frame", "frameset", "noscript",
-        "template", "head", "title", "meta", "link", "base", "svg", "math", "button", "input", "select",
-        "textarea", "audio", "video", "canvas", "dialog",
+        "script", "style", "object", "applet", "form", "iframe", "frame", "frameset", "noscript", "template",
+        "head", "title", "svg", "math", "button", "select", "textarea", "audio", "video", "canvas", "dialog",
     ]
+    /// Void elements that are removed; anything a forgiving parser nested inside them is kept, because it
+    /// was really the markup that followed them.
+    static let droppedVoid: Set<String> = ["embed", "input", "meta", "link", "base", "param", "keygen"]
     static let allowed: Set<String> = [
         "a", "abbr", "acronym", "address", "b", "bdi", "bdo", "big", "blockquote", "br", "caption", "center",
         "cite", "code", "col", "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption",
@@ -59,7 +61,7 @@ public struct HTMLSanitizer: Sendable {
     private func emitElement(_ node: Node, base: String?, into output: inout String) {
         let name = node.name.lowercased()
         if Self.droppedWithContent.contains(name) { return }
-        guard Self.allowed.contains(name) else {
+        guard Self.allowed.contains(name), !Self.droppedVoid.contains(name) else {
             // Unknown or structural elements (article, section, font, …) are unwrapped, keeping their text.
             for child in node.children { emit(child, base: base, into: &output) }
             return

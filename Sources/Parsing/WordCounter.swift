@@ -4,18 +4,23 @@ public enum WordCounter {
     public static func count(_ text: String) -> Int {
         var words = 0
         var inWord = false
+        var previousWasDigit = false
         for scalar in text.unicodeScalars {
+            let isDigit = scalar.properties.numericType != nil
             if isCJK(scalar) {
                 words += 1
                 inWord = false
-            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil
-                || (inWord && (scalar == "'" || scalar == "’" || scalar == "-"))
-            {
+            } else if scalar.properties.isAlphabetic || isDigit {
                 if !inWord { words += 1 }
                 inWord = true
+            } else if inWord && (scalar == "'" || scalar == "’" || scalar == "-") {
+                // Joiners inside a word: "don't", "well-known".
+            } else if inWord && previousWasDigit && (scalar == "." || scalar == ",") {
+                // Inside a number: "0.91", "1,000".
             } else {
                 inWord = false
             }
+            previousWasDigit = isDigit
         }
         return words
     }

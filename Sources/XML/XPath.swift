@@ -29,6 +29,7 @@ extension Document {
     public func evaluate(
         _ expression: String, context: Node? = nil, namespaces: [String: String] = [:]
     ) throws(XMLError) -> XPathValue {
+        tidings_xml_silence_errors()
         guard let xpath = xmlXPathNewContext(pointer) else { throw .invalidXPath(expression) }
         defer { xmlXPathFreeContext(xpath) }
         for (prefix, uri) in namespaces {

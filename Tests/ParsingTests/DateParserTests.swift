@@ -1,0 +1,63 @@
+import Foundation
+import Parsing
+import Testing
+
+@Suite struct DateParserTests {
+    static let utc: [(String, String)] = [
+        // RFC 822 and its real-world variants
+        ("Thu, 12 Mar 2026 10:00:00 GMT", "2026-03-12T10:00:00Z"),
+        ("Thu, 12 Mar 2026 10:00:00 +0200", "2026-03-12T08:00:00Z"),
+        ("12 Mar 2026 10:00:00 -0500", "2026-03-12T15:00:00Z"),
+        ("Thu, 12 Mar 26 10:00 EST", "2026-03-12T15:00:00Z"),
+        ("thu, 12 mar 2026 10:00:00 pdt", "2026-03-12T17:00:00Z"),
+        ("Thu,12 Mar 2026 10:00:00 Z", "2026-03-12T10:00:00Z"),
+        ("  Thu, 12  Mar  2026 10:00:00 UT ", "2026-03-12T10:00:00Z"),
+        ("Thu, 12 March 2026 10:00:00 +00:00", "2026-03-12T10:00:00Z"),
+        ("Thu, 12 Mar 2026 10:00:00 N", "2026-03-12T09:00:00Z"),
+        ("Thu, 12 Mar 2026 10:00:00 A", "2026-03-12T11:00:00Z"),
+        ("Thu, 5 Mar 1998 10:00:00 GMT", "1998-03-05T10:00:00Z"),
+        ("Wed, 02 Oct 02 08:00:00 EST", "2002-10-02T13:00:00Z"),
+        // Human dates on pages
+        ("March 12, 2026", "2026-03-12T00:00:00Z"),
+        ("12 March 2026", "2026-03-12T00:00:00Z"),
+        ("Posted on March 2nd, 2026", "2026-03-02T00:00:00Z"),
+        ("Sept 3, 2025", "2025-09-03T00:00:00Z"),
+        // ISO 8601 / RFC 3339 / W3CDTF
+        ("2026-03-12T10:00:00Z", "2026-03-12T10:00:00Z"),
+        ("2026-03-12T10:00:00.123456Z", "2026-03-12T10:00:00Z"),
+        ("2026-03-12T12:00:00+02:00", "2026-03-12T10:00:00Z"),
+        ("2026-03-12T12:00:00+0200", "2026-03-12T10:00:00Z"),
+        ("2026-03-12 10:00:00", "2026-03-12T10:00:00Z"),
+        ("2026-03-12T10:00", "2026-03-12T10:00:00Z"),
+        ("20260312T100000Z", "2026-03-12T10:00:00Z"),
+        ("2026-03-12", "2026-03-12T00:00:00Z"),
+        ("2026-03", "2026-03-01T00:00:00Z"),
+        ("2026", "2026-01-01T00:00:00Z"),
+    ]
+
+    @Test(arguments: utc)
+    func readsDate(_ input: String, _ expected: String) {
+        let parsed = DateParser().parse(input)
+        #expect(parsed.map(Self.format) == expected, "\(input)")
+    }
+
+    @Test(arguments: [
+        "", "yesterday", "32 Mar 2026", "2026-02-30", "2026-13-01", "Thu, 12 Foo 2026 10:00:00 GMT",
+        "2026-03-12T25:00:00Z", "12:00", "not a date at all 2026", "2026-03-12T10:00:00+99:00",
+    ])
+    func refusesNonsense(_ input: String) {
+        #expect(DateParser().parse(input) == nil, "\(input)")
+    }
+
+    @Test func naiveTimestampsUseTheSourceTimeZone() throws {
+        let parser = DateParser(naiveTimeZone: TimeZone(secondsFromGMT: 3600))
+        #expect(parser.parse("2026-03-12T10:00:00").map(Self.format) == "2026-03-12T09:00:00Z")
+        #expect(parser.parse("2026-03-12T10:00:00Z").map(Self.format) == "2026-03-12T10:00:00Z")
+    }
+
+    static func format(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+}

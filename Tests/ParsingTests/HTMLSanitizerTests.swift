@@ -1,0 +1,50 @@
+import Parsing
+import Testing
+import XML
+
+@Suite struct HTMLSanitizerTests {
+    let sanitizer = HTMLSanitizer()
+
+    @Test(arguments: [
+        ("<p>Hi<script>alert(1)</script></p>", "<p>Hi</p>"),
+        ("<p onclick=\"x()\" onmouseover=\"y()\">Hi</p>", "<p>Hi</p>"),
+        ("<style>p{}</style><p>Hi</p>", "<p>Hi</p>"),
+        ("<a href=\"javascript:alert(1)\">x</a>", "<a>x</a>"),
+        ("<a href=\"JaVaScRiPt:alert(1)\">x</a>", "<a>x</a>"),
+        ("<a href=\"vbscript:x\">x</a>", "<a>x</a>"),
+        ("<img src=\"data:text/html;base64,PHNjcmlwdD4=\">", ""),
+        ("<object data=\"x\"></object><embed src=\"y\"><p>ok</p>", "<p>ok</p>"),
+        ("<form><input name=\"a\"></form>", ""),
+        ("<iframe src=\"https://evil.example/\"></iframe>", ""),
+    ])
+    func removesDangerousMarkup(_ input: String, _ expected: String) {
+        #expect(sanitizer.sanitize(input, base: "https://site.example/") == expected)
+    }
+
+    @Test func makesRelativeURLsAbsoluteAndLinksSafe() {
+        let output = sanitizer.sanitize(
+            "<a href=\"/post\">p</a><img src=\"img/a.png\" alt=\"a\">", base: "https://site.example/blog/")
+        #expect(
+            output
+                == "<a href=\"https://site.example/post\" rel=\"noopener noreferrer\">p</a><img src=\"https://site.example/blog/img/a.png\" alt=\"a\" />"
+        )
+    }
+
+    @Test func dropsTrackingPixelsAndPromotesLazyImages() {
+        let output = sanitizer.sanitize(
+            "<img src=\"https://t.example/p.gif\" width=\"1\" height=\"1\"><img src=\"blank.gif\" data-src=\"real.jpg\">",
+            base: "https://site.example/")
+        #expect(output == "<img src=\"https://site.example/real.jpg\" />")
+    }
+
+    @Test func unwrapsUnknownElementsKeepingTheirText() {
+        #expect(sanitizer.sanitize("<article><font color=red>kept</font></article>", base: nil) == "kept")
+    }
+
+    @Test func outputIsWellFormedXML() throws {
+        let messy = "<p>unclosed <b>bold <i>both</p><li>stray &amp; <br> &nbsp; \u{1} control</ul></div>"
+        let output = sanitizer.sanitize(messy, base: nil)
+        let document = try Document.xml(Array("<root>\(output)</root>".utf8))
+        #expect(document.warnings.isEmpty, "\(output)")
+    }
+}
