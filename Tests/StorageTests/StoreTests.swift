@@ -1,0 +1,121 @@
+import Foundation
+import Parsing
+import Storage
+import TestSupport
+import Testing
+
+@Suite struct StoreTests {
+    let directory: TemporaryDirectory
+    let store: Store
+    let now = Date(timeIntervalSince1970: 1_773_316_800)  // 2026-03-12T12:00:00Z
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        store = try Store(path: directory.file("store.sqlite").path)
+        try store.register([SourceDefinition(key: "blog", url: "https://blog.example/feed", title: "A Blog")], now: now)
+    }
+
+    func feed(_ entries: [ParsedEntry]) -> ParsedFeed {
+        ParsedFeed(metadata: FeedMetadata(title: "Blog's own title", link: "https://blog.example/", format: .rss20), entries: entries)
+    }
+
+    func entry(_ id: String, title: String = "Title", published: Date? = nil) -> ParsedEntry {
+        ParsedEntry(id: id, title: title, link: "https://blog.example/\(id)", published: published, summary: "<p>s</p>", wordCount: 1, excerpt: "s")
+    }
+
+    @Test func createsASchemaVersionedDatabaseInWALMode() throws {
+        #expect(try store.schemaVersion >= 1)
+        // The WAL file exists beside the database once it has been written.
+        #expect(FileManager.default.fileExists(atPath: directory.file("store.sqlite-wal").path))
+    }
+
+    @Test func anEntrySeenAgainIsUpdatedInPlaceNeverDuplicated() throws {
+        let first = try store.recordSuccess(key: "blog", feed: feed([entry("a"), entry("b")]), validators: Validators(), status: 200, now: now)
+        #expect(first == EntryChanges(new: 2))
+        let again = try store.recordSuccess(key: "blog", feed: feed([entry("a"), entry("b")]), validators: Validators(), status: 200, now: now)
+        #expect(again == EntryChanges(unchanged: 2))
+        let edited = try store.recordSuccess(key: "blog", feed: feed([entry("a", title: "New title"), entry("b")]), validators: Validators(), status: 200, now: now)
+        #expect(edited == EntryChanges(updated: 1, unchanged: 1))
+        let stored = try store.latestEntries(limit: 10)
+        #expect(stored.count == 2)
+        #expect(stored.contains { $0.entryID == "a" && $0.title == "New title" })
+    }
+
+    @Test func undatedEntriesGetTheirFirstSeenTimeOnceInPageOrder() throws {
+        try store.recordSuccess(key: "blog", feed: feed([entry("top"), entry("second")]), validators: Validators(), status: 200, now: now)
+        let later = now.addingTimeInterval(86_400)
+        try store.recordSuccess(key: "blog", feed: feed([entry("new"), entry("top", title: "Edited"), entry("second")]), validators: Validators(), status: 200, now: later)
+        let stored = try store.latestEntries(limit: 10)
+        #expect(stored.map(\.entryID) == ["new", "top", "second"])
+        let top = try #require(stored.first { $0.entryID == "top" })
+        #expect(top.firstSeen == now)
+        #expect(top.date == now)
+        #expect(stored.first { $0.entryID == "second" }?.date == now.addingTimeInterval(-60))
+    }
+
+    @Test func keepsValidatorsAndCountsFailuresWithoutTouchingEntries() throws {
+        try store.recordSuccess(key: "blog", feed: feed([entry("a")]), validators: Validators(etag: "\"v1\"", lastModified: "Thu, 12 Mar 2026 10:00:00 GMT"), status: 200, now: now)
+        try store.recordFailure(key: "blog", status: 500, error: "HTTP 500", now: now)
+        try store.recordFailure(key: "blog", status: nil, error: "timed out", now: now)
+        let source = try #require(try store.sources().first)
+        #expect(source.consecutiveFailures == 2)
+        #expect(source.lastError == "timed out")
+        #expect(source.entryCount == 1)
+        #expect(try store.validators(for: "blog") == Validators(etag: "\"v1\"", lastModified: "Thu, 12 Mar 2026 10:00:00 GMT"))
+        try store.recordNotModified(key: "blog", status: 304, now: now)
+        let recovered = try #require(try store.sources().first)
+        #expect(recovered.consecutiveFailures == 0)
+        #expect(recovered.lastError == nil)
+        #expect(recovered.lastStatus == 304)
+    }
+
+    @Test func aChangedURLForgetsTheOldValidators() throws {
+        try store.recordSuccess(key: "blog", feed: feed([]), validators: Validators(etag: "\"v1\""), status: 200, now: now)
+        try store.register([SourceDefinition(key: "blog", url: "https://blog.example/feed", title: "A Blog")], now: now)
+        #expect(try store.validators(for: "blog").etag == "\"v1\"")
+        try store.register([SourceDefinition(key: "blog", url: "https://blog.example/new-feed", title: nil)], now: now)
+        #expect(try store.validators(for: "blog") == Validators())
+        #expect(try store.sources().first?.displayTitle == "Blog's own title")
+    }
+
+    @Test func groupsEntriesByUTCMonthNewestFirst() throws {
+        let march = Date(timeIntervalSince1970: 1_773_316_800)  // 2026-03-12
+        let february = Date(timeIntervalSince1970: 1_771_286_400)  // 2026-02-17
+        let lastSecondOfFebruary = Date(timeIntervalSince1970: 1_772_323_199)  // 2026-02-28T23:59:59Z
+        try store.recordSuccess(
+            key: "blog", feed: feed([entry("m", published: march), entry("f", published: february), entry("edge", published: lastSecondOfFebruary)]),
+            validators: Validators(), status: 200, now: now)
+        #expect(try store.months() == [MonthCount(year: 2026, month: 3, count: 1), MonthCount(year: 2026, month: 2, count: 2)])
+        #expect(try store.entries(year: 2026, month: 2).map(\.entryID) == ["edge", "f"])
+        #expect(try store.entries(year: 2026, month: 3).map(\.entryID) == ["m"])
+    }
+
+    @Test func reopeningKeepsEverything() throws {
+        try store.recordSuccess(key: "blog", feed: feed([entry("a")]), validators: Validators(), status: 200, now: now)
+        let reopened = try Store(path: directory.file("store.sqlite").path)
+        #expect(try reopened.latestEntries(limit: 5).map(\.entryID) == ["a"])
+        #expect(try reopened.schemaVersion == store.schemaVersion)
+    }
+
+    @Test func refusesADatabaseFromANewerTidings() throws {
+        let path = directory.file("future.sqlite").path
+        _ = try Store(path: path)
+        try runSQLite(path, "PRAGMA user_version = 999")
+        #expect(throws: StoreError.self) { try Store(path: path) }
+    }
+
+    @Test func namesTheFileWhenItCannotOpen() {
+        let path = directory.file("missing/folder/store.sqlite").path
+        let error = #expect(throws: StoreError.self) { try Store(path: path) }
+        #expect(error?.description.contains(path) == true)
+    }
+
+    /// Changes the file through a second connection, as another process would.
+    private func runSQLite(_ path: String, _ sql: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()", path, sql]
+        try process.run()
+        process.waitUntilExit()
+    }
+}
