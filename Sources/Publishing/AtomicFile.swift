@@ -10,7 +10,11 @@ enum AtomicFile {
         let data = Data(contents.utf8)
         if let existing = try? Data(contentsOf: url), existing == data { return false }
         let folder = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw PublishError.cannotWrite(path: folder.path, reason: "cannot create the folder (\(error.localizedDescription))")
+        }
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
             throw PublishError.cannotWrite(path: temporary.path, reason: String(cString: strerror(errno)))

@@ -18,6 +18,7 @@ public struct Publisher {
         public var unchanged = 0
     }
 
+    @discardableResult
     public func publish(from store: Store) throws -> Report {
         let sources = Dictionary(try store.sources().map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         let latest = try store.latestEntries(limit: site.maxEntries)

@@ -1,0 +1,92 @@
+import Foundation
+import TestSupport
+import Testing
+import Tidings
+
+@Suite struct ConfigTests {
+    static let fixtures = Fixtures()
+
+    /// Each broken configuration is refused with the message in the `.expected` file beside it,
+    /// where `{file}` stands for the configuration's path.
+    @Test(arguments: fixtures.names(withExtension: "yaml", in: "bad-configs"))
+    func refusesABrokenConfiguration(_ name: String) throws {
+        let file = Self.fixtures.url(name)
+        let expectedFile = Self.fixtures.url(String(name.dropLast(5)) + ".expected")
+        let error = #expect(throws: ConfigError.self) { try Config.load(from: file) }
+        let message = error?.description.replacingOccurrences(of: file.path, with: "{file}") ?? ""
+        if Fixtures.isRecording {
+            try (message + "\n").write(to: expectedFile, atomically: true, encoding: .utf8)
+            Issue.record("recorded \(expectedFile.lastPathComponent)")
+            return
+        }
+        let expected = try String(contentsOf: expectedFile, encoding: .utf8)
+        #expect(message + "\n" == expected)
+    }
+
+    @Test func appliesDefaultsAndResolvesPathsAgainstTheConfigFolder() throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write(
+            """
+            sources:
+              - key: remote
+                url: https://blog.example/feed.xml
+              - key: local
+                title: Local page
+                url: file:pages/index.html
+                html:
+                  item: //article
+                  date: preceding::h2[1]
+              - key: bare-path
+                url: feeds/atom.xml
+            """, to: "site/feeds.yaml")
+        let config = try Config.load(from: file)
+        let folder = directory.file("site").standardizedFileURL
+        #expect(config.title == "Tidings")
+        #expect(config.baseURL == "http://localhost/")
+        #expect(config.outputFolder == folder.appendingPathComponent("output"))
+        #expect(config.databaseFile == folder.appendingPathComponent("tidings.sqlite"))
+        #expect(config.pollInterval == .seconds(1800))
+        #expect(config.maxEntries == 50)
+        #expect(config.sources.map(\.key) == ["remote", "local", "bare-path"])
+        #expect(config.sources[0].url == "https://blog.example/feed.xml")
+        #expect(config.sources[1].url == folder.appendingPathComponent("pages/index.html").absoluteString)
+        #expect(config.sources[1].isLocalFile)
+        #expect(config.sources[1].html?.item == "//article")
+        #expect(config.sources[1].html?.date == "preceding::h2[1]")
+        #expect(config.sources[2].url == folder.appendingPathComponent("feeds/atom.xml").absoluteString)
+    }
+
+    @Test func readsEverySiteSetting() throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write(
+            """
+            title: My Reading
+            base_url: https://me.example/reading
+            output: /srv/tidings/www
+            database: state/db.sqlite
+            poll_interval: 1h30m
+            max_entries: 20
+            sources:
+              - key: a
+                url: https://a.example/feed
+            """, to: "feeds.yaml")
+        let config = try Config.load(from: file)
+        #expect(config.title == "My Reading")
+        #expect(config.baseURL == "https://me.example/reading/")
+        #expect(config.outputFolder.path == "/srv/tidings/www")
+        #expect(config.databaseFile == directory.url.standardizedFileURL.appendingPathComponent("state/db.sqlite"))
+        #expect(config.pollInterval == .seconds(5400))
+        #expect(config.maxEntries == 20)
+    }
+
+    @Test func namesAMissingFile() {
+        let error = #expect(throws: ConfigError.self) { try Config.load(from: URL(fileURLWithPath: "/nonexistent/feeds.yaml")) }
+        #expect(error?.description == "/nonexistent/feeds.yaml: cannot read the configuration: no such file")
+    }
+
+    @Test func theDefaultConfigurationLoads() throws {
+        let config = try Config.load(from: Fixtures.packageRoot().appendingPathComponent("feeds.yaml"))
+        #expect(config.sources.count >= 4)
+        #expect(config.sources.allSatisfy { $0.isLocalFile }, "the bundled examples work offline")
+    }
+}
