@@ -1,0 +1,104 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Runs the built `tidings` binary as a user would.
+@Suite struct CommandLineTests {
+    static var binary: URL {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tidings")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        return Fixtures.packageRoot().appendingPathComponent(".build/debug/tidings")
+    }
+
+    struct Run {
+        var status: Int32
+        var output: String
+        var errors: String
+    }
+
+    static func tidings(_ arguments: [String], in folder: URL) throws -> Run {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
+            errors: String(decoding: err, as: UTF8.self))
+    }
+
+    static func exampleSite() throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory()
+        let root = Fixtures.packageRoot()
+        try FileManager.default.copyItem(at: root.appendingPathComponent("examples"), to: directory.file("examples"))
+        try FileManager.default.copyItem(at: root.appendingPathComponent("feeds.yaml"), to: directory.file("feeds.yaml"))
+        return directory
+    }
+
+    @Test func refreshesTheBundledExamplesOffline() throws {
+        let site = try Self.exampleSite()
+        let run = try Self.tidings(["refresh"], in: site.url)
+        #expect(run.status == 0, "\(run.errors)")
+        #expect(run.output.contains("field-notes: 3 new"))
+        #expect(run.output.contains("harbour-letters: 3 new"))
+        #expect(run.output.contains("slow-reading: 6 new"))
+        #expect(run.output.contains("workbench: 5 new"))
+        for file in ["feed.atom", "feed.rss", "index.html", "2026/03/index.html"] {
+            #expect(FileManager.default.fileExists(atPath: site.file("output/\(file)").path), "\(file)")
+        }
+        let again = try Self.tidings(["refresh", "--config", "feeds.yaml"], in: site.url)
+        #expect(again.status == 0)
+        #expect(again.output.contains("field-notes: 0 new, 0 updated, 3 unchanged"))
+        #expect(again.output.contains("0 files written"))
+    }
+
+    @Test func aBrokenConfigurationStopsBeforeAnythingIsWritten() throws {
+        let site = try TemporaryDirectory()
+        try site.write("sources:\n  - key: a\n    url: https://a.example/feed\n    titel: typo\n", to: "feeds.yaml")
+        let run = try Self.tidings(["refresh"], in: site.url)
+        #expect(run.status == 78)
+        #expect(run.errors.contains("feeds.yaml:4: sources[1].titel: unknown field"))
+        #expect(!FileManager.default.fileExists(atPath: site.file("output").path))
+        #expect(!FileManager.default.fileExists(atPath: site.file("tidings.sqlite").path))
+    }
+
+    @Test func anUnusableDatabaseIsAFailure() throws {
+        let site = try Self.exampleSite()
+        try "this is not a database".write(to: site.file("tidings.sqlite"), atomically: true, encoding: .utf8)
+        let run = try Self.tidings(["refresh"], in: site.url)
+        #expect(run.status == 1)
+        #expect(run.errors.contains("tidings.sqlite"))
+    }
+
+    @Test func theDaemonRefreshesThenStopsOnSIGTERM() throws {
+        let site = try Self.exampleSite()
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["run"]
+        process.currentDirectoryURL = site.url
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let atom = site.file("output/feed.atom").path
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: atom), Date() < deadline, process.isRunning {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(FileManager.default.fileExists(atPath: atom), "the daemon refreshes at start")
+        #expect(process.isRunning, "and then waits for the next interval")
+        process.terminate()  // SIGTERM
+        let stopDeadline = Date().addingTimeInterval(10)
+        while process.isRunning, Date() < stopDeadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+    }
+}
