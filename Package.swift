@@ -24,7 +24,13 @@ let package = Package(
             name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // One module per stage; the imports show the architecture.
-        .target(name: "XML", dependencies: ["CLibXML2"]),
+        // XML is the only module that sees libxml2. libxml2's headers pull in the system ICU, which clashes
+        // with Foundation's own ('UErrorCode' has different definitions), so no module importing Foundation
+        // may load them: XML imports CLibXML2 `internal`ly, and library evolution keeps that dependency
+        // out of its clients (a non-resilient module exposes its layout, and so its imports, to them).
+        .target(
+            name: "XML", dependencies: ["CLibXML2"],
+            swiftSettings: [.unsafeFlags(["-enable-library-evolution"])]),
         .target(name: "Parsing", dependencies: ["XML"]),
         .target(name: "Fetching", dependencies: ["CCurl"]),
         .target(name: "Storage", dependencies: ["CSQLite", "Parsing"]),

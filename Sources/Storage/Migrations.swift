@@ -18,6 +18,8 @@ enum Migrations {
             last_fetched_at INTEGER,
             last_success_at INTEGER,
             consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            -- 0 once the source is no longer in feeds.yaml: its entries are kept but not published.
+            active INTEGER NOT NULL DEFAULT 1,
             created_at INTEGER NOT NULL
         );
         CREATE TABLE entries (

@@ -22,14 +22,17 @@ public final class Store {
     // MARK: Sources
 
     /// Makes the stored sources match the configuration. A source whose URL changed forgets its
-    /// validators (they belong to the old URL); sources no longer configured keep their entries.
+    /// validators (they belong to the old URL). A source no longer configured keeps its entries, so
+    /// adding it back loses nothing, but they are no longer published.
     public func register(_ sources: [SourceDefinition], now: Date = Date()) throws(StoreError) {
         try database.transaction { () throws(StoreError) in
+            try database.query("UPDATE sources SET active = 0")
             for source in sources {
                 try database.query(
                     """
                     INSERT INTO sources (key, url, title, created_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT (key) DO UPDATE SET
+                        active = 1,
                         title = excluded.title,
                         etag = CASE WHEN url = excluded.url THEN etag END,
                         last_modified = CASE WHEN url = excluded.url THEN last_modified END,
@@ -51,7 +54,7 @@ public final class Store {
             SELECT key, url, COALESCE(title, feed_title, key), site_link, etag, last_modified, last_status, last_error,
                    last_fetched_at, last_success_at, consecutive_failures,
                    (SELECT COUNT(*) FROM entries WHERE source_id = sources.id)
-            FROM sources ORDER BY key
+            FROM sources WHERE active = 1 ORDER BY key
             """
         ).map { row in
             SourceRecord(
@@ -159,7 +162,7 @@ public final class Store {
 
     // MARK: Reading for the writers
 
-    /// The newest entries across all sources, newest first.
+    /// The newest entries across all configured sources, newest first.
     public func latestEntries(limit: Int) throws(StoreError) -> [StoredEntry] {
         try entries(where: "1", [], limit: limit)
     }
@@ -170,13 +173,14 @@ public final class Store {
         return try entries(where: "e.sort_date >= ? AND e.sort_date < ?", [.integer(start), .integer(end)], limit: -1)
     }
 
-    /// Every month that has entries, newest first.
+    /// Every month that has entries of configured sources, newest first.
     public func months() throws(StoreError) -> [MonthCount] {
         try database.query(
             """
-            SELECT CAST(strftime('%Y', sort_date, 'unixepoch') AS INTEGER),
-                   CAST(strftime('%m', sort_date, 'unixepoch') AS INTEGER), COUNT(*)
-            FROM entries GROUP BY 1, 2 ORDER BY 1 DESC, 2 DESC
+            SELECT CAST(strftime('%Y', e.sort_date, 'unixepoch') AS INTEGER),
+                   CAST(strftime('%m', e.sort_date, 'unixepoch') AS INTEGER), COUNT(*)
+            FROM entries e JOIN sources s ON s.id = e.source_id AND s.active = 1
+            GROUP BY 1, 2 ORDER BY 1 DESC, 2 DESC
             """
         ).map { MonthCount(year: $0.int(0) ?? 0, month: $0.int(1) ?? 0, count: $0.int(2) ?? 0) }
     }
@@ -189,7 +193,7 @@ public final class Store {
             SELECT s.key, COALESCE(s.title, s.feed_title, s.key), s.site_link, e.entry_id, e.title, e.link, e.author,
                    e.summary, e.content, e.categories, e.word_count, e.published_at, e.updated_at, e.first_seen_at,
                    e.sort_date, e.excerpt
-            FROM entries e JOIN sources s ON s.id = e.source_id
+            FROM entries e JOIN sources s ON s.id = e.source_id AND s.active = 1
             WHERE \(condition)
             ORDER BY e.sort_date DESC, e.id DESC LIMIT ?
             """, arguments + [.integer(Int64(limit))]

@@ -115,3 +115,23 @@ import Testing
         #expect(error?.description.contains(path) == true)
     }
 }
+
+extension StoreTests {
+    @Test func aSourceRemovedFromTheConfigurationIsNoLongerPublishedButKept() throws {
+        try store.register([
+            SourceDefinition(key: "blog", url: "https://blog.example/feed"),
+            SourceDefinition(key: "other", url: "https://other.example/feed"),
+        ], now: now)
+        try store.recordSuccess(key: "blog", feed: feed([entry("a", published: now)]), validators: Validators(), status: 200, now: now)
+        try store.recordSuccess(key: "other", feed: feed([entry("b", published: now)]), validators: Validators(), status: 200, now: now)
+        try store.register([SourceDefinition(key: "blog", url: "https://blog.example/feed")], now: now)
+        #expect(try store.latestEntries(limit: 10).map(\.entryID) == ["a"])
+        #expect(try store.months() == [MonthCount(year: 2026, month: 3, count: 1)])
+        #expect(try store.sources().map(\.key) == ["blog"])
+        try store.register([
+            SourceDefinition(key: "blog", url: "https://blog.example/feed"),
+            SourceDefinition(key: "other", url: "https://other.example/feed"),
+        ], now: now)
+        #expect(try store.latestEntries(limit: 10).count == 2, "adding it back loses nothing")
+    }
+}
