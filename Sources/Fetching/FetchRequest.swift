@@ -8,7 +8,9 @@ public struct FetchRequest: Sendable, Equatable {
     /// `file:` URLs are allowed only for sources named in the local configuration, never via redirects.
     public var allowsFileScheme: Bool
 
-    public init(key: String, url: String, etag: String? = nil, lastModified: String? = nil, allowsFileScheme: Bool = false) {
+    public init(
+        key: String, url: String, etag: String? = nil, lastModified: String? = nil, allowsFileScheme: Bool = false
+    ) {
         self.key = key
         self.url = url
         self.etag = etag

@@ -88,7 +88,8 @@ private struct TransferLoop {
     }
 
     private func collectFinished(
-        _ multi: UnsafeMutableRawPointer, active: inout [UnsafeMutableRawPointer: Transfer], deliver: (FetchResult) -> Void
+        _ multi: UnsafeMutableRawPointer, active: inout [UnsafeMutableRawPointer: Transfer],
+        deliver: (FetchResult) -> Void
     ) {
         var remaining: Int32 = 0
         while let message = curl_multi_info_read(multi, &remaining) {

@@ -39,7 +39,8 @@ final class Transfer {
         }
         tidings_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, this)
         // Only the protocols a feed can live on; a redirect may never lead to a local file.
-        tidings_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, request.allowsFileScheme ? "http,https,file" : "http,https")
+        tidings_easy_setopt_string(
+            handle, CURLOPT_PROTOCOLS_STR, request.allowsFileScheme ? "http,https,file" : "http,https")
         tidings_easy_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
         tidings_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
         tidings_easy_setopt_long(handle, CURLOPT_MAXREDIRS, settings.maxRedirects)
@@ -54,9 +55,14 @@ final class Transfer {
         // Signals would interrupt the whole process; timeouts work without them (threaded resolver).
         tidings_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         var list: UnsafeMutablePointer<curl_slist>?
-        list = curl_slist_append(list, "Accept: application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5")
+        list = curl_slist_append(
+            list,
+            "Accept: application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
+        )
         if let etag = request.etag { list = curl_slist_append(list, "If-None-Match: \(etag)") }
-        if let lastModified = request.lastModified { list = curl_slist_append(list, "If-Modified-Since: \(lastModified)") }
+        if let lastModified = request.lastModified {
+            list = curl_slist_append(list, "If-Modified-Since: \(lastModified)")
+        }
         headerList = list
         tidings_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, list)
     }

@@ -65,7 +65,8 @@ struct AtomParser {
             if draft.link == nil { draft.link = href }
         } else if link.attribute("rel") == "enclosure" {
             draft.enclosures.append(
-                Enclosure(url: href, type: link.attribute("type"), length: link.attribute("length").flatMap { Int($0) }))
+                Enclosure(url: href, type: link.attribute("type"), length: link.attribute("length").flatMap { Int($0) })
+            )
         }
     }
 

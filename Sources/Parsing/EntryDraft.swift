@@ -31,9 +31,12 @@ struct EntryDraft {
         let countedText = contentText.isEmpty ? summaryText : contentText
         let describedText = summaryText.isEmpty ? contentText : summaryText
         let cleanTitle = title.map(PlainText.collapsed).flatMap { $0.isEmpty ? nil : $0 }
-        let entryID = [id, link].compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let entryID =
+            [id, link].compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }
             .first { !$0.isEmpty }
-            ?? StableID.make(from: [cleanTitle ?? "", published.map { String($0.timeIntervalSince1970) } ?? "", sourceURL ?? ""])
+            ?? StableID.make(from: [
+                cleanTitle ?? "", published.map { String($0.timeIntervalSince1970) } ?? "", sourceURL ?? "",
+            ])
         return ParsedEntry(
             id: entryID, title: cleanTitle, link: link, published: published, updated: updated,
             author: author.map(PlainText.collapsed).flatMap { $0.isEmpty ? nil : $0 },

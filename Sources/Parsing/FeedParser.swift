@@ -18,7 +18,8 @@ public struct FeedParser: Sendable {
         if let rules {
             let document: Document
             do { document = try Document.html(bytes, url: url) } catch { throw .notXML(reason: error.description) }
-            return try HTMLExtractor(dates: dates, sanitizer: sanitizer).extract(document, rules: rules, documentURL: url)
+            return try HTMLExtractor(dates: dates, sanitizer: sanitizer).extract(
+                document, rules: rules, documentURL: url)
         }
         if Self.looksLikeHTML(bytes) { throw Self.htmlPageError(bytes, url: url) }
         let document: Document
@@ -77,9 +78,10 @@ public struct FeedParser: Sendable {
             return .htmlInsteadOfFeed(title: nil, advertisedFeeds: [])
         }
         let title = (try? document.evaluate("string(/html/head/title)"))?.string.map(PlainText.collapsed)
-        let links = (try? document.evaluate(
-            "//link[contains(translate(@rel,'ALTERNATE','alternate'),'alternate')][contains(@type,'rss') or contains(@type,'atom') or contains(@type,'json')]/@href"
-        ))?.nodes ?? []
+        let links =
+            (try? document.evaluate(
+                "//link[contains(translate(@rel,'ALTERNATE','alternate'),'alternate')][contains(@type,'rss') or contains(@type,'atom') or contains(@type,'json')]/@href"
+            ))?.nodes ?? []
         let feeds = links.compactMap { URLResolver.resolve($0.text, against: url) }
         return .htmlInsteadOfFeed(title: title, advertisedFeeds: feeds)
     }

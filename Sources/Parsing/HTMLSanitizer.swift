@@ -26,7 +26,8 @@ public struct HTMLSanitizer: Sendable {
     static let voidElements: Set<String> = ["br", "hr", "img", "wbr", "col", "source"]
     static let globalAttributes: Set<String> = ["title", "lang", "dir"]
     static let elementAttributes: [String: Set<String>] = [
-        "a": ["href"], "img": ["src", "alt", "width", "height", "srcset", "sizes"], "source": ["srcset", "type", "media"],
+        "a": ["href"], "img": ["src", "alt", "width", "height", "srcset", "sizes"],
+        "source": ["srcset", "type", "media"],
         "td": ["colspan", "rowspan", "align"], "th": ["colspan", "rowspan", "align", "scope"], "col": ["span"],
         "colgroup": ["span"], "ol": ["start", "reversed", "type"], "li": ["value"], "time": ["datetime"],
         "q": ["cite"], "blockquote": ["cite"], "del": ["cite", "datetime"], "ins": ["cite", "datetime"],

@@ -14,7 +14,8 @@ struct RSSParser {
         if let channel {
             metadata.title = channel.firstChild(named: "title").flatMap { Self.plainTitle($0.text).nilIfEmpty }
             metadata.link = feedBase
-            let updated = channel.firstChild(named: "lastBuildDate") ?? channel.firstChild(named: "pubDate")
+            let updated =
+                channel.firstChild(named: "lastBuildDate") ?? channel.firstChild(named: "pubDate")
                 ?? channel.firstChild(named: "date")
             metadata.updated = updated.flatMap { dates.parse($0.text) }
         }

@@ -26,7 +26,10 @@ public enum URLResolver {
 
     /// Spaces and other characters publishers leave unescaped would make `URL(string:)` fail.
     private static func percentEncodeUnsafe(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value >= 0x7F || $0 == "\"" || $0 == "<" || $0 == ">" })
+        guard
+            text.unicodeScalars.contains(where: {
+                $0.value <= 0x20 || $0.value >= 0x7F || $0 == "\"" || $0 == "<" || $0 == ">"
+            })
         else { return text }
         var allowed = CharacterSet.urlFragmentAllowed
         allowed.insert(charactersIn: "#%")

@@ -13,7 +13,8 @@ enum AtomicFile {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            throw PublishError.cannotWrite(path: folder.path, reason: "cannot create the folder (\(error.localizedDescription))")
+            throw PublishError.cannotWrite(
+                path: folder.path, reason: "cannot create the folder (\(error.localizedDescription))")
         }
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {

@@ -95,7 +95,8 @@ struct PageRenderer {
     private func post(_ entry: StoredEntry) -> [String: Any] {
         [
             "title": entry.title ?? "(untitled)", "link": entry.link ?? "", "hasLink": entry.link != nil,
-            "source": entry.sourceTitle, "author": entry.author ?? "", "hasAuthor": entry.author != nil, "summary": entry.excerpt ?? "",
+            "source": entry.sourceTitle, "author": entry.author ?? "", "hasAuthor": entry.author != nil,
+            "summary": entry.excerpt ?? "",
             "hasSummary": entry.excerpt != nil, "words": Self.grouped(entry.wordCount), "hasWords": entry.wordCount > 0,
             "dayHeading": Timestamp.dayHeading(entry.date), "datetime": Timestamp.rfc3339(entry.date),
         ]

@@ -131,7 +131,8 @@ public final class Store {
         let sortDate = entry.published.map { Int64($0.timeIntervalSince1970) } ?? firstSeenSeconds
         let values: [SQLValue] = [
             SQLValue(entry.title), SQLValue(entry.link), SQLValue(entry.author), SQLValue(entry.summary),
-            SQLValue(entry.content), SQLValue(entry.excerpt), .text(Self.json(entry.categories)), .text(Self.json(entry.enclosures)),
+            SQLValue(entry.content), SQLValue(entry.excerpt), .text(Self.json(entry.categories)),
+            .text(Self.json(entry.enclosures)),
             .integer(Int64(entry.wordCount)), seconds(entry.published), seconds(entry.updated),
             .integer(sortDate), .text(fingerprint),
         ]
@@ -220,7 +221,8 @@ public final class Store {
 
     private static func fingerprint(of entry: ParsedEntry) -> String {
         Fingerprint.of([
-            entry.title ?? "", entry.link ?? "", entry.author ?? "", entry.summary ?? "", entry.content ?? "", entry.excerpt ?? "",
+            entry.title ?? "", entry.link ?? "", entry.author ?? "", entry.summary ?? "", entry.content ?? "",
+            entry.excerpt ?? "",
             entry.published.map { String(Int64($0.timeIntervalSince1970)) } ?? "",
             entry.updated.map { String(Int64($0.timeIntervalSince1970)) } ?? "",
             json(entry.categories), json(entry.enclosures),

@@ -16,7 +16,8 @@ struct ConfigReader {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
-                throw ConfigError.invalid(path: path, line: nil, field: "sources", message: "the file is empty; list at least one source")
+                throw ConfigError.invalid(
+                    path: path, line: nil, field: "sources", message: "the file is empty; list at least one source")
             }
             root = node
         } catch let error as ConfigError {
@@ -32,7 +33,8 @@ struct ConfigReader {
             file: file,
             title: try string(fields["title"], field: "title") ?? Config.defaultTitle,
             baseURL: try baseURL(fields["base_url"]),
-            outputFolder: try localPath(fields["output"], field: "output") ?? folder.appendingPathComponent(Config.defaultOutput),
+            outputFolder: try localPath(fields["output"], field: "output")
+                ?? folder.appendingPathComponent(Config.defaultOutput),
             databaseFile: try localPath(fields["database"], field: "database")
                 ?? folder.appendingPathComponent(Config.defaultDatabase),
             pollInterval: try interval(fields["poll_interval"]) ?? Config.defaultPollInterval,
@@ -55,7 +57,8 @@ struct ConfigReader {
             guard let key = try string(keyNode, field: "\(label).key"),
                 !key.isEmpty, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
             else {
-                throw invalid(keyNode, "\(label).key", "use letters, digits, '-' and '_' only (it appears in ids and URLs)")
+                throw invalid(
+                    keyNode, "\(label).key", "use letters, digits, '-' and '_' only (it appears in ids and URLs)")
             }
             if let firstLine = seenKeys[key] {
                 throw invalid(keyNode, "\(label).key", "'\(key)' is already the key of the source on line \(firstLine)")
@@ -66,7 +69,9 @@ struct ConfigReader {
                 SourceConfig(
                     key: key, url: try sourceURL(urlNode, label: "sources '\(key)'.url"),
                     title: try string(fields["title"], field: "sources '\(key)'.title"),
-                    html: try fields["html"].map { node throws(ConfigError) in try rules(node, label: "sources '\(key)'.html") }))
+                    html: try fields["html"].map { node throws(ConfigError) in
+                        try rules(node, label: "sources '\(key)'.html")
+                    }))
         }
         if result.isEmpty { throw invalid(node, "sources", "the list is empty; add at least one source") }
         return result
@@ -92,7 +97,9 @@ struct ConfigReader {
         }
         let lowered = text.lowercased()
         if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") {
-            guard let url = URL(string: text), url.host != nil else { throw invalid(node, label, "'\(text)' is not a valid URL") }
+            guard let url = URL(string: text), url.host != nil else {
+                throw invalid(node, label, "'\(text)' is not a valid URL")
+            }
             return text
         }
         if lowered.hasPrefix("file:") {
@@ -130,7 +137,8 @@ struct ConfigReader {
             throw invalid(node, "poll_interval", "'\(text)' is not an interval; write e.g. 90s, 30m, 2h or 1h30m")
         }
         guard seconds >= 60 else {
-            throw invalid(node, "poll_interval", "'\(text)' is shorter than a minute, which is impolite to the sites polled")
+            throw invalid(
+                node, "poll_interval", "'\(text)' is shorter than a minute, which is impolite to the sites polled")
         }
         return .seconds(seconds)
     }
@@ -181,7 +189,8 @@ struct ConfigReader {
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? ""
             guard allowed.contains(key) else {
-                throw invalid(keyNode, field == "feeds.yaml" ? key : "\(field).\(key)",
+                throw invalid(
+                    keyNode, field == "feeds.yaml" ? key : "\(field).\(key)",
                     "unknown field; expected one of \(allowed.joined(separator: ", "))")
             }
             result[key] = value
@@ -201,7 +210,9 @@ struct ConfigReader {
 
     private func string(_ node: Node?, field: String) throws(ConfigError) -> String? {
         guard let node else { return nil }
-        guard case .scalar(let scalar) = node else { throw invalid(node, field, "expected text, not a list or mapping") }
+        guard case .scalar(let scalar) = node else {
+            throw invalid(node, field, "expected text, not a list or mapping")
+        }
         if node.null != nil { return nil }
         return scalar.string.trimmingCharacters(in: .whitespacesAndNewlines)
     }

@@ -1,7 +1,7 @@
 import Foundation
-import Storage
 import Logging
 import ServiceLifecycle
+import Storage
 
 /// `tidings run`: a refresh at start, then one every poll interval, until SIGTERM or SIGINT. A signal
 /// that arrives during a refresh lets it finish its writes; only the wait between refreshes is cut short.
@@ -24,7 +24,8 @@ public struct Daemon: Service {
     public func run() async throws {
         let store = try refresh.openStore()
         logger.info(
-            "started", metadata: ["sources": "\(refresh.config.sources.count)", "interval": "\(refresh.config.pollInterval)"])
+            "started",
+            metadata: ["sources": "\(refresh.config.sources.count)", "interval": "\(refresh.config.pollInterval)"])
         while !Task.isShuttingDownGracefully {
             await runOnce(store: store)
             // Graceful shutdown cancels only the sleep, never a refresh in progress.
@@ -45,7 +46,8 @@ public struct Daemon: Service {
                     logger.info("\(outcome.summary)")
                 }
             }
-            logger.info("refresh done", metadata: ["files-written": "\(report.written.count)", "failed": "\(report.failures)"])
+            logger.info(
+                "refresh done", metadata: ["files-written": "\(report.written.count)", "failed": "\(report.failures)"])
         } catch {
             // The store or the output folder failed; the next cycle tries again.
             logger.error("refresh failed: \(error)")

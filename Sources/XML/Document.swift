@@ -41,7 +41,8 @@ public final class Document {
     }
 
     /// Parses an HTML page the way browsers forgive it; never fails on markup, only on empty input.
-    public static func html(_ bytes: [UInt8], url: String? = nil, encoding: String? = nil) throws(XMLError) -> Document {
+    public static func html(_ bytes: [UInt8], url: String? = nil, encoding: String? = nil) throws(XMLError) -> Document
+    {
         let options = Int32(
             HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
                 | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue)

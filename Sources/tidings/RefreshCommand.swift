@@ -22,7 +22,8 @@ struct RefreshCommand: AsyncParsableCommand {
             for outcome in report.outcomes { print(outcome.summary) }
             let failed = report.failures > 0 ? ", \(report.failures) failed" : ""
             print(
-                "\(report.outcomes.count) sources\(failed); \(report.written.count) files written to \(config.outputFolder.path)")
+                "\(report.outcomes.count) sources\(failed); \(report.written.count) files written to \(config.outputFolder.path)"
+            )
         } catch {
             throw fail(error)
         }

@@ -8,7 +8,11 @@ import Testing
 
     @Test func fetchesADocumentWithItsValidators() async throws {
         let server = try LoopbackHTTPServer { _ in
-            .init(headers: [("ETag", "\"abc\""), ("Last-Modified", "Thu, 12 Mar 2026 10:00:00 GMT"), ("Content-Type", "application/rss+xml")], body: "<rss/>")
+            .init(
+                headers: [
+                    ("ETag", "\"abc\""), ("Last-Modified", "Thu, 12 Mar 2026 10:00:00 GMT"),
+                    ("Content-Type", "application/rss+xml"),
+                ], body: "<rss/>")
         }
         let result = await fetcher.fetch(FetchRequest(key: "k", url: server.url("/feed")))
         guard case .fetched(let body) = result.outcome else { Issue.record("\(result.outcome)"); return }
@@ -24,9 +28,11 @@ import Testing
 
     @Test func sendsValidatorsAndReadsNotModified() async throws {
         let server = try LoopbackHTTPServer { request in
-            request.headers["if-none-match"] == "\"abc\"" ? .init(status: 304) : .init(headers: [("ETag", "\"abc\"")], body: "<rss/>")
+            request.headers["if-none-match"] == "\"abc\""
+                ? .init(status: 304) : .init(headers: [("ETag", "\"abc\"")], body: "<rss/>")
         }
-        let request = FetchRequest(key: "k", url: server.url("/feed"), etag: "\"abc\"", lastModified: "Thu, 12 Mar 2026 10:00:00 GMT")
+        let request = FetchRequest(
+            key: "k", url: server.url("/feed"), etag: "\"abc\"", lastModified: "Thu, 12 Mar 2026 10:00:00 GMT")
         let result = await fetcher.fetch(request)
         guard case .notModified = result.outcome else { Issue.record("\(result.outcome)"); return }
         #expect(server.requests.first?.headers["if-modified-since"] == "Thu, 12 Mar 2026 10:00:00 GMT")
@@ -95,7 +101,8 @@ import Testing
         #expect(allowed.status == 200)
         let refused = await fetcher.fetch(FetchRequest(key: "k", url: file.absoluteString))
         guard case .failed = refused.outcome else { Issue.record("\(refused.outcome)"); return }
-        let missing = await fetcher.fetch(FetchRequest(key: "k", url: directory.file("none.xml").absoluteString, allowsFileScheme: true))
+        let missing = await fetcher.fetch(
+            FetchRequest(key: "k", url: directory.file("none.xml").absoluteString, allowsFileScheme: true))
         guard case .failed(let error) = missing.outcome else { Issue.record("\(missing.outcome)"); return }
         #expect(error.description.contains("no such file"))
     }

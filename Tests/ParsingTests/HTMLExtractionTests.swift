@@ -8,22 +8,27 @@ import Testing
 
     /// A page shaped like the seed index page: titles and one-line descriptions, no dates.
     @Test func readsAnIndexPageWithoutDates() throws {
-        let rules = ExtractionRules(item: "//div[@class='post']", title: "a[@class='title']", link: "a/@href", summary: "p[@class='desc']")
+        let rules = ExtractionRules(
+            item: "//div[@class='post']", title: "a[@class='title']", link: "a/@href", summary: "p[@class='desc']")
         let feed = try FeedParser().parse(
             fixtures.bytes("pages/index-without-feed.html"), url: "https://notebook.example.com/blog/", rules: rules)
         #expect(feed.metadata.format == .html)
         #expect(feed.metadata.title == "Notebook — Blog")
-        #expect(feed.entries.map(\.title) == [
-            "Agents and Card Games: What a Simulator Taught Us", "A Self-Maintaining Personal Wiki",
-            "A Guest Post Elsewhere",
-        ])
-        #expect(feed.entries.map(\.link) == [
-            "https://notebook.example.com/blog/agents-and-cards", "https://notebook.example.com/blog/personal-wiki",
-            "https://elsewhere.example.org/guest-post",
-        ])
+        #expect(
+            feed.entries.map(\.title) == [
+                "Agents and Card Games: What a Simulator Taught Us", "A Self-Maintaining Personal Wiki",
+                "A Guest Post Elsewhere",
+            ])
+        #expect(
+            feed.entries.map(\.link) == [
+                "https://notebook.example.com/blog/agents-and-cards", "https://notebook.example.com/blog/personal-wiki",
+                "https://elsewhere.example.org/guest-post",
+            ])
         #expect(feed.entries.map(\.id) == feed.entries.map { $0.link! })
         #expect(feed.entries.allSatisfy { $0.published == nil })
-        #expect(feed.entries[1].summary == "A wiki that files, links and summarises what you read, so you never touch it yourself.")
+        #expect(
+            feed.entries[1].summary
+                == "A wiki that files, links and summarises what you read, so you never touch it yourself.")
         #expect(feed.entries[1].wordCount == 16)
     }
 
@@ -35,14 +40,16 @@ import Testing
         let feed = try FeedParser().parse(
             fixtures.bytes("pages/monthly-archive.html"), url: "https://archive.example.com/2026/03/", rules: rules)
         let days = feed.entries.map { $0.published.map(DateParserTests.format) }
-        #expect(days == ["2026-03-12T00:00:00Z", "2026-03-12T00:00:00Z", "2026-03-13T00:00:00Z", "2026-03-15T00:00:00Z"])
+        #expect(
+            days == ["2026-03-12T00:00:00Z", "2026-03-12T00:00:00Z", "2026-03-13T00:00:00Z", "2026-03-15T00:00:00Z"])
         #expect(feed.entries[0].link == "https://archive.example.com/2026/03/12/runtime")
         #expect(feed.entries[3].title == "The Agent Loop Iceberg")
     }
 
     @Test func recoversEntriesFromBrokenMarkup() throws {
         let rules = ExtractionRules(item: "//div[@class='post']", title: "a", link: "a/@href")
-        let feed = try FeedParser().parse(fixtures.bytes("pages/broken-markup.html"), url: "https://b.example/", rules: rules)
+        let feed = try FeedParser().parse(
+            fixtures.bytes("pages/broken-markup.html"), url: "https://b.example/", rules: rules)
         #expect(feed.entries.map(\.title) == ["One", "Two & a half", "Three bold"])
     }
 
@@ -65,9 +72,10 @@ import Testing
             try FeedParser().parse(fixtures.bytes("pages/login-wall.html"), url: "https://wall.example.com/feed")
         }
         #expect(
-            error == .htmlInsteadOfFeed(
-                title: "Sign in to continue",
-                advertisedFeeds: ["https://wall.example.com/feed.xml", "https://wall.example.com/atom.xml"]))
+            error
+                == .htmlInsteadOfFeed(
+                    title: "Sign in to continue",
+                    advertisedFeeds: ["https://wall.example.com/feed.xml", "https://wall.example.com/atom.xml"]))
         #expect(error?.description.contains("https://wall.example.com/feed.xml") == true)
     }
 
@@ -83,7 +91,8 @@ import Testing
     }
 
     @Test func recoversIllFormedFeedsWithAWarning() throws {
-        let rss = "<rss version=\"2.0\"><channel><title>T &amp; &nbsp; U</title><item><title>A & B</title><link>https://x.example/a</link></item></channel></rss>"
+        let rss =
+            "<rss version=\"2.0\"><channel><title>T &amp; &nbsp; U</title><item><title>A & B</title><link>https://x.example/a</link></item></channel></rss>"
         let feed = try FeedParser().parse(Array(rss.utf8), url: nil)
         #expect(feed.entries.count == 1)
         #expect(feed.warnings.count == 1)

@@ -32,11 +32,17 @@ import XML
                     id: "a1", title: "First & <Best>", link: "https://alpha.example/1", published: Self.march12,
                     author: "Ann", summary: "<p>Summary <b>one</b></p>", content: "<p>Body</p>", categories: ["x"],
                     wordCount: 2829, excerpt: "Summary one"),
-                ParsedEntry(id: "a2", title: "Second", link: "https://alpha.example/2", published: Self.march13, wordCount: 12, excerpt: "Two"),
+                ParsedEntry(
+                    id: "a2", title: "Second", link: "https://alpha.example/2", published: Self.march13, wordCount: 12,
+                    excerpt: "Two"),
             ])
         let beta = ParsedFeed(
             metadata: FeedMetadata(title: "Beta Feed", link: "https://beta.example/", format: .atom10),
-            entries: [ParsedEntry(id: "a1", title: "Same id, other source", link: "https://beta.example/x", published: Self.february, wordCount: 1)])
+            entries: [
+                ParsedEntry(
+                    id: "a1", title: "Same id, other source", link: "https://beta.example/x", published: Self.february,
+                    wordCount: 1)
+            ])
         try store.recordSuccess(key: "alpha", feed: alpha, validators: Validators(), status: 200)
         try store.recordSuccess(key: "beta", feed: beta, validators: Validators(), status: 200)
     }
@@ -47,7 +53,8 @@ import XML
 
     @Test func writesEveryOutput() throws {
         let report = try publisher.publish(from: store)
-        #expect(Set(report.written) == ["feed.atom", "feed.rss", "index.html", "2026/03/index.html", "2026/02/index.html"])
+        #expect(
+            Set(report.written) == ["feed.atom", "feed.rss", "index.html", "2026/03/index.html", "2026/02/index.html"])
     }
 
     @Test func atomFeedIsWellFormedAndCreditsEachSource() throws {
@@ -56,17 +63,24 @@ import XML
         #expect(atom.warnings.isEmpty)
         let ns = ["a": "http://www.w3.org/2005/Atom"]
         #expect(try atom.evaluate("string(/a:feed/a:title)", namespaces: ns).string == "Test Site & Co")
-        #expect(try atom.evaluate("string(/a:feed/a:id)", namespaces: ns).string == "https://reader.example/tidings/feed.atom")
+        #expect(
+            try atom.evaluate("string(/a:feed/a:id)", namespaces: ns).string
+                == "https://reader.example/tidings/feed.atom")
         let entries = try atom.evaluate("/a:feed/a:entry", namespaces: ns).nodes
         #expect(entries.count == 3)
         let titles = try entries.map { try atom.evaluate("string(a:title)", context: $0, namespaces: ns).string }
         #expect(titles == ["Second", "First & <Best>", "Same id, other source"])
         let first = entries[1]
-        #expect(try atom.evaluate("string(a:link/@href)", context: first, namespaces: ns).string == "https://alpha.example/1")
-        #expect(try atom.evaluate("string(a:published)", context: first, namespaces: ns).string == "2026-03-12T12:00:00Z")
+        #expect(
+            try atom.evaluate("string(a:link/@href)", context: first, namespaces: ns).string
+                == "https://alpha.example/1")
+        #expect(
+            try atom.evaluate("string(a:published)", context: first, namespaces: ns).string == "2026-03-12T12:00:00Z")
         #expect(try atom.evaluate("string(a:author/a:name)", context: first, namespaces: ns).string == "Ann")
         #expect(try atom.evaluate("string(a:source/a:title)", context: first, namespaces: ns).string == "Alpha <Blog>")
-        #expect(try atom.evaluate("string(a:summary)", context: first, namespaces: ns).string == "<p>Summary <b>one</b></p>")
+        #expect(
+            try atom.evaluate("string(a:summary)", context: first, namespaces: ns).string == "<p>Summary <b>one</b></p>"
+        )
         #expect(try atom.evaluate("string(a:content)", context: first, namespaces: ns).string == "<p>Body</p>")
         let ids = try entries.map { try atom.evaluate("string(a:id)", context: $0, namespaces: ns).string ?? "" }
         #expect(Set(ids).count == 3, "the same entry id in two sources gives two feed ids")
@@ -99,7 +113,8 @@ import XML
         #expect(try page.evaluate("string(p[@class='source'])", context: post).string == "Alpha <Blog> · Ann")
         #expect(try page.evaluate("string(p[@class='summary'])", context: post).string == "Summary one")
         #expect(try page.evaluate("string(p[@class='words']/a)", context: post).string == "[... 2,829 words]")
-        #expect(try page.evaluate("string(p[@class='words']/a/@href)", context: post).string == "https://alpha.example/1")
+        #expect(
+            try page.evaluate("string(p[@class='words']/a/@href)", context: post).string == "https://alpha.example/1")
         #expect(try page.evaluate("string(//a[@rel='prev']/@href)").string == "../../2026/02/index.html")
         #expect(try page.evaluate("count(//a[@rel='next'])").string == "0.0")
         #expect(!html.contains("<Best>"), "titles are escaped in pages")
@@ -124,7 +139,9 @@ import XML
         #expect(second.unchanged == 5)
         let after = try FileManager.default.attributesOfItem(atPath: atom.path)[.modificationDate] as? Date
         #expect(before == after)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.file("out").path).filter { $0.hasSuffix(".tmp") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.file("out").path).filter {
+            $0.hasSuffix(".tmp")
+        }
         #expect(leftovers.isEmpty)
     }
 

@@ -16,11 +16,15 @@ import Testing
     }
 
     func feed(_ entries: [ParsedEntry]) -> ParsedFeed {
-        ParsedFeed(metadata: FeedMetadata(title: "Blog's own title", link: "https://blog.example/", format: .rss20), entries: entries)
+        ParsedFeed(
+            metadata: FeedMetadata(title: "Blog's own title", link: "https://blog.example/", format: .rss20),
+            entries: entries)
     }
 
     func entry(_ id: String, title: String = "Title", published: Date? = nil) -> ParsedEntry {
-        ParsedEntry(id: id, title: title, link: "https://blog.example/\(id)", published: published, summary: "<p>s</p>", wordCount: 1, excerpt: "s")
+        ParsedEntry(
+            id: id, title: title, link: "https://blog.example/\(id)", published: published, summary: "<p>s</p>",
+            wordCount: 1, excerpt: "s")
     }
 
     @Test func createsASchemaVersionedDatabaseInWALMode() throws {
@@ -30,11 +34,15 @@ import Testing
     }
 
     @Test func anEntrySeenAgainIsUpdatedInPlaceNeverDuplicated() throws {
-        let first = try store.recordSuccess(key: "blog", feed: feed([entry("a"), entry("b")]), validators: Validators(), status: 200, now: now)
+        let first = try store.recordSuccess(
+            key: "blog", feed: feed([entry("a"), entry("b")]), validators: Validators(), status: 200, now: now)
         #expect(first == EntryChanges(new: 2))
-        let again = try store.recordSuccess(key: "blog", feed: feed([entry("a"), entry("b")]), validators: Validators(), status: 200, now: now)
+        let again = try store.recordSuccess(
+            key: "blog", feed: feed([entry("a"), entry("b")]), validators: Validators(), status: 200, now: now)
         #expect(again == EntryChanges(unchanged: 2))
-        let edited = try store.recordSuccess(key: "blog", feed: feed([entry("a", title: "New title"), entry("b")]), validators: Validators(), status: 200, now: now)
+        let edited = try store.recordSuccess(
+            key: "blog", feed: feed([entry("a", title: "New title"), entry("b")]), validators: Validators(),
+            status: 200, now: now)
         #expect(edited == EntryChanges(updated: 1, unchanged: 1))
         let stored = try store.latestEntries(limit: 10)
         #expect(stored.count == 2)
@@ -42,9 +50,12 @@ import Testing
     }
 
     @Test func undatedEntriesGetTheirFirstSeenTimeOnceInPageOrder() throws {
-        try store.recordSuccess(key: "blog", feed: feed([entry("top"), entry("second")]), validators: Validators(), status: 200, now: now)
+        try store.recordSuccess(
+            key: "blog", feed: feed([entry("top"), entry("second")]), validators: Validators(), status: 200, now: now)
         let later = now.addingTimeInterval(86_400)
-        try store.recordSuccess(key: "blog", feed: feed([entry("new"), entry("top", title: "Edited"), entry("second")]), validators: Validators(), status: 200, now: later)
+        try store.recordSuccess(
+            key: "blog", feed: feed([entry("new"), entry("top", title: "Edited"), entry("second")]),
+            validators: Validators(), status: 200, now: later)
         let stored = try store.latestEntries(limit: 10)
         #expect(stored.map(\.entryID) == ["new", "top", "second"])
         let top = try #require(stored.first { $0.entryID == "top" })
@@ -54,14 +65,19 @@ import Testing
     }
 
     @Test func keepsValidatorsAndCountsFailuresWithoutTouchingEntries() throws {
-        try store.recordSuccess(key: "blog", feed: feed([entry("a")]), validators: Validators(etag: "\"v1\"", lastModified: "Thu, 12 Mar 2026 10:00:00 GMT"), status: 200, now: now)
+        try store.recordSuccess(
+            key: "blog", feed: feed([entry("a")]),
+            validators: Validators(etag: "\"v1\"", lastModified: "Thu, 12 Mar 2026 10:00:00 GMT"), status: 200, now: now
+        )
         try store.recordFailure(key: "blog", status: 500, error: "HTTP 500", now: now)
         try store.recordFailure(key: "blog", status: nil, error: "timed out", now: now)
         let source = try #require(try store.sources().first)
         #expect(source.consecutiveFailures == 2)
         #expect(source.lastError == "timed out")
         #expect(source.entryCount == 1)
-        #expect(try store.validators(for: "blog") == Validators(etag: "\"v1\"", lastModified: "Thu, 12 Mar 2026 10:00:00 GMT"))
+        #expect(
+            try store.validators(for: "blog")
+                == Validators(etag: "\"v1\"", lastModified: "Thu, 12 Mar 2026 10:00:00 GMT"))
         try store.recordNotModified(key: "blog", status: 304, now: now)
         let recovered = try #require(try store.sources().first)
         #expect(recovered.consecutiveFailures == 0)
@@ -70,7 +86,8 @@ import Testing
     }
 
     @Test func aChangedURLForgetsTheOldValidators() throws {
-        try store.recordSuccess(key: "blog", feed: feed([]), validators: Validators(etag: "\"v1\""), status: 200, now: now)
+        try store.recordSuccess(
+            key: "blog", feed: feed([]), validators: Validators(etag: "\"v1\""), status: 200, now: now)
         try store.register([SourceDefinition(key: "blog", url: "https://blog.example/feed", title: "A Blog")], now: now)
         #expect(try store.validators(for: "blog").etag == "\"v1\"")
         try store.register([SourceDefinition(key: "blog", url: "https://blog.example/new-feed", title: nil)], now: now)
@@ -83,9 +100,16 @@ import Testing
         let february = Date(timeIntervalSince1970: 1_771_286_400)  // 2026-02-17
         let lastSecondOfFebruary = Date(timeIntervalSince1970: 1_772_323_199)  // 2026-02-28T23:59:59Z
         try store.recordSuccess(
-            key: "blog", feed: feed([entry("m", published: march), entry("f", published: february), entry("edge", published: lastSecondOfFebruary)]),
+            key: "blog",
+            feed: feed([
+                entry("m", published: march), entry("f", published: february),
+                entry("edge", published: lastSecondOfFebruary),
+            ]),
             validators: Validators(), status: 200, now: now)
-        #expect(try store.months() == [MonthCount(year: 2026, month: 3, count: 1), MonthCount(year: 2026, month: 2, count: 2)])
+        #expect(
+            try store.months() == [
+                MonthCount(year: 2026, month: 3, count: 1), MonthCount(year: 2026, month: 2, count: 2),
+            ])
         #expect(try store.entries(year: 2026, month: 2).map(\.entryID) == ["edge", "f"])
         #expect(try store.entries(year: 2026, month: 3).map(\.entryID) == ["m"])
     }
@@ -118,20 +142,24 @@ import Testing
 
 extension StoreTests {
     @Test func aSourceRemovedFromTheConfigurationIsNoLongerPublishedButKept() throws {
-        try store.register([
-            SourceDefinition(key: "blog", url: "https://blog.example/feed"),
-            SourceDefinition(key: "other", url: "https://other.example/feed"),
-        ], now: now)
-        try store.recordSuccess(key: "blog", feed: feed([entry("a", published: now)]), validators: Validators(), status: 200, now: now)
-        try store.recordSuccess(key: "other", feed: feed([entry("b", published: now)]), validators: Validators(), status: 200, now: now)
+        try store.register(
+            [
+                SourceDefinition(key: "blog", url: "https://blog.example/feed"),
+                SourceDefinition(key: "other", url: "https://other.example/feed"),
+            ], now: now)
+        try store.recordSuccess(
+            key: "blog", feed: feed([entry("a", published: now)]), validators: Validators(), status: 200, now: now)
+        try store.recordSuccess(
+            key: "other", feed: feed([entry("b", published: now)]), validators: Validators(), status: 200, now: now)
         try store.register([SourceDefinition(key: "blog", url: "https://blog.example/feed")], now: now)
         #expect(try store.latestEntries(limit: 10).map(\.entryID) == ["a"])
         #expect(try store.months() == [MonthCount(year: 2026, month: 3, count: 1)])
         #expect(try store.sources().map(\.key) == ["blog"])
-        try store.register([
-            SourceDefinition(key: "blog", url: "https://blog.example/feed"),
-            SourceDefinition(key: "other", url: "https://other.example/feed"),
-        ], now: now)
+        try store.register(
+            [
+                SourceDefinition(key: "blog", url: "https://blog.example/feed"),
+                SourceDefinition(key: "other", url: "https://other.example/feed"),
+            ], now: now)
         #expect(try store.latestEntries(limit: 10).count == 2, "adding it back loses nothing")
     }
 }

@@ -28,7 +28,8 @@ public struct Fixtures: Sendable {
     /// The package root, for tests that run the built `tidings` binary.
     public static func packageRoot(_ testFile: String = #filePath) -> URL {
         var url = URL(fileURLWithPath: testFile).deletingLastPathComponent()
-        while url.path != "/", !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+        while url.path != "/", !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path)
+        {
             url = url.deletingLastPathComponent()
         }
         return url

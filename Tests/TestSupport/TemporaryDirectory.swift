@@ -16,7 +16,8 @@ public final class TemporaryDirectory: Sendable {
     @discardableResult
     public func write(_ contents: String, to name: String) throws -> URL {
         let target = file(name)
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         try contents.write(to: target, atomically: true, encoding: .utf8)
         return target
     }

@@ -5,7 +5,8 @@ import Testing
 /// Runs the built `tidings` binary as a user would.
 @Suite struct CommandLineTests {
     static var binary: URL {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tidings")
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "tidings")
         if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
         return Fixtures.packageRoot().appendingPathComponent(".build/debug/tidings")
     }
@@ -38,7 +39,8 @@ import Testing
         let directory = try TemporaryDirectory()
         let root = Fixtures.packageRoot()
         try FileManager.default.copyItem(at: root.appendingPathComponent("examples"), to: directory.file("examples"))
-        try FileManager.default.copyItem(at: root.appendingPathComponent("feeds.yaml"), to: directory.file("feeds.yaml"))
+        try FileManager.default.copyItem(
+            at: root.appendingPathComponent("feeds.yaml"), to: directory.file("feeds.yaml"))
         return directory
     }
 

@@ -80,7 +80,9 @@ import Tidings
     }
 
     @Test func namesAMissingFile() {
-        let error = #expect(throws: ConfigError.self) { try Config.load(from: URL(fileURLWithPath: "/nonexistent/feeds.yaml")) }
+        let error = #expect(throws: ConfigError.self) {
+            try Config.load(from: URL(fileURLWithPath: "/nonexistent/feeds.yaml"))
+        }
         #expect(error?.description == "/nonexistent/feeds.yaml: cannot read the configuration: no such file")
     }
 

@@ -36,10 +36,12 @@ import XML
             switch request.path {
             case "/rss.xml":
                 if request.headers["if-none-match"] == "\"rss-v1\"" { return .init(status: 304) }
-                return .init(headers: [("ETag", "\"rss-v1\""), ("Content-Type", "application/rss+xml")], body: Self.rss)
+                return .init(
+                    headers: [("ETag", "\"rss-v1\""), ("Content-Type", "application/rss+xml")], body: Self.rss)
             case "/atom.xml": return .init(body: Self.atom)
             case "/page.html": return .init(headers: [("Content-Type", "text/html")], body: Self.page)
-            case "/login": return .init(body: "<!DOCTYPE html><html><head><title>Sign in</title></head><body></body></html>")
+            case "/login":
+                return .init(body: "<!DOCTYPE html><html><head><title>Sign in</title></head><body></body></html>")
             default: return .init(status: 404, body: "not here")
             }
         }
@@ -78,9 +80,14 @@ import XML
         #expect(summaries[1] == "atom: 1 new, 0 updated, 0 unchanged")
         #expect(summaries[2] == "page: 2 new, 0 updated, 0 unchanged")
         #expect(summaries[3] == "gone: failed: \(server.url("/gone.xml")): HTTP 404 Not Found")
-        #expect(summaries[4].hasPrefix("wall: failed: \(server.url("/login")): got an HTML page (\"Sign in\") where a feed was expected"))
+        #expect(
+            summaries[4].hasPrefix(
+                "wall: failed: \(server.url("/login")): got an HTML page (\"Sign in\") where a feed was expected"))
         #expect(first.failures == 2)
-        #expect(Set(first.written).isSuperset(of: ["feed.atom", "feed.rss", "index.html", "2026/03/index.html", "2026/02/index.html"]))
+        #expect(
+            Set(first.written).isSuperset(of: [
+                "feed.atom", "feed.rss", "index.html", "2026/03/index.html", "2026/02/index.html",
+            ]))
 
         let atomIDs = try entryIDs()
         #expect(atomIDs.count == 5)
@@ -112,12 +119,16 @@ import XML
         #expect(description == "<p>First post</p>", "scripts are gone")
         let link = try rss.evaluate("string(/rss/channel/item[title='Page post one']/link)").string
         #expect(link == server.url("/p/1"))
-        let month = try Document.html(Array(try Data(contentsOf: config.outputFolder.appendingPathComponent("2026/03/index.html"))))
-        #expect(try month.evaluate("//section[@class='day']/h2").nodes.map(\.text) == ["March 13, 2026", "March 12, 2026"])
+        let month = try Document.html(
+            Array(try Data(contentsOf: config.outputFolder.appendingPathComponent("2026/03/index.html"))))
+        #expect(
+            try month.evaluate("//section[@class='day']/h2").nodes.map(\.text) == ["March 13, 2026", "March 12, 2026"])
     }
 
     private func entryIDs() throws -> [String] {
-        let atom = try Document.xml(Array(try Data(contentsOf: config.outputFolder.appendingPathComponent("feed.atom"))))
-        return try atom.evaluate("/a:feed/a:entry/a:id", namespaces: ["a": "http://www.w3.org/2005/Atom"]).nodes.map(\.text)
+        let atom = try Document.xml(
+            Array(try Data(contentsOf: config.outputFolder.appendingPathComponent("feed.atom"))))
+        return try atom.evaluate("/a:feed/a:entry/a:id", namespaces: ["a": "http://www.w3.org/2005/Atom"]).nodes.map(
+            \.text)
     }
 }
