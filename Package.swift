@@ -48,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "tidings",
             dependencies: [
-                "Tidings",
+                "Tidings", "Parsing", "Fetching",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -13,7 +13,9 @@ public struct FeedParser: Sendable {
 
     /// Parses one fetched document. With `rules` the document is read as an HTML page through them;
     /// otherwise the feed format is detected from the document itself.
-    public func parse(_ bytes: [UInt8], url: String?, rules: ExtractionRules? = nil) throws(ParseError) -> ParsedFeed {
+    public func parse(
+        _ bytes: [UInt8], url: String?, contentType: String? = nil, rules: ExtractionRules? = nil
+    ) throws(ParseError) -> ParsedFeed {
         guard bytes.contains(where: { !Self.isSpace($0) }) else { throw .empty }
         if let rules {
             let document: Document

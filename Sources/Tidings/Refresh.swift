@@ -62,7 +62,8 @@ public struct Refresh: Sendable {
         case .fetched(let body):
             let feed: ParsedFeed
             do {
-                feed = try FeedParser().parse(body, url: result.finalURL, rules: source.html)
+                feed = try FeedParser().parse(
+                    body, url: result.finalURL, contentType: result.contentType, rules: source.html)
             } catch {
                 let reason = "\(result.finalURL): \(error.description)"
                 try store.recordFailure(key: source.key, status: result.status, error: reason, now: now)

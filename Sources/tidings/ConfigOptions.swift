@@ -20,6 +20,10 @@ struct ConfigOptions: ParsableArguments {
 
 /// Ends a command on an error the user must fix (the store or output folder is unusable).
 func fail(_ error: any Error) -> ExitCode {
-    FileHandle.standardError.write(Data("tidings: \(error)\n".utf8))
+    fail("\(error)")
+}
+
+func fail(_ message: String) -> ExitCode {
+    FileHandle.standardError.write(Data("tidings: \(message)\n".utf8))
     return ExitCode.failure
 }
