@@ -23,6 +23,9 @@ public struct FeedParser: Sendable {
             return try HTMLExtractor(dates: dates, sanitizer: sanitizer).extract(
                 document, rules: rules, documentURL: url)
         }
+        if Self.looksLikeJSON(bytes) {
+            return try JSONFeedParser(dates: dates, sanitizer: sanitizer).parse(Self.withoutBOM(bytes), documentURL: url)
+        }
         if Self.looksLikeHTML(bytes) { throw Self.htmlPageError(bytes, url: url) }
         let document: Document
         do {
@@ -94,6 +97,15 @@ public struct FeedParser: Sendable {
         guard let start = head.firstIndex(of: "<") else { return false }
         let rest = head[start...]
         return rest.hasPrefix("<!doctype html") || rest.hasPrefix("<html")
+    }
+
+    /// JSON Feed is the only format that starts with `{`.
+    static func looksLikeJSON(_ bytes: [UInt8]) -> Bool {
+        withoutBOM(bytes).first { !isSpace($0) } == UInt8(ascii: "{")
+    }
+
+    static func withoutBOM(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
+        bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...]
     }
 
     static func isSpace(_ byte: UInt8) -> Bool {

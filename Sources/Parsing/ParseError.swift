@@ -2,6 +2,8 @@
 public enum ParseError: Error, CustomStringConvertible, Equatable, Sendable {
     case empty
     case notXML(reason: String)
+    /// It starts like JSON but is not a JSON Feed.
+    case invalidJSON(reason: String)
     /// An HTML page arrived where a feed was expected; `advertisedFeeds` are its `<link rel="alternate">`s.
     case htmlInsteadOfFeed(title: String?, advertisedFeeds: [String])
     case unknownFormat(rootElement: String)
@@ -13,6 +15,8 @@ public enum ParseError: Error, CustomStringConvertible, Equatable, Sendable {
             return "the document is empty"
         case .notXML(let reason):
             return "the document is neither a feed nor HTML: \(reason)"
+        case .invalidJSON(let reason):
+            return "the document is not a JSON Feed: \(reason)"
         case .htmlInsteadOfFeed(let title, let feeds):
             var message = "got an HTML page"
             if let title, !title.isEmpty { message += " (\"\(title)\")" }

@@ -3,16 +3,22 @@ import Parsing
 import TestSupport
 import Testing
 
-/// Each feed fixture is parsed and compared with the JSON beside it (`name.xml` → `name.json`).
+/// Each feed fixture is parsed and compared with the JSON beside it (`name.xml` → `name.expected.json`).
 /// `TIDINGS_RECORD=1 swift test --filter FeedGoldenTests` rewrites the expected files; read the diff.
 @Suite struct FeedGoldenTests {
     static let fixtures = Fixtures()
 
-    @Test(arguments: fixtures.names(withExtension: "xml", in: "feeds"))
+    static var documents: [String] {
+        (fixtures.names(withExtension: "xml", in: "feeds") + fixtures.names(withExtension: "json", in: "feeds"))
+            .filter { !$0.hasSuffix(".expected.json") }.sorted()
+    }
+
+    @Test(arguments: documents)
     func parsesAsRecorded(_ name: String) throws {
         let bytes = try Self.fixtures.bytes(name)
         let feed = try FeedParser().parse(bytes, url: "https://fixtures.example.net/" + name)
-        let expectedURL = Self.fixtures.url(String(name.dropLast(4)) + ".json")
+        let stem = name.split(separator: ".").dropLast().joined(separator: ".")
+        let expectedURL = Self.fixtures.url(stem + ".expected.json")
         if Fixtures.isRecording {
             try feed.jsonText.write(to: expectedURL, atomically: true, encoding: .utf8)
             Issue.record("recorded \(expectedURL.lastPathComponent); run again without TIDINGS_RECORD")
@@ -23,10 +29,10 @@ import Testing
     }
 
     @Test func everyFormatHasAFixture() throws {
-        let formats = try Self.fixtures.names(withExtension: "xml", in: "feeds").map { name in
+        let formats = try Self.documents.map { name in
             try FeedParser().parse(Self.fixtures.bytes(name), url: nil).metadata.format
         }
-        for format in [FeedFormat.rss091, .rss10, .rss20, .atom03, .atom10] {
+        for format in [FeedFormat.rss091, .rss10, .rss20, .atom03, .atom10, .json10, .json11] {
             #expect(formats.contains(format), "no fixture in \(format.rawValue)")
         }
     }

@@ -1,0 +1,86 @@
+import Foundation
+
+/// JSON Feed 1.0 and 1.1 (jsonfeed.org). Read leniently: publishers put numbers where strings belong
+/// and 1.0's `author` beside 1.1's `authors`.
+struct JSONFeedParser {
+    let dates: DateParser
+    let sanitizer: HTMLSanitizer
+
+    func parse(_ bytes: ArraySlice<UInt8>, documentURL: String?) throws(ParseError) -> ParsedFeed {
+        let object: [String: Any]
+        do {
+            guard let parsed = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+                throw ParseError.invalidJSON(reason: "the top level is not an object")
+            }
+            object = parsed
+        } catch let error as ParseError {
+            throw error
+        } catch {
+            throw .invalidJSON(reason: Self.reason(error))
+        }
+        let version = Self.string(object["version"]) ?? ""
+        guard version.contains("jsonfeed.org/version/") else {
+            throw .invalidJSON(reason: "no JSON Feed \"version\" (expected https://jsonfeed.org/version/1.1)")
+        }
+        let home = URLResolver.resolve(Self.string(object["home_page_url"]), against: documentURL)
+        let base = home ?? documentURL
+        let feedAuthor = Self.author(object)
+        let metadata = FeedMetadata(
+            title: Self.string(object["title"]).map(PlainText.collapsed)?.nilIfEmpty, link: home,
+            format: version.hasSuffix("/1") ? .json10 : .json11)
+        let items = object["items"] as? [Any] ?? []
+        let entries = items.compactMap { $0 as? [String: Any] }.map { item in
+            var draft = entry(item, base: base)
+            draft.author = draft.author ?? feedAuthor
+            return draft.finish(sanitizer: sanitizer, sourceURL: documentURL)
+        }
+        return ParsedFeed(metadata: metadata, entries: entries)
+    }
+
+    private func entry(_ item: [String: Any], base: String?) -> EntryDraft {
+        var draft = EntryDraft()
+        draft.contentBase = base
+        draft.id = Self.string(item["id"])
+        draft.link = URLResolver.resolve(Self.string(item["url"]) ?? Self.string(item["external_url"]), against: base)
+        draft.title = Self.string(item["title"])
+        draft.published = Self.string(item["date_published"]).flatMap(dates.parse)
+        draft.updated = Self.string(item["date_modified"]).flatMap(dates.parse)
+        if draft.published == nil { draft.published = draft.updated }
+        draft.author = Self.author(item)
+        draft.summaryHTML = Self.string(item["summary"]).map(HTMLSanitizer.escapeText)
+        draft.contentHTML = Self.string(item["content_html"]) ?? Self.string(item["content_text"]).map(Self.paragraphs)
+        draft.categories = (item["tags"] as? [Any] ?? []).compactMap(Self.string)
+        draft.enclosures = (item["attachments"] as? [Any] ?? []).compactMap { value -> Enclosure? in
+            guard let attachment = value as? [String: Any],
+                let url = URLResolver.resolve(Self.string(attachment["url"]), against: base)
+            else { return nil }
+            return Enclosure(
+                url: url, type: Self.string(attachment["mime_type"]),
+                length: (attachment["size_in_bytes"] as? NSNumber)?.intValue)
+        }
+        return draft
+    }
+
+    /// `content_text` as HTML: escaped, with blank lines as paragraph breaks.
+    static func paragraphs(_ text: String) -> String {
+        text.components(separatedBy: "\n\n").map { "<p>" + HTMLSanitizer.escapeText($0) + "</p>" }.joined()
+    }
+
+    static func author(_ object: [String: Any]) -> String? {
+        let authors = (object["authors"] as? [Any] ?? []) + [object["author"] as Any]
+        return authors.lazy.compactMap { ($0 as? [String: Any]).flatMap { string($0["name"]) } }.first
+    }
+
+    static func string(_ value: Any?) -> String? {
+        switch value {
+        case let text as String: return text
+        case let number as NSNumber: return number.stringValue
+        default: return nil
+        }
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        let description = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+        return description ?? "not valid JSON"
+    }
+}
