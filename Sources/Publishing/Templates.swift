@@ -18,7 +18,8 @@ enum Templates {
         h2 { margin-top: 2rem; border-bottom: 1px solid #ddd; font-size: 1.1rem; }
         h3 { margin: 1.2rem 0 0.2rem; font-size: 1.05rem; }
         .count, .source, .meta { color: #666; font-size: 0.9rem; margin: 0; }
-        .summary { margin: 0.3rem 0; }
+        .summary { margin: 0.3rem 0 0.1rem; }
+        .words { margin: 0; }
         .words a { color: #666; font-size: 0.9rem; }
         nav.months { display: flex; justify-content: space-between; margin: 2rem 0; }
         ul.archive { columns: 2; }
@@ -64,8 +65,8 @@ enum Templates {
 
     static let index = """
         {{> head}}
-        <h1>{{site}}</h1>
-        <p class="count">The latest posts from {{sourceCount}}.</p>
+        <h1>Latest posts</h1>
+        <p class="count">From {{sourceCount}}, newest first.</p>
         {{#posts}}
         <article>
         <h3>{{#hasLink}}<a href="{{link}}">{{title}}</a>{{/hasLink}}{{^hasLink}}{{title}}{{/hasLink}}</h3>
