@@ -30,6 +30,8 @@ public struct FeedParser: Sendable {
         let document: Document
         do {
             document = try Document.xml(bytes, url: url)
+        } catch .refused(let reason) {
+            throw .refused(reason: reason)
         } catch {
             throw .notXML(reason: error.description)
         }

@@ -7,6 +7,8 @@ public enum ParseError: Error, CustomStringConvertible, Equatable, Sendable {
     /// An HTML page arrived where a feed was expected; `advertisedFeeds` are its `<link rel="alternate">`s.
     case htmlInsteadOfFeed(title: String?, advertisedFeeds: [String])
     case unknownFormat(rootElement: String)
+    /// Refused on purpose: an entity-expansion attack, absurd nesting, a document past the size limit.
+    case refused(reason: String)
     case invalidRule(field: String, expression: String)
 
     public var description: String {
@@ -29,6 +31,8 @@ public enum ParseError: Error, CustomStringConvertible, Equatable, Sendable {
             return message
         case .unknownFormat(let root):
             return "unknown document format: the root element is <\(root)>, not <rss>, <rdf:RDF> or <feed>"
+        case .refused(let reason):
+            return "refused: \(reason)"
         case .invalidRule(let field, let expression):
             return "the html rule '\(field)' is not valid XPath: \(expression)"
         }

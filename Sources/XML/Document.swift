@@ -13,10 +13,17 @@ public final class Document {
 
     deinit { xmlFreeDoc(pointer) }
 
+    /// The most bytes a document's internal entities may expand to when read.
+    public static let defaultEntityExpansionLimit = 1_000_000
+
     /// Parses XML from memory without touching the network or the file system: no DTD loading, no
-    /// external entities, and libxml2's default size limits (no `XML_PARSE_HUGE`). Ill-formed input is
-    /// recovered where possible and the problem reported in `warnings`.
-    public static func xml(_ bytes: [UInt8], url: String? = nil, encoding: String? = nil) throws(XMLError) -> Document {
+    /// external entities, and libxml2's default limits (no `XML_PARSE_HUGE`: nesting deeper than 256
+    /// elements, or text nodes past 10 MB, stop the parse). Ill-formed input is recovered where possible
+    /// and the problem reported in `warnings`; entity attacks and absurd nesting are refused.
+    public static func xml(
+        _ bytes: [UInt8], url: String? = nil, encoding: String? = nil,
+        entityExpansionLimit: Int = defaultEntityExpansionLimit
+    ) throws(XMLError) -> Document {
         let options = Int32(
             XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue
                 | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_COMPACT.rawValue)
@@ -32,6 +39,19 @@ public final class Document {
         guard let document, xmlDocGetRootElement(document) != nil else {
             if let document { xmlFreeDoc(document) }
             throw .unparsable(reason: problem?.message ?? "no root element", line: problem?.line)
+        }
+        if let problem, problem.code == Int32(XML_ERR_ENTITY_LOOP.rawValue) || problem.message.hasPrefix("Excessive depth") {
+            xmlFreeDoc(document)
+            throw .refused(
+                problem.code == Int32(XML_ERR_ENTITY_LOOP.rawValue)
+                    ? "the document's entities refer to each other without end or expand too far (an entity-expansion attack, such as billion laughs)"
+                    : "the document nests elements deeper than 256 levels")
+        }
+        do {
+            try EntityGuard(limit: entityExpansionLimit).check(document)
+        } catch {
+            xmlFreeDoc(document)
+            throw error
         }
         var warnings: [String] = []
         if context.pointee.wellFormed == 0, let problem {
@@ -74,11 +94,11 @@ public final class Document {
         root?.firstChild(named: "body")
     }
 
-    private static func lastError(of context: xmlParserCtxtPtr) -> (message: String, line: Int)? {
+    private static func lastError(of context: xmlParserCtxtPtr) -> (message: String, line: Int, code: Int32)? {
         let error = context.pointee.lastError
         guard error.code != 0, let message = error.message else { return nil }
         let text = String(cString: message).trimmingWhitespace()
-        return (text, Int(error.line))
+        return (text, Int(error.line), error.code)
     }
 }
 

@@ -1,0 +1,76 @@
+import Foundation
+import Parsing
+import TestSupport
+import Testing
+
+/// Documents written to hurt a parser are refused or defused, each within a second.
+/// (The timing is checked by the time limit, not asserted: speed is measured in bench/.)
+@Suite(.timeLimit(.minutes(1))) struct HostileDocumentTests {
+    let fixtures = Fixtures()
+
+    @Test func refusesBillionLaughs() throws {
+        let error = #expect(throws: ParseError.self) {
+            try FeedParser().parse(fixtures.bytes("hostile/billion-laughs.xml"), url: nil)
+        }
+        #expect(error?.description.hasPrefix("refused: the document's entities refer to each other") == true)
+    }
+
+    @Test func refusesQuadraticBlowUp() throws {
+        let entity = String(repeating: "x", count: 100_000)
+        let references = String(repeating: "&a;", count: 50_000)
+        let document = """
+            <?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "\(entity)">]>
+            <rss version="2.0"><channel><title>t</title><item><title>q</title><link>https://x.example/</link>
+            <description>\(references)</description></item></channel></rss>
+            """
+        let error = #expect(throws: ParseError.self) { try FeedParser().parse(Array(document.utf8), url: nil) }
+        #expect(error?.description.contains("expand past 1000000 bytes") == true)
+    }
+
+    @Test func allowsAFewHarmlessInternalEntities() throws {
+        let document = """
+            <?xml version="1.0"?><!DOCTYPE rss [<!ENTITY site "Example Site">]>
+            <rss version="2.0"><channel><title>&site;</title><item><title>On &site;</title><link>https://x.example/</link></item></channel></rss>
+            """
+        let feed = try FeedParser().parse(Array(document.utf8), url: nil)
+        #expect(feed.metadata.title == "Example Site")
+        #expect(feed.entries.first?.title == "On Example Site")
+    }
+
+    @Test func neverReadsExternalEntities() throws {
+        let feed = try FeedParser().parse(fixtures.bytes("hostile/external-entity.xml"), url: nil)
+        #expect(!feed.jsonText.contains("root:"), "no /etc/passwd content")
+        #expect(feed.entries.first?.title == nil)
+    }
+
+    @Test func neverLoadsAnExternalDTD() throws {
+        // Port 9 on loopback answers nothing; had libxml2 tried to load the DTD the entity would resolve.
+        let feed = try FeedParser().parse(fixtures.bytes("hostile/external-dtd.xml"), url: nil)
+        #expect(feed.entries.map(\.title) == ["Still read"])
+    }
+
+    @Test func refusesAbsurdNesting() throws {
+        let document = "<rss version=\"2.0\"><channel><title>t</title><item><description>"
+            + String(repeating: "<div>", count: 100_000) + "</description></item></channel></rss>"
+        let error = #expect(throws: ParseError.self) { try FeedParser().parse(Array(document.utf8), url: nil) }
+        #expect(error?.description == "refused: the document nests elements deeper than 256 levels")
+    }
+
+    @Test func defusesDeeplyNestedHTMLInsideAFeed() throws {
+        let html = String(repeating: "<div>", count: 100_000) + "deep" + String(repeating: "</div>", count: 100_000)
+        let document = "<rss version=\"2.0\"><channel><title>t</title><item><title>x</title><link>https://x.example/</link><description><![CDATA[" + html + "]]></description></item></channel></rss>"
+        let feed = try FeedParser().parse(Array(document.utf8), url: nil)
+        #expect(feed.entries.count == 1)
+    }
+
+    @Test func repairsInvalidBytesIntoValidUTF8() throws {
+        var bytes = Array("<rss version=\"2.0\"><channel><title>caf".utf8)
+        bytes += [0xE9, 0xFF]  // Latin-1 é and a byte that is never UTF-8, in a document that claims UTF-8
+        bytes += Array("</title><item><title>ok</title><link>https://x.example/</link></item></channel></rss>".utf8)
+        let feed = try FeedParser().parse(bytes, url: nil)
+        #expect(feed.entries.count == 1)
+        let title = try #require(feed.metadata.title)
+        #expect(title.hasPrefix("caf"))
+        #expect(String(validating: Array(title.utf8), as: UTF8.self) != nil)
+    }
+}
