@@ -4,11 +4,13 @@ import XML
 /// The parsing stage: bytes in, `ParsedFeed` out. Pure: no network, no file system, no clock
 /// beyond what the caller passes.
 public struct FeedParser: Sendable {
+    let options: ParserOptions
     let dates: DateParser
     let sanitizer = HTMLSanitizer()
 
-    public init(naiveTimeZone: TimeZone? = nil) {
-        self.dates = DateParser(naiveTimeZone: naiveTimeZone)
+    public init(options: ParserOptions = ParserOptions()) {
+        self.options = options
+        self.dates = DateParser(naiveTimeZone: options.naiveTimeZone)
     }
 
     /// Parses one fetched document. With `rules` the document is read as an HTML page through them;
@@ -18,26 +20,41 @@ public struct FeedParser: Sendable {
     ) throws(ParseError) -> ParsedFeed {
         guard bytes.contains(where: { !Self.isSpace($0) }) else { throw .empty }
         if let rules {
+            let charset = Charset.decide(bytes, contentType: contentType, override: options.encoding, isHTML: true)
             let document: Document
-            do { document = try Document.html(bytes, url: url) } catch { throw .notXML(reason: error.description) }
-            return try HTMLExtractor(dates: dates, sanitizer: sanitizer).extract(
-                document, rules: rules, documentURL: url)
+            do {
+                document = try Document.html(charset.bytes, url: url, encoding: charset.encoding)
+            } catch {
+                throw .notXML(reason: error.description)
+            }
+            var feed = try HTMLExtractor(dates: dates, sanitizer: sanitizer)
+                .extract(document, rules: rules, documentURL: url)
+            feed.warnings = charset.warnings + feed.warnings
+            return feed
         }
         if Self.looksLikeJSON(bytes) {
-            return try JSONFeedParser(dates: dates, sanitizer: sanitizer).parse(Self.withoutBOM(bytes), documentURL: url)
+            // JSON is UTF-8 by definition (RFC 8259); only its repair applies.
+            let charset = Charset.decide(Array(Self.withoutBOM(bytes)), contentType: nil, override: nil, isHTML: false)
+            var feed = try JSONFeedParser(dates: dates, sanitizer: sanitizer)
+                .parse(charset.bytes[...], documentURL: url)
+            feed.warnings = charset.warnings + feed.warnings
+            return feed
         }
         if Self.looksLikeHTML(bytes) { throw Self.htmlPageError(bytes, url: url) }
+        let charset = Charset.decide(bytes, contentType: contentType, override: options.encoding, isHTML: false)
         let document: Document
         do {
-            document = try Document.xml(bytes, url: url)
+            document = try Document.xml(
+                charset.bytes, url: url, encoding: charset.encoding,
+                entityExpansionLimit: options.entityExpansionLimit)
         } catch .refused(let reason) {
             throw .refused(reason: reason)
         } catch {
             throw .notXML(reason: error.description)
         }
         guard let root = document.root else { throw .empty }
-        var feed = try parseFeed(root: root, bytes: bytes, url: url)
-        feed.warnings = document.warnings + feed.warnings
+        var feed = try parseFeed(root: root, bytes: charset.bytes, url: url)
+        feed.warnings = charset.warnings + document.warnings + feed.warnings
         return feed
     }
 

@@ -24,9 +24,11 @@ public final class Document {
         _ bytes: [UInt8], url: String? = nil, encoding: String? = nil,
         entityExpansionLimit: Int = defaultEntityExpansionLimit
     ) throws(XMLError) -> Document {
-        let options = Int32(
+        var options = Int32(
             XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue
                 | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_COMPACT.rawValue)
+        // An encoding chosen by the caller wins over the document's own declaration.
+        if encoding != nil { options |= Int32(XML_PARSE_IGNORE_ENC.rawValue) }
         tidings_xml_silence_errors()
         guard let context = xmlNewParserCtxt() else { throw .unparsable(reason: "out of memory", line: nil) }
         defer { xmlFreeParserCtxt(context) }
@@ -69,7 +71,7 @@ public final class Document {
         tidings_xml_silence_errors()
         let document = bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
-                htmlReadMemory(chars.baseAddress, Int32(chars.count), url, encoding ?? "UTF-8", options)
+                htmlReadMemory(chars.baseAddress, Int32(chars.count), url, encoding, options)
             }
         }
         guard let document, xmlDocGetRootElement(document) != nil else {

@@ -9,8 +9,9 @@ import Testing
     static let fixtures = Fixtures()
 
     static var documents: [String] {
-        (fixtures.names(withExtension: "xml", in: "feeds") + fixtures.names(withExtension: "json", in: "feeds"))
-            .filter { !$0.hasSuffix(".expected.json") }.sorted()
+        ["feeds", "encodings"].flatMap { folder in
+            fixtures.names(withExtension: "xml", in: folder) + fixtures.names(withExtension: "json", in: folder)
+        }.filter { !$0.hasSuffix(".expected.json") }.sorted()
     }
 
     @Test(arguments: documents)
