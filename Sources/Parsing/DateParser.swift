@@ -8,11 +8,11 @@ import Foundation
 /// zones), which also reads human dates on pages (`March 12, 2026`, `12 March 2026`).
 /// What cannot be read is nil: never a guessed date, never a crash.
 public struct DateParser: Sendable {
-    /// Offset applied to timestamps that carry none.
-    public var naiveOffsetSeconds: Int
+    /// The zone of timestamps that carry no offset; UTC when nil.
+    public var naiveTimeZone: TimeZone?
 
     public init(naiveTimeZone: TimeZone? = nil) {
-        self.naiveOffsetSeconds = naiveTimeZone?.secondsFromGMT() ?? 0
+        self.naiveTimeZone = naiveTimeZone
     }
 
     public func parse(_ text: String) -> Date? {
@@ -41,7 +41,7 @@ public struct DateParser: Sendable {
         if extended { guard scanner.skip("-") else { return nil } }
         guard let parsedDay = scanner.digits(exactly: 2) else { return nil }
         day = parsedDay
-        if scanner.isAtEnd { return components(year, month, day, 0, 0, 0, 0, offset: naiveOffsetSeconds) }
+        if scanner.isAtEnd { return components(year, month, day, 0, 0, 0, 0, offset: nil) }
         guard scanner.skip("T") || scanner.skip("t") || scanner.skip(" ") else { return nil }
         guard let hour = scanner.digits(exactly: 2) else { return nil }
         let extendedTime = scanner.skip(":")
@@ -57,9 +57,9 @@ public struct DateParser: Sendable {
             }
         }
         scanner.skipSpaces()
-        let offset: Int
+        let offset: Int?
         if scanner.isAtEnd {
-            offset = naiveOffsetSeconds
+            offset = nil
         } else if scanner.skip("Z") || scanner.skip("z") {
             offset = 0
         } else if let sign = scanner.sign() {
@@ -115,7 +115,7 @@ public struct DateParser: Sendable {
         }
         guard let year, let month, let day else { return nil }
         let (hour, minute, second) = time ?? (0, 0, 0)
-        return components(year, month, day, hour, minute, second, 0, offset: offset ?? naiveOffsetSeconds)
+        return components(year, month, day, hour, minute, second, 0, offset: offset)
     }
 
     private static let weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -204,19 +204,24 @@ public struct DateParser: Sendable {
 
     // MARK: Calendar arithmetic
 
-    /// Builds the instant from civil components in the given offset, refusing impossible dates
-    /// (February 30th) rather than rolling them over as `Calendar` would.
+    /// Builds the instant from civil components at `offset` seconds east of UTC, or in the naive time zone
+    /// when nil (using that zone's offset on that date, so summer time is right). Impossible dates
+    /// (February 30th) are refused rather than rolled over as `Calendar` would.
     private func components(
         _ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int, _ nanoseconds: Int,
-        offset: Int
+        offset: Int?
     ) -> Date? {
         guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
             day <= Self.daysIn(month: month, year: year), (0...24).contains(hour), (0...59).contains(minute),
             (0...60).contains(second), hour < 24 || minute == 0 && second == 0
         else { return nil }
         let days = Self.daysFromCivil(year: year, month: month, day: day)
-        let seconds = days * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offset
-        return Date(timeIntervalSince1970: TimeInterval(seconds) + TimeInterval(nanoseconds) / 1e9)
+        let local = TimeInterval(days * 86_400 + hour * 3600 + minute * 60 + min(second, 59))
+            + TimeInterval(nanoseconds) / 1e9
+        if let offset { return Date(timeIntervalSince1970: local - TimeInterval(offset)) }
+        guard let zone = naiveTimeZone else { return Date(timeIntervalSince1970: local) }
+        let guess = Date(timeIntervalSince1970: local - TimeInterval(zone.secondsFromGMT(for: Date(timeIntervalSince1970: local))))
+        return Date(timeIntervalSince1970: local - TimeInterval(zone.secondsFromGMT(for: guess)))
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

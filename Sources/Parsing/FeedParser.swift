@@ -15,8 +15,17 @@ public struct FeedParser: Sendable {
 
     /// Parses one fetched document. With `rules` the document is read as an HTML page through them;
     /// otherwise the feed format is detected from the document itself.
+    /// `now` is the fetch time, against which future dates are judged.
     public func parse(
-        _ bytes: [UInt8], url: String?, contentType: String? = nil, rules: ExtractionRules? = nil
+        _ bytes: [UInt8], url: String?, contentType: String? = nil, rules: ExtractionRules? = nil, now: Date = Date()
+    ) throws(ParseError) -> ParsedFeed {
+        var feed = try read(bytes, url: url, contentType: contentType, rules: rules)
+        feed.entries = EntryPolicies(options: options, now: now).apply(to: feed.entries)
+        return feed
+    }
+
+    private func read(
+        _ bytes: [UInt8], url: String?, contentType: String?, rules: ExtractionRules?
     ) throws(ParseError) -> ParsedFeed {
         guard bytes.contains(where: { !Self.isSpace($0) }) else { throw .empty }
         if let rules {

@@ -16,13 +16,10 @@ struct HTMLExtractor {
             warnings.append("the html rule 'item' (\(rules.item)) matched nothing on the page")
         }
         var entries: [ParsedEntry] = []
-        var seen: Set<String> = []
         for item in items {
             let draft = try extractItem(item, rules: rules, document: document, documentURL: documentURL)
             guard draft.title != nil || draft.link != nil else { continue }
-            let entry = draft.finish(sanitizer: sanitizer, sourceURL: documentURL)
-            // A page often links the same post twice (a teaser and a "read more"); keep the first.
-            if seen.insert(entry.id).inserted { entries.append(entry) }
+            entries.append(draft.finish(sanitizer: sanitizer, sourceURL: documentURL))
         }
         let title = try? document.evaluate("string(/html/head/title)").string
         let metadata = FeedMetadata(

@@ -61,3 +61,12 @@ import Testing
         return formatter.string(from: date)
     }
 }
+
+extension DateParserTests {
+    @Test func naiveTimestampsFollowSummerTime() {
+        let parser = DateParser(naiveTimeZone: TimeZone(identifier: "Europe/Berlin"))
+        #expect(parser.parse("2026-01-15T12:00:00").map(Self.format) == "2026-01-15T11:00:00Z")
+        #expect(parser.parse("2026-07-15T12:00:00").map(Self.format) == "2026-07-15T10:00:00Z")
+        #expect(parser.parse("15 July 2026 12:00").map(Self.format) == "2026-07-15T10:00:00Z")
+    }
+}
