@@ -44,5 +44,7 @@ public struct SourceConfig: Sendable, Equatable {
     public var title: String?
     /// Extraction rules for a page without a feed.
     public var html: ExtractionRules?
+    /// How to read this source's documents: time zone, encoding, future dates, ids.
+    public var parser: ParserOptions = ParserOptions()
     public var isLocalFile: Bool { url.lowercased().hasPrefix("file:") }
 }

@@ -9,7 +9,7 @@ struct ConfigReader {
     let folder: URL
 
     static let siteFields = ["title", "base_url", "output", "database", "poll_interval", "max_entries", "sources"]
-    static let sourceFields = ["key", "url", "title", "html"]
+    static let sourceFields = ["key", "url", "title", "html", "timezone", "encoding", "future_dates", "id_from"]
     static let ruleFields = ["item", "title", "link", "summary", "content", "date", "author"]
 
     func read(_ text: String, file: URL) throws(ConfigError) -> Config {
@@ -71,10 +71,56 @@ struct ConfigReader {
                     title: try string(fields["title"], field: "sources '\(key)'.title"),
                     html: try fields["html"].map { node throws(ConfigError) in
                         try rules(node, label: "sources '\(key)'.html")
-                    }))
+                    },
+                    parser: try parserOptions(fields, label: "sources '\(key)'")))
         }
         if result.isEmpty { throw invalid(node, "sources", "the list is empty; add at least one source") }
         return result
+    }
+
+    private func parserOptions(_ fields: [String: Node], label: String) throws(ConfigError) -> ParserOptions {
+        var options = ParserOptions()
+        if let node = fields["timezone"], let name = try string(node, field: "\(label).timezone") {
+            guard let zone = TimeZone(identifier: name) ?? Self.fixedOffsetZone(name) else {
+                throw invalid(node, "\(label).timezone", "'\(name)' is not a time zone; write e.g. Europe/Berlin, UTC or +02:00")
+            }
+            options.naiveTimeZone = zone
+        }
+        if let node = fields["encoding"], let name = try string(node, field: "\(label).encoding") {
+            guard ParserOptions.isSupportedEncoding(name) else {
+                throw invalid(node, "\(label).encoding", "'\(name)' is not an encoding Tidings can read; e.g. windows-1252, koi8-r, shift_jis")
+            }
+            options.encoding = name
+        }
+        if let node = fields["future_dates"] {
+            options.futureDates = try choice(node, field: "\(label).future_dates")
+        }
+        if let node = fields["id_from"] {
+            options.idSource = try choice(node, field: "\(label).id_from")
+        }
+        return options
+    }
+
+    private func choice<Choice: RawRepresentable & CaseIterable>(_ node: Node, field: String) throws(ConfigError) -> Choice
+    where Choice.RawValue == String {
+        let text = try string(node, field: field) ?? ""
+        guard let value = Choice(rawValue: text) else {
+            let choices = Choice.allCases.map(\.rawValue).joined(separator: ", ")
+            throw invalid(node, field, "'\(text)' is not one of \(choices)")
+        }
+        return value
+    }
+
+    /// "+02:00", "-0530", "UTC+1".
+    static func fixedOffsetZone(_ text: String) -> TimeZone? {
+        var rest = Substring(text.uppercased())
+        for prefix in ["UTC", "GMT"] where rest.hasPrefix(prefix) { rest = rest.dropFirst(prefix.count) }
+        guard let sign = rest.first, sign == "+" || sign == "-" else { return nil }
+        let digits = rest.dropFirst().replacingOccurrences(of: ":", with: "")
+        guard !digits.isEmpty, digits.allSatisfy(\.isNumber), digits.count <= 4, let value = Int(digits) else { return nil }
+        let (hours, minutes) = digits.count <= 2 ? (value, 0) : (value / 100, value % 100)
+        guard hours <= 14, minutes < 60 else { return nil }
+        return TimeZone(secondsFromGMT: (sign == "+" ? 1 : -1) * (hours * 3600 + minutes * 60))
     }
 
     private func rules(_ node: Node, label: String) throws(ConfigError) -> ExtractionRules {

@@ -62,8 +62,8 @@ public struct Refresh: Sendable {
         case .fetched(let body):
             let feed: ParsedFeed
             do {
-                feed = try FeedParser().parse(
-                    body, url: result.finalURL, contentType: result.contentType, rules: source.html)
+                feed = try FeedParser(options: source.parser).parse(
+                    body, url: result.finalURL, contentType: result.contentType, rules: source.html, now: now)
             } catch {
                 let reason = "\(result.finalURL): \(error.description)"
                 try store.recordFailure(key: source.key, status: result.status, error: reason, now: now)

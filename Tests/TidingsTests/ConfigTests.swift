@@ -1,4 +1,5 @@
 import Foundation
+import Parsing
 import TestSupport
 import Testing
 import Tidings
@@ -90,5 +91,33 @@ import Tidings
         let config = try Config.load(from: Fixtures.packageRoot().appendingPathComponent("feeds.yaml"))
         #expect(config.sources.count >= 4)
         #expect(config.sources.allSatisfy { $0.isLocalFile }, "the bundled examples work offline")
+    }
+}
+
+extension ConfigTests {
+    @Test func readsPerSourceParsingSettings() throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write(
+            """
+            sources:
+              - key: berlin
+                url: https://berlin.example/feed
+                timezone: Europe/Berlin
+                encoding: windows-1252
+                future_dates: keep
+                id_from: title+link
+              - key: offset
+                url: https://offset.example/feed
+                timezone: "+05:30"
+              - key: plain
+                url: https://plain.example/feed
+            """, to: "feeds.yaml")
+        let sources = try Config.load(from: file).sources
+        #expect(sources[0].parser.naiveTimeZone?.identifier == "Europe/Berlin")
+        #expect(sources[0].parser.encoding == "windows-1252")
+        #expect(sources[0].parser.futureDates == .keep)
+        #expect(sources[0].parser.idSource == .titleAndLink)
+        #expect(sources[1].parser.naiveTimeZone?.secondsFromGMT() == 19_800)
+        #expect(sources[2].parser == ParserOptions())
     }
 }
