@@ -40,8 +40,12 @@ enum Migrations {
             first_seen_at INTEGER NOT NULL,
             sort_date INTEGER NOT NULL,
             fingerprint TEXT NOT NULL,
+            -- The link without scheme, www., trailing slash, tracking parameters or fragment: a second
+            -- identity for when a publisher changes GUIDs or URLs.
+            alias_key TEXT,
             UNIQUE (source_id, entry_id)
         );
+        CREATE INDEX entries_by_alias ON entries (source_id, alias_key) WHERE alias_key IS NOT NULL;
         -- The writer reads the newest entries overall and month by month.
         CREATE INDEX entries_by_date ON entries (sort_date DESC);
         """

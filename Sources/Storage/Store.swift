@@ -87,10 +87,15 @@ public final class Store {
                     .integer(sourceID),
                 ])
             var changes = EntryChanges()
+            let documentIDs = Set(feed.entries.map(\.id))
+            let distinctiveAliases = Self.distinctiveAliases(in: feed.entries)
             for (position, entry) in feed.entries.enumerated() {
                 // Undated entries first seen together keep the page's order: each one a minute older.
                 let firstSeen = now.addingTimeInterval(-60 * Double(position))
-                switch try upsert(entry, sourceID: sourceID, firstSeen: firstSeen) {
+                switch try upsert(
+                    entry, sourceID: sourceID, firstSeen: firstSeen, documentIDs: documentIDs,
+                    distinctiveAliases: distinctiveAliases)
+                {
                 case .new: changes.new += 1
                 case .updated: changes.updated += 1
                 case .unchanged: changes.unchanged += 1
@@ -120,38 +125,73 @@ public final class Store {
 
     private enum UpsertOutcome { case new, updated, unchanged }
 
-    private func upsert(_ entry: ParsedEntry, sourceID: Int64, firstSeen: Date) throws(StoreError) -> UpsertOutcome {
+    /// Stores one entry, matched to a stored one by id, else by its link's alias key (see `LinkAlias`), so
+    /// a publisher's new GUIDs or URLs update the old entry instead of duplicating it. The alias is only
+    /// trusted when it is distinctive: unique in the document, not a site's bare home page, naming a stored
+    /// entry whose own id is gone from the document and whose date (when both have one) is the same day.
+    /// So a feed whose every item links to one page keeps its items apart.
+    private func upsert(
+        _ entry: ParsedEntry, sourceID: Int64, firstSeen: Date, documentIDs: Set<String>,
+        distinctiveAliases: Set<String>
+    ) throws(StoreError) -> UpsertOutcome {
         let fingerprint = Self.fingerprint(of: entry)
-        let existing = try database.query(
-            "SELECT id, fingerprint, first_seen_at FROM entries WHERE source_id = ? AND entry_id = ?",
+        let alias = LinkAlias.key(for: entry.link)
+        var existing = try database.query(
+            "SELECT id, fingerprint, first_seen_at, entry_id FROM entries WHERE source_id = ? AND entry_id = ?",
             [.integer(sourceID), .text(entry.id)]
         ).first
-        if let existing, existing.string(1) == fingerprint { return .unchanged }
+        if existing == nil, let alias, distinctiveAliases.contains(alias) {
+            existing = try database.query(
+                """
+                SELECT id, fingerprint, first_seen_at, entry_id, published_at FROM entries
+                WHERE source_id = ? AND alias_key = ? ORDER BY id LIMIT 1
+                """, [.integer(sourceID), .text(alias)]
+            ).first.flatMap { row in
+                Self.isSamePost(row, as: entry, documentIDs: documentIDs) ? row : nil
+            }
+        }
+        let renamed = existing.map { $0.string(3) != entry.id } ?? false
+        if let existing, existing.string(1) == fingerprint, !renamed { return .unchanged }
         let firstSeenSeconds = existing?.int(2).map { Int64($0) } ?? Int64(firstSeen.timeIntervalSince1970)
         let sortDate = entry.published.map { Int64($0.timeIntervalSince1970) } ?? firstSeenSeconds
         let values: [SQLValue] = [
             SQLValue(entry.title), SQLValue(entry.link), SQLValue(entry.author), SQLValue(entry.summary),
             SQLValue(entry.content), SQLValue(entry.excerpt), .text(Self.json(entry.categories)),
-            .text(Self.json(entry.enclosures)),
-            .integer(Int64(entry.wordCount)), seconds(entry.published), seconds(entry.updated),
-            .integer(sortDate), .text(fingerprint),
+            .text(Self.json(entry.enclosures)), .integer(Int64(entry.wordCount)), seconds(entry.published),
+            seconds(entry.updated), .integer(sortDate), .text(fingerprint), SQLValue(alias), .text(entry.id),
         ]
         if let existing, let rowID = existing.int(0) {
             try database.query(
                 """
-                UPDATE entries SET title = ?, link = ?, author = ?, summary = ?, content = ?, excerpt = ?, categories = ?,
-                    enclosures = ?, word_count = ?, published_at = ?, updated_at = ?, sort_date = ?, fingerprint = ?
+                UPDATE entries SET title = ?, link = ?, author = ?, summary = ?, content = ?, excerpt = ?,
+                    categories = ?, enclosures = ?, word_count = ?, published_at = ?, updated_at = ?, sort_date = ?,
+                    fingerprint = ?, alias_key = ?, entry_id = ?
                 WHERE id = ?
                 """, values + [.integer(Int64(rowID))])
-            return .updated
+            return existing.string(1) == fingerprint ? .unchanged : .updated
         }
         try database.query(
             """
             INSERT INTO entries (title, link, author, summary, content, excerpt, categories, enclosures, word_count,
-                published_at, updated_at, sort_date, fingerprint, source_id, entry_id, first_seen_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, values + [.integer(sourceID), .text(entry.id), .integer(firstSeenSeconds)])
+                published_at, updated_at, sort_date, fingerprint, alias_key, entry_id, source_id, first_seen_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, values + [.integer(sourceID), .integer(firstSeenSeconds)])
         return .new
+    }
+
+    private static func isSamePost(_ row: Row, as entry: ParsedEntry, documentIDs: Set<String>) -> Bool {
+        if documentIDs.contains(row.string(3) ?? "") { return false }
+        guard let stored = row.int(4), let published = entry.published else { return true }
+        return abs(Double(stored) - published.timeIntervalSince1970) <= 86_400
+    }
+
+    /// The alias keys that can identify a single post: they occur once in the document and have a path.
+    private static func distinctiveAliases(in entries: [ParsedEntry]) -> Set<String> {
+        var counts: [String: Int] = [:]
+        for entry in entries {
+            if let alias = LinkAlias.key(for: entry.link) { counts[alias, default: 0] += 1 }
+        }
+        return Set(counts.filter { $0.value == 1 && $0.key.contains("/") }.keys)
     }
 
     private func sourceID(_ key: String) throws(StoreError) -> Int64 {
