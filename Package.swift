@@ -61,7 +61,8 @@ let package = Package(
         .testTarget(
             name: "PublishingTests", dependencies: ["Publishing", "Storage", "Parsing", "XML", "TestSupport"]),
         .testTarget(
-            name: "TidingsTests", dependencies: ["Tidings", "Parsing", "Storage", "XML", "TestSupport"], exclude: ["Fixtures"]),
+            name: "TidingsTests", dependencies: ["Tidings", "Parsing", "Storage", "XML", "TestSupport"],
+            exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

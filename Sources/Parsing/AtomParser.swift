@@ -17,7 +17,7 @@ struct AtomParser {
             case "link" where Self.isAlternate(child):
                 metadata.link = metadata.link ?? URLResolver.resolve(child.attribute("href"), against: child.baseURI)
             case "updated", "modified": metadata.updated = dates.parse(child.text)
-            case "author": feedAuthor = child.firstChild(named: "name").map { $0.text }
+            case "author": feedAuthor = Self.personName(child)
             default: continue
             }
         }
@@ -43,7 +43,7 @@ struct AtomParser {
             case "link": readLink(child, into: &draft)
             case "published", "issued", "created": draft.published = draft.published ?? dates.parse(child.text)
             case "updated", "modified": draft.updated = dates.parse(child.text)
-            case "author": draft.author = draft.author ?? child.firstChild(named: "name").map { $0.text }
+            case "author": draft.author = draft.author ?? Self.personName(child)
             case "summary": draft.summaryHTML = Self.html(of: child)
             case "content":
                 draft.contentHTML = Self.html(of: child)
@@ -68,6 +68,13 @@ struct AtomParser {
                 Enclosure(url: href, type: link.attribute("type"), length: link.attribute("length").flatMap { Int($0) })
             )
         }
+    }
+
+    /// A person construct's name; the e-mail address only when no name is given.
+    static func personName(_ person: Node) -> String? {
+        let name = person.firstChild(named: "name").map { PlainText.collapsed($0.text) }
+        if let name, !name.isEmpty { return name }
+        return person.firstChild(named: "email").map { PlainText.collapsed($0.text) }?.nilIfEmpty
     }
 
     static func isAlternate(_ link: Node) -> Bool {

@@ -25,7 +25,9 @@ struct Charset {
         let http = contentType.flatMap(charsetParameter)
         if isHTML {
             if let http { return resolved(input, declared: http, source: "the HTTP charset") }
-            if let meta = metaCharset(input) { return resolved(input, declared: meta, source: "the page's <meta charset>") }
+            if let meta = metaCharset(input) {
+                return resolved(input, declared: meta, source: "the page's <meta charset>")
+            }
         } else {
             if let declared = xmlDeclaredEncoding(input) {
                 return resolved(input, declared: declared, source: "the XML declaration")

@@ -216,11 +216,13 @@ public struct DateParser: Sendable {
             (0...60).contains(second), hour < 24 || minute == 0 && second == 0
         else { return nil }
         let days = Self.daysFromCivil(year: year, month: month, day: day)
-        let local = TimeInterval(days * 86_400 + hour * 3600 + minute * 60 + min(second, 59))
+        let local =
+            TimeInterval(days * 86_400 + hour * 3600 + minute * 60 + min(second, 59))
             + TimeInterval(nanoseconds) / 1e9
         if let offset { return Date(timeIntervalSince1970: local - TimeInterval(offset)) }
         guard let zone = naiveTimeZone else { return Date(timeIntervalSince1970: local) }
-        let guess = Date(timeIntervalSince1970: local - TimeInterval(zone.secondsFromGMT(for: Date(timeIntervalSince1970: local))))
+        let guess = Date(
+            timeIntervalSince1970: local - TimeInterval(zone.secondsFromGMT(for: Date(timeIntervalSince1970: local))))
         return Date(timeIntervalSince1970: local - TimeInterval(zone.secondsFromGMT(for: guess)))
     }
 

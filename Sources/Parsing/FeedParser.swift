@@ -51,19 +51,31 @@ public struct FeedParser: Sendable {
         }
         if Self.looksLikeHTML(bytes) { throw Self.htmlPageError(bytes, url: url) }
         let charset = Charset.decide(bytes, contentType: contentType, override: options.encoding, isHTML: false)
+        var feed = try readXML(charset.bytes, encoding: charset.encoding, url: url)
+        if !feed.warnings.isEmpty, let repaired = XMLRepair.repair(charset.bytes),
+            let second = try? readXML(repaired, encoding: charset.encoding, url: url),
+            second.warnings.isEmpty || second.entries.count > feed.entries.count
+        {
+            let note = "repaired before reading: undeclared entities, bare ampersands or unescaped HTML"
+            feed = ParsedFeed(metadata: second.metadata, entries: second.entries, warnings: feed.warnings + [note])
+        }
+        feed.warnings = charset.warnings + feed.warnings
+        return feed
+    }
+
+    private func readXML(_ bytes: [UInt8], encoding: String?, url: String?) throws(ParseError) -> ParsedFeed {
         let document: Document
         do {
             document = try Document.xml(
-                charset.bytes, url: url, encoding: charset.encoding,
-                entityExpansionLimit: options.entityExpansionLimit)
+                bytes, url: url, encoding: encoding, entityExpansionLimit: options.entityExpansionLimit)
         } catch .refused(let reason) {
             throw .refused(reason: reason)
         } catch {
             throw .notXML(reason: error.description)
         }
         guard let root = document.root else { throw .empty }
-        var feed = try parseFeed(root: root, bytes: charset.bytes, url: url)
-        feed.warnings = charset.warnings + document.warnings + feed.warnings
+        var feed = try parseFeed(root: root, bytes: bytes, url: url)
+        feed.warnings = document.warnings + feed.warnings
         return feed
     }
 

@@ -9,7 +9,7 @@ public struct HTMLSanitizer: Sendable {
 
     /// Elements removed together with everything inside them.
     static let droppedWithContent: Set<String> = [
-        "script", "style", "object", "applet", "form", "iframe", "frame", "frameset", "noscript", "template",
+        "script", "style", "object", "applet", "form", "frame", "frameset", "noscript", "template",
         "head", "title", "svg", "math", "button", "select", "textarea", "audio", "video", "canvas", "dialog",
     ]
     /// Void elements that are removed; anything a forgiving parser nested inside them is kept, because it
@@ -21,6 +21,7 @@ public struct HTMLSanitizer: Sendable {
         "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p",
         "picture", "pre", "q", "rp", "rt", "ruby", "s", "samp", "small", "source", "span", "strike", "strong",
         "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "tt", "u", "ul",
+        "iframe",
         "var", "wbr",
     ]
     static let voidElements: Set<String> = ["br", "hr", "img", "wbr", "col", "source"]
@@ -31,9 +32,14 @@ public struct HTMLSanitizer: Sendable {
         "td": ["colspan", "rowspan", "align"], "th": ["colspan", "rowspan", "align", "scope"], "col": ["span"],
         "colgroup": ["span"], "ol": ["start", "reversed", "type"], "li": ["value"], "time": ["datetime"],
         "q": ["cite"], "blockquote": ["cite"], "del": ["cite", "datetime"], "ins": ["cite", "datetime"],
-        "abbr": ["title"], "details": ["open"],
+        "abbr": ["title"], "details": ["open"], "iframe": ["src", "width", "height", "allowfullscreen"],
     ]
     static let urlAttributes: Set<String> = ["href", "src", "cite"]
+    /// The only hosts whose iframes are kept: video and audio players, served over https.
+    static let embedHosts: Set<String> = [
+        "www.youtube.com", "youtube.com", "www.youtube-nocookie.com", "player.vimeo.com",
+        "www.dailymotion.com", "w.soundcloud.com", "bandcamp.com", "open.spotify.com", "player.twitch.tv",
+    ]
 
     /// Sanitises an HTML fragment; `base` makes relative URLs absolute.
     public func sanitize(_ html: String, base: String?) -> String {
@@ -101,6 +107,11 @@ public struct HTMLSanitizer: Sendable {
             guard let clean = cleanValue(value, attribute: attribute, element: name, base: base) else { continue }
             values[attribute] = clean
             order.append(attribute)
+        }
+        if name == "iframe" {
+            guard let src = values["src"], src.lowercased().hasPrefix("https://"),
+                let host = URL(string: src)?.host?.lowercased(), Self.embedHosts.contains(host)
+            else { return nil }
         }
         if name == "img" {
             guard values["src"] != nil || values["srcset"] != nil else { return nil }

@@ -9,7 +9,10 @@ struct RSSParser {
     func parse(root: Node, format: FeedFormat, documentURL: String?) -> (FeedMetadata, [ParsedEntry]) {
         let channel = root.firstChild(named: "channel")
         let channelLink = channel?.firstChild(named: "link").map { $0.text }
-        let feedBase = URLResolver.resolve(channelLink, against: documentURL) ?? documentURL
+        // Relative links resolve against xml:base where a document sets one, else the channel's link,
+        // else the document's own URL.
+        let documentBase = root.explicitBaseURI ?? documentURL
+        let feedBase = URLResolver.resolve(channelLink, against: documentBase) ?? documentBase
         var metadata = FeedMetadata(format: format)
         if let channel {
             metadata.title = channel.firstChild(named: "title").flatMap { Self.plainTitle($0.text).nilIfEmpty }
@@ -29,7 +32,8 @@ struct RSSParser {
 
     private func parseItem(_ item: Node, feedBase: String?) -> EntryDraft {
         var draft = EntryDraft()
-        draft.contentBase = feedBase
+        let itemBase = item.explicitBaseURI ?? feedBase
+        draft.contentBase = itemBase
         var guidIsPermaLink = false
         for child in item.elementChildren {
             let namespace = child.namespaceURI
@@ -37,7 +41,7 @@ struct RSSParser {
             case ("title", _) where namespace != Namespace.media:
                 draft.title = draft.title ?? Self.plainTitle(child.text)
             case ("link", nil), ("link", Namespace.rss10), ("link", Namespace.rss090):
-                draft.link = draft.link ?? URLResolver.resolve(child.text, against: feedBase)
+                draft.link = draft.link ?? URLResolver.resolve(child.text, against: child.explicitBaseURI ?? itemBase)
             case ("guid", _):
                 let value = child.text.trimmingCharacters(in: .whitespacesAndNewlines)
                 draft.id = value.isEmpty ? nil : value
@@ -55,8 +59,10 @@ struct RSSParser {
                 draft.author = draft.author ?? Self.authorName(child.text)
             case ("category", _), ("subject", Namespace.dublinCore):
                 draft.categories.append(child.text)
+            case ("content", Namespace.media), ("group", Namespace.media):
+                addMediaContent(child, base: itemBase, to: &draft)
             case ("enclosure", _):
-                if let url = URLResolver.resolve(child.attribute("url"), against: feedBase) {
+                if let url = URLResolver.resolve(child.attribute("url"), against: itemBase) {
                     draft.enclosures.append(
                         Enclosure(
                             url: url, type: child.attribute("type"),
@@ -73,6 +79,22 @@ struct RSSParser {
             draft.id = about
         }
         return draft
+    }
+
+    /// Media RSS `<media:content>` (alone or in a `<media:group>`) as enclosures, unless already listed.
+    private func addMediaContent(_ node: Node, base: String?, to draft: inout EntryDraft) {
+        let contents =
+            node.name == "group"
+            ? node.elementChildren.filter { $0.isElement("content", namespace: Namespace.media) } : [node]
+        for content in contents {
+            guard let url = URLResolver.resolve(content.attribute("url"), against: base),
+                !draft.enclosures.contains(where: { $0.url == url })
+            else { continue }
+            draft.enclosures.append(
+                Enclosure(
+                    url: url, type: content.attribute("type"), length: content.attribute("fileSize").flatMap { Int($0) }
+                ))
+        }
     }
 
     /// RSS titles are often HTML in disguise ("&lt;b&gt;" or "AT&amp;amp;T"): read them as HTML once.

@@ -82,13 +82,16 @@ struct ConfigReader {
         var options = ParserOptions()
         if let node = fields["timezone"], let name = try string(node, field: "\(label).timezone") {
             guard let zone = TimeZone(identifier: name) ?? Self.fixedOffsetZone(name) else {
-                throw invalid(node, "\(label).timezone", "'\(name)' is not a time zone; write e.g. Europe/Berlin, UTC or +02:00")
+                throw invalid(
+                    node, "\(label).timezone", "'\(name)' is not a time zone; write e.g. Europe/Berlin, UTC or +02:00")
             }
             options.naiveTimeZone = zone
         }
         if let node = fields["encoding"], let name = try string(node, field: "\(label).encoding") {
             guard ParserOptions.isSupportedEncoding(name) else {
-                throw invalid(node, "\(label).encoding", "'\(name)' is not an encoding Tidings can read; e.g. windows-1252, koi8-r, shift_jis")
+                throw invalid(
+                    node, "\(label).encoding",
+                    "'\(name)' is not an encoding Tidings can read; e.g. windows-1252, koi8-r, shift_jis")
             }
             options.encoding = name
         }
@@ -101,7 +104,8 @@ struct ConfigReader {
         return options
     }
 
-    private func choice<Choice: RawRepresentable & CaseIterable>(_ node: Node, field: String) throws(ConfigError) -> Choice
+    private func choice<Choice: RawRepresentable & CaseIterable>(_ node: Node, field: String) throws(ConfigError)
+        -> Choice
     where Choice.RawValue == String {
         let text = try string(node, field: field) ?? ""
         guard let value = Choice(rawValue: text) else {
@@ -117,7 +121,9 @@ struct ConfigReader {
         for prefix in ["UTC", "GMT"] where rest.hasPrefix(prefix) { rest = rest.dropFirst(prefix.count) }
         guard let sign = rest.first, sign == "+" || sign == "-" else { return nil }
         let digits = rest.dropFirst().replacingOccurrences(of: ":", with: "")
-        guard !digits.isEmpty, digits.allSatisfy(\.isNumber), digits.count <= 4, let value = Int(digits) else { return nil }
+        guard !digits.isEmpty, digits.allSatisfy(\.isNumber), digits.count <= 4, let value = Int(digits) else {
+            return nil
+        }
         let (hours, minutes) = digits.count <= 2 ? (value, 0) : (value / 100, value % 100)
         guard hours <= 14, minutes < 60 else { return nil }
         return TimeZone(secondsFromGMT: (sign == "+" ? 1 : -1) * (hours * 3600 + minutes * 60))

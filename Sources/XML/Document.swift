@@ -42,7 +42,9 @@ public final class Document {
             if let document { xmlFreeDoc(document) }
             throw .unparsable(reason: problem?.message ?? "no root element", line: problem?.line)
         }
-        if let problem, problem.code == Int32(XML_ERR_ENTITY_LOOP.rawValue) || problem.message.hasPrefix("Excessive depth") {
+        if let problem,
+            problem.code == Int32(XML_ERR_ENTITY_LOOP.rawValue) || problem.message.hasPrefix("Excessive depth")
+        {
             xmlFreeDoc(document)
             throw .refused(
                 problem.code == Int32(XML_ERR_ENTITY_LOOP.rawValue)

@@ -123,6 +123,17 @@ public struct Node {
         return String(cString: base)
     }
 
+    /// The base URI when an `xml:base` attribute on this node or an ancestor sets one; nil otherwise, so a
+    /// caller can fall back to a base of its own (RSS's channel link) before the document URL.
+    public var explicitBaseURI: String? {
+        var node: Node? = self
+        while let current = node {
+            if current.attribute("base", namespace: "http://www.w3.org/XML/1998/namespace") != nil { return baseURI }
+            node = current.parent
+        }
+        return nil
+    }
+
     /// The node's children serialised as markup, for XHTML content carried inside a feed.
     public var innerXML: String {
         var result = ""

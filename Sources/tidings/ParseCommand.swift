@@ -16,7 +16,8 @@ struct ParseCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("A file path, or an http(s) URL to fetch.", valueName: "file-or-url"))
     var source: String
 
-    @Option(help: ArgumentHelp("Resolve relative links against this URL instead of the document's own.", valueName: "url"))
+    @Option(
+        help: ArgumentHelp("Resolve relative links against this URL instead of the document's own.", valueName: "url"))
     var baseURL: String?
 
     @Option(help: ArgumentHelp("The Content-Type the server would send, for its charset.", valueName: "type"))
@@ -28,7 +29,8 @@ struct ParseCommand: AsyncParsableCommand {
     func run() async throws {
         let (bytes, documentURL, serverType) = try await load()
         do {
-            let feed = try FeedParser().parse(bytes, url: baseURL ?? documentURL, contentType: contentType ?? serverType)
+            let feed = try FeedParser().parse(
+                bytes, url: baseURL ?? documentURL, contentType: contentType ?? serverType)
             print(json ? feed.jsonText : Self.text(feed), terminator: json ? "" : "\n")
         } catch {
             throw fail("\(source): \(error.description)")

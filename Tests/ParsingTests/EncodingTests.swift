@@ -24,7 +24,8 @@ import Testing
     }
 
     @Test func aPerSourceEncodingOverridesEverything() throws {
-        let bytes = Array(Self.feed(declaration: "windows-1252", title: "Привет").data(using: .init(rawValue: 0x8000_0A02))!)
+        let bytes = Array(
+            Self.feed(declaration: "windows-1252", title: "Привет").data(using: .init(rawValue: 0x8000_0A02))!)
         let misread = try FeedParser().parse(bytes, url: nil)
         #expect(misread.metadata.title != "Привет")
         let feed = try FeedParser(options: ParserOptions(encoding: "KOI8-R")).parse(bytes, url: nil)
@@ -39,9 +40,11 @@ import Testing
     }
 
     @Test func htmlPagesTakeTheirCharsetFromMeta() throws {
-        let page = "<html><head><meta charset=\"windows-1252\"><title>t</title></head><body><div class=\"p\"><a href=\"/a\">It’s “here”</a></div></body></html>"
+        let page =
+            "<html><head><meta charset=\"windows-1252\"><title>t</title></head><body><div class=\"p\"><a href=\"/a\">It’s “here”</a></div></body></html>"
         let bytes = Array(page.data(using: .windowsCP1252)!)
-        let feed = try FeedParser().parse(bytes, url: "https://x.example/", rules: ExtractionRules(item: "//div[@class='p']"))
+        let feed = try FeedParser().parse(
+            bytes, url: "https://x.example/", rules: ExtractionRules(item: "//div[@class='p']"))
         #expect(feed.entries.first?.title == "It’s “here”")
     }
 }

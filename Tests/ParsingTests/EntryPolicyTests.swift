@@ -29,7 +29,8 @@ import Testing
     }
 
     @Test func canIgnoreAFeedsDatesAltogether() throws {
-        #expect(try parse(ParserOptions(futureDates: .ignoreDate)).allSatisfy { $0.published == nil && $0.updated == nil })
+        #expect(
+            try parse(ParserOptions(futureDates: .ignoreDate)).allSatisfy { $0.published == nil && $0.updated == nil })
     }
 
     @Test func tellsApartDistinctPostsSharingAGuidAndDropsRepeats() throws {
@@ -41,9 +42,10 @@ import Testing
     }
 
     @Test func canTakeIdsFromLinksOrTitlesAndLinks() throws {
-        #expect(try parse(ParserOptions(idSource: .link)).map(\.id) == [
-            "https://x.example/future", "https://x.example/a", "https://x.example/b",
-        ])
+        #expect(
+            try parse(ParserOptions(idSource: .link)).map(\.id) == [
+                "https://x.example/future", "https://x.example/a", "https://x.example/b",
+            ])
         let hashed = try parse(ParserOptions(idSource: .titleAndLink)).map(\.id)
         #expect(hashed.allSatisfy { $0.hasPrefix("tidings:") })
         #expect(Set(hashed).count == 3)
@@ -56,7 +58,8 @@ import Testing
             <entry><title>e</title><id>urn:e</id><published>2026-03-01T09:00:00</published></entry></feed>
             """
         let options = ParserOptions(naiveTimeZone: TimeZone(identifier: "America/New_York"))
-        let entry = try #require(try FeedParser(options: options).parse(Array(atom.utf8), url: nil, now: Self.now).entries.first)
+        let entry = try #require(
+            try FeedParser(options: options).parse(Array(atom.utf8), url: nil, now: Self.now).entries.first)
         #expect(entry.published.map(DateParserTests.format) == "2026-03-01T14:00:00Z")
     }
 }

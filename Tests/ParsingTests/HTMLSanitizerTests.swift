@@ -48,3 +48,22 @@ import XML
         #expect(document.warnings.isEmpty, "\(output)")
     }
 }
+
+extension HTMLSanitizerTests {
+    @Test func keepsIframesOnlyFromVideoHostsOverHTTPS() {
+        let kept = sanitizer.sanitize(
+            "<iframe src=\"https://player.vimeo.com/video/1\" onload=\"x()\"></iframe>", base: nil)
+        #expect(kept == "<iframe src=\"https://player.vimeo.com/video/1\"></iframe>")
+        #expect(sanitizer.sanitize("<iframe src=\"http://player.vimeo.com/video/1\"></iframe>", base: nil) == "")
+        #expect(sanitizer.sanitize("<iframe src=\"https://player.vimeo.com.evil.example/\"></iframe>", base: nil) == "")
+    }
+
+    @Test func resolvesEverySrcsetCandidate() {
+        let output = sanitizer.sanitize(
+            "<img src=\"a.jpg\" srcset=\"a.jpg 1x, /b.jpg 2x, javascript:x 3x\">", base: "https://s.example/p/")
+        #expect(
+            output
+                == "<img src=\"https://s.example/p/a.jpg\" srcset=\"https://s.example/p/a.jpg 1x, https://s.example/b.jpg 2x\" />"
+        )
+    }
+}

@@ -50,7 +50,8 @@ import Testing
     }
 
     @Test func refusesAbsurdNesting() throws {
-        let document = "<rss version=\"2.0\"><channel><title>t</title><item><description>"
+        let document =
+            "<rss version=\"2.0\"><channel><title>t</title><item><description>"
             + String(repeating: "<div>", count: 100_000) + "</description></item></channel></rss>"
         let error = #expect(throws: ParseError.self) { try FeedParser().parse(Array(document.utf8), url: nil) }
         #expect(error?.description == "refused: the document nests elements deeper than 256 levels")
@@ -58,7 +59,9 @@ import Testing
 
     @Test func defusesDeeplyNestedHTMLInsideAFeed() throws {
         let html = String(repeating: "<div>", count: 100_000) + "deep" + String(repeating: "</div>", count: 100_000)
-        let document = "<rss version=\"2.0\"><channel><title>t</title><item><title>x</title><link>https://x.example/</link><description><![CDATA[" + html + "]]></description></item></channel></rss>"
+        let document =
+            "<rss version=\"2.0\"><channel><title>t</title><item><title>x</title><link>https://x.example/</link><description><![CDATA["
+            + html + "]]></description></item></channel></rss>"
         let feed = try FeedParser().parse(Array(document.utf8), url: nil)
         #expect(feed.entries.count == 1)
     }

@@ -174,14 +174,16 @@ extension StoreTests {
             key: "blog", feed: feed([linked("http://blog.example/?p=1", "http://www.blog.example/post-one/")]),
             validators: Validators(), status: 200, now: now)
         let moved = try store.recordSuccess(
-            key: "blog", feed: feed([linked("https://blog.example/post-one", "https://blog.example/post-one?utm_source=rss")]),
+            key: "blog",
+            feed: feed([linked("https://blog.example/post-one", "https://blog.example/post-one?utm_source=rss")]),
             validators: Validators(), status: 200, now: now)
         #expect(moved == EntryChanges(updated: 1))
         let stored = try store.latestEntries(limit: 10)
         #expect(stored.count == 1)
         #expect(stored.first?.entryID == "https://blog.example/post-one", "the stored id follows the publisher")
         let again = try store.recordSuccess(
-            key: "blog", feed: feed([linked("https://blog.example/post-one", "https://blog.example/post-one?utm_source=rss")]),
+            key: "blog",
+            feed: feed([linked("https://blog.example/post-one", "https://blog.example/post-one?utm_source=rss")]),
             validators: Validators(), status: 200, now: now)
         #expect(again == EntryChanges(unchanged: 1))
     }
@@ -189,7 +191,10 @@ extension StoreTests {
     @Test func liveEntriesSharingALinkStayApart() throws {
         let changes = try store.recordSuccess(
             key: "blog",
-            feed: feed([linked("release-1", "https://blog.example/", title: "1.0"), linked("release-2", "https://blog.example/", title: "2.0")]),
+            feed: feed([
+                linked("release-1", "https://blog.example/", title: "1.0"),
+                linked("release-2", "https://blog.example/", title: "2.0"),
+            ]),
             validators: Validators(), status: 200, now: now)
         #expect(changes == EntryChanges(new: 2))
         #expect(try store.latestEntries(limit: 10).count == 2)
@@ -203,7 +208,8 @@ extension StoreTests {
         first.published = now.addingTimeInterval(-30 * 86_400)
         try store.recordSuccess(key: "blog", feed: feed([first]), validators: Validators(), status: 200, now: now)
         let changes = try store.recordSuccess(
-            key: "blog", feed: feed([linked("release-2", page, title: "2.0")]), validators: Validators(), status: 200, now: now)
+            key: "blog", feed: feed([linked("release-2", page, title: "2.0")]), validators: Validators(), status: 200,
+            now: now)
         #expect(changes == EntryChanges(new: 1))
         #expect(try store.latestEntries(limit: 10).count == 2)
     }
