@@ -53,6 +53,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // The parser benchmark (bench/run-parse-benchmark builds it in release mode).
+        .executableTarget(name: "tidings-bench", dependencies: ["Parsing"], path: "bench/Sources/tidings-bench"),
+
         // Tests mirror the stages; TestSupport holds the loopback HTTP server and fixture helpers.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ParsingTests", dependencies: ["Parsing", "XML", "TestSupport"], exclude: ["Fixtures"]),
