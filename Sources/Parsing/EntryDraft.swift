@@ -13,8 +13,8 @@ struct EntryDraft {
     var summaryHTML: String?
     var contentHTML: String?
     /// Already-sanitised HTML (the HTML extractor sanitises straight from the page's tree).
-    var sanitizedSummary: String?
-    var sanitizedContent: String?
+    var sanitizedSummary: SanitizedHTML?
+    var sanitizedContent: SanitizedHTML?
     var categories: [String] = []
     var enclosures: [Enclosure] = []
     /// What relative URLs inside the summary and content resolve against.
@@ -24,10 +24,12 @@ struct EntryDraft {
     static let excerptLength = 400
 
     func finish(sanitizer: HTMLSanitizer, sourceURL: String?) -> ParsedEntry {
-        let summary = sanitizedSummary ?? summaryHTML.map { sanitizer.sanitize($0, base: contentBase) }
-        let content = sanitizedContent ?? contentHTML.map { sanitizer.sanitize($0, base: contentBase) }
-        let contentText = content.map(PlainText.fromHTML) ?? ""
-        let summaryText = summary.map(PlainText.fromHTML) ?? ""
+        let sanitizedSummary = sanitizedSummary ?? summaryHTML.map { sanitizer.sanitizeWithText($0, base: contentBase) }
+        let sanitizedContent = sanitizedContent ?? contentHTML.map { sanitizer.sanitizeWithText($0, base: contentBase) }
+        let summary = sanitizedSummary?.html
+        let content = sanitizedContent?.html
+        let contentText = sanitizedContent?.text ?? ""
+        let summaryText = sanitizedSummary?.text ?? ""
         let countedText = contentText.isEmpty ? summaryText : contentText
         let describedText = summaryText.isEmpty ? contentText : summaryText
         let cleanTitle = title.map(PlainText.collapsed).flatMap { $0.isEmpty ? nil : $0 }

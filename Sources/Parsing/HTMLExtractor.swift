@@ -51,9 +51,10 @@ struct HTMLExtractor {
         return draft
     }
 
-    private func html(of node: Node, base: String?) -> String {
-        node.kind == .element
-            ? sanitizer.sanitize(children: node.children, base: base) : HTMLSanitizer.escapeText(node.text)
+    private func html(of node: Node, base: String?) -> SanitizedHTML {
+        if node.kind == .element { return sanitizer.sanitize(children: node.children, base: base) }
+        let text = PlainText.collapsed(node.text)
+        return SanitizedHTML(html: HTMLSanitizer.escapeText(text), text: text)
     }
 
     private func first(_ rule: String, field: String, _ document: Document, _ item: Node) throws(ParseError) -> Node? {

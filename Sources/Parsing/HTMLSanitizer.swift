@@ -43,21 +43,34 @@ public struct HTMLSanitizer: Sendable {
 
     /// Sanitises an HTML fragment; `base` makes relative URLs absolute.
     public func sanitize(_ html: String, base: String?) -> String {
-        guard let body = Document.htmlFragment(html)?.body else { return "" }
+        sanitizeWithText(html, base: base).html
+    }
+
+    /// The sanitised HTML and, from the same walk, its visible text (for word counts and excerpts),
+    /// so the result need not be parsed a second time.
+    public func sanitizeWithText(_ html: String, base: String?) -> SanitizedHTML {
+        guard let body = Document.htmlFragment(html)?.body else { return SanitizedHTML(html: "", text: "") }
         return sanitize(children: body.children, base: base)
     }
 
     /// Sanitises nodes of an already parsed page, as the HTML extraction rules produce them.
-    public func sanitize(children nodes: [Node], base: String?) -> String {
-        var output = ""
+    public func sanitize(children nodes: [Node], base: String?) -> SanitizedHTML {
+        var output = Output()
         for node in nodes { emit(node, base: base, into: &output) }
-        return output.trimmingCharacters(in: .whitespacesAndNewlines)
+        return SanitizedHTML(html: TextScan.trimmed(output.html), text: TextScan.collapsed(output.text))
     }
 
-    private func emit(_ node: Node, base: String?, into output: inout String) {
+    private struct Output {
+        var html = ""
+        var text = ""
+    }
+
+    private func emit(_ node: Node, base: String?, into output: inout Output) {
         switch node.kind {
         case .text:
-            output += Self.escapeText(node.text)
+            let text = node.text
+            output.html += Self.escapeText(text)
+            output.text += text
         case .element:
             emitElement(node, base: base, into: &output)
         default:
@@ -65,26 +78,30 @@ public struct HTMLSanitizer: Sendable {
         }
     }
 
-    private func emitElement(_ node: Node, base: String?, into output: inout String) {
-        let name = node.name.lowercased()
+    /// Element and attribute names come from libxml2's HTML parser, which lowercases them already.
+    private func emitElement(_ node: Node, base: String?, into output: inout Output) {
+        let name = node.name
         if Self.droppedWithContent.contains(name) { return }
+        let isBlock = PlainText.blockElements.contains(name)
+        if isBlock { output.text += " " }
+        defer { if isBlock { output.text += " " } }
         guard Self.allowed.contains(name), !Self.droppedVoid.contains(name) else {
             // Unknown or structural elements (article, section, font, …) are unwrapped, keeping their text.
-            for child in node.children { emit(child, base: base, into: &output) }
+            node.forEachChild { emit($0, base: base, into: &output) }
             return
         }
         guard let attributes = allowedAttributes(of: node, name: name, base: base) else { return }
-        output += "<" + name
+        output.html += "<" + name
         for (attribute, value) in attributes {
-            output += " " + attribute + "=\"" + Self.escapeAttribute(value) + "\""
+            output.html += " " + attribute + "=\"" + Self.escapeAttribute(value) + "\""
         }
         if Self.voidElements.contains(name) {
-            output += " />"
+            output.html += " />"
             return
         }
-        output += ">"
-        for child in node.children { emit(child, base: base, into: &output) }
-        output += "</" + name + ">"
+        output.html += ">"
+        node.forEachChild { emit($0, base: base, into: &output) }
+        output.html += "</" + name + ">"
     }
 
     /// The attributes that survive, in a stable order; nil when the element itself must go
@@ -94,12 +111,11 @@ public struct HTMLSanitizer: Sendable {
         var order: [String] = []
         let permitted = Self.globalAttributes.union(Self.elementAttributes[name] ?? [])
         for (rawName, value) in node.attributes {
-            var attribute = rawName.lowercased()
+            var attribute = rawName
             // Lazy-loading placeholders: the real image is in data-src / data-srcset.
             if name == "img" || name == "source", attribute == "data-src" || attribute == "data-srcset" {
                 attribute = String(attribute.dropFirst(5))
-            } else if rawName.lowercased() == "src" || rawName.lowercased() == "srcset",
-                node.attribute("data-" + rawName.lowercased()) != nil
+            } else if rawName == "src" || rawName == "srcset", node.attribute("data-" + rawName) != nil
             {
                 continue
             }
@@ -135,7 +151,7 @@ public struct HTMLSanitizer: Sendable {
             return candidates.isEmpty ? nil : candidates.joined(separator: ", ")
         }
         guard Self.urlAttributes.contains(attribute) else { return value }
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = TextScan.trimmed(value)
         if element == "img", attribute == "src", trimmed.lowercased().hasPrefix("data:image/") {
             return trimmed
         }
@@ -147,4 +163,11 @@ public struct HTMLSanitizer: Sendable {
     static func escapeText(_ text: String) -> String { XMLEscape.text(text) }
 
     static func escapeAttribute(_ text: String) -> String { XMLEscape.attribute(text) }
+}
+
+/// Sanitised HTML with the visible text it shows.
+public struct SanitizedHTML: Sendable, Equatable {
+    public var html: String
+    /// Whitespace collapsed.
+    public var text: String
 }

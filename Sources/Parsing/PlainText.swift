@@ -43,21 +43,7 @@ public enum PlainText {
     }
 
     /// Runs of whitespace (including non-breaking spaces) become one space; the ends are trimmed.
-    public static func collapsed(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        var pendingSpace = false
-        for character in text {
-            if character.isWhitespace {
-                pendingSpace = !result.isEmpty
-            } else {
-                if pendingSpace { result.append(" ") }
-                pendingSpace = false
-                result.append(character)
-            }
-        }
-        return result
-    }
+    public static func collapsed(_ text: String) -> String { TextScan.collapsed(text) }
 
     /// The first `limit` characters of `text`, cut at a word boundary and marked with an ellipsis.
     public static func excerpt(_ text: String, limit: Int) -> String {

@@ -6,16 +6,28 @@ public enum WordCounter {
         var inWord = false
         var previousWasDigit = false
         for scalar in text.unicodeScalars {
-            let isDigit = scalar.properties.numericType != nil
-            if isCJK(scalar) {
+            let value = scalar.value
+            let isDigit: Bool
+            let isLetter: Bool
+            if value < 0x80 {
+                // ASCII, nearly all of most feeds: no Unicode property lookups.
+                isDigit = value >= 0x30 && value <= 0x39
+                isLetter = (value | 0x20) >= 0x61 && (value | 0x20) <= 0x7A
+            } else if isCJK(scalar) {
                 words += 1
                 inWord = false
-            } else if scalar.properties.isAlphabetic || isDigit {
+                previousWasDigit = false
+                continue
+            } else {
+                isDigit = scalar.properties.numericType != nil
+                isLetter = scalar.properties.isAlphabetic
+            }
+            if isLetter || isDigit {
                 if !inWord { words += 1 }
                 inWord = true
-            } else if inWord && (scalar == "'" || scalar == "’" || scalar == "-") {
+            } else if inWord && (value == 0x27 || value == 0x2019 || value == 0x2D) {
                 // Joiners inside a word: "don't", "well-known".
-            } else if inWord && previousWasDigit && (scalar == "." || scalar == ",") {
+            } else if inWord && previousWasDigit && (value == 0x2E || value == 0x2C) {
                 // Inside a number: "0.91", "1,000".
             } else {
                 inWord = false

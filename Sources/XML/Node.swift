@@ -58,6 +58,24 @@ public struct Node {
         return result
     }
 
+    /// Calls `body` with each child in document order, without building an array.
+    @inlinable
+    public func forEachChild(_ body: (Node) throws -> Void) rethrows {
+        var child = firstChild
+        while let current = child {
+            try body(current)
+            child = current.nextSibling
+        }
+    }
+
+    public var firstChild: Node? {
+        pointer.pointee.children.map { Node(document: document, pointer: $0) }
+    }
+
+    public var nextSibling: Node? {
+        pointer.pointee.next.map { Node(document: document, pointer: $0) }
+    }
+
     public var elementChildren: [Node] {
         children.filter { $0.kind == .element }
     }

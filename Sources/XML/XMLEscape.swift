@@ -3,37 +3,57 @@
 /// would make a whole output feed ill-formed.
 public enum XMLEscape {
     public static func text(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            default:
-                if isAllowed(scalar) { result.unicodeScalars.append(scalar) }
-            }
-        }
-        return result
+        escape(text, quotes: false)
     }
 
     public static func attribute(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "\n": result += "&#10;"
-            case "\t": result += "&#9;"
-            case "\r": result += "&#13;"
-            default:
-                if isAllowed(scalar) { result.unicodeScalars.append(scalar) }
+        escape(text, quotes: true)
+    }
+
+    /// Works on UTF-8 bytes and returns the input itself when nothing needs escaping, the usual case.
+    private static func escape(_ text: String, quotes: Bool) -> String {
+        var text = text
+        return text.withUTF8 { bytes -> String in
+            var clean = true
+            for index in bytes.indices where needsWork(bytes, index, quotes: quotes) {
+                clean = false
+                break
             }
+            if clean { return String(decoding: bytes, as: UTF8.self) }
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count + bytes.count / 8)
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                switch byte {
+                case UInt8(ascii: "&"): output += Array("&amp;".utf8)
+                case UInt8(ascii: "<"): output += Array("&lt;".utf8)
+                case UInt8(ascii: ">"): output += Array("&gt;".utf8)
+                case UInt8(ascii: "\"") where quotes: output += Array("&quot;".utf8)
+                case 0x0A where quotes: output += Array("&#10;".utf8)
+                case 0x09 where quotes: output += Array("&#9;".utf8)
+                case 0x0D where quotes: output += Array("&#13;".utf8)
+                case 0x09, 0x0A, 0x0D: output.append(byte)
+                case 0x00..<0x20: break  // not allowed in XML 1.0
+                case 0xEF where index + 2 < bytes.count && bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE:
+                    index += 2  // U+FFFE and U+FFFF are not characters
+                default: output.append(byte)
+                }
+                index += 1
+            }
+            return String(decoding: output, as: UTF8.self)
         }
-        return result
+    }
+
+    @inline(__always)
+    private static func needsWork(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int, quotes: Bool) -> Bool {
+        let byte = bytes[index]
+        if byte >= 0x20 {
+            if byte == 0x26 || byte == 0x3C || byte == 0x3E { return true }
+            if quotes && byte == 0x22 { return true }
+            return byte == 0xEF && index + 2 < bytes.count && bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE
+        }
+        return quotes || !(byte == 0x09 || byte == 0x0A || byte == 0x0D)
     }
 
     public static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
