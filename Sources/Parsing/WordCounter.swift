@@ -2,26 +2,47 @@
 /// Korean text, where each character counts as a word because those scripts do not separate words by spaces.
 public enum WordCounter {
     public static func count(_ text: String) -> Int {
+        var text = text
+        return text.withUTF8 { bytes in
+            var counter = Counter()
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    // ASCII, nearly all of most feeds: no decoding, no Unicode property lookups.
+                    let isDigit = byte >= 0x30 && byte <= 0x39
+                    let isLetter = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
+                    counter.step(UInt32(byte), isLetter: isLetter, isDigit: isDigit)
+                    index += 1
+                    continue
+                }
+                var decoder = UTF8()
+                var iterator = UnsafeBufferPointer(rebasing: bytes[index..<min(index + 4, bytes.count)]).makeIterator()
+                guard case .scalarValue(let scalar) = decoder.decode(&iterator) else {
+                    counter.step(0xFFFD, isLetter: false, isDigit: false)
+                    index += 1
+                    continue
+                }
+                index += UTF8.width(scalar)
+                if isCJK(scalar) {
+                    counter.countStandalone()
+                } else {
+                    counter.step(
+                        scalar.value, isLetter: scalar.properties.isAlphabetic,
+                        isDigit: scalar.properties.numericType != nil)
+                }
+            }
+            return counter.words
+        }
+    }
+
+    /// The word-boundary state machine.
+    private struct Counter {
         var words = 0
         var inWord = false
         var previousWasDigit = false
-        for scalar in text.unicodeScalars {
-            let value = scalar.value
-            let isDigit: Bool
-            let isLetter: Bool
-            if value < 0x80 {
-                // ASCII, nearly all of most feeds: no Unicode property lookups.
-                isDigit = value >= 0x30 && value <= 0x39
-                isLetter = (value | 0x20) >= 0x61 && (value | 0x20) <= 0x7A
-            } else if isCJK(scalar) {
-                words += 1
-                inWord = false
-                previousWasDigit = false
-                continue
-            } else {
-                isDigit = scalar.properties.numericType != nil
-                isLetter = scalar.properties.isAlphabetic
-            }
+
+        mutating func step(_ value: UInt32, isLetter: Bool, isDigit: Bool) {
             if isLetter || isDigit {
                 if !inWord { words += 1 }
                 inWord = true
@@ -34,7 +55,13 @@ public enum WordCounter {
             }
             previousWasDigit = isDigit
         }
-        return words
+
+        /// A Chinese, Japanese or Korean character: a word of its own.
+        mutating func countStandalone() {
+            words += 1
+            inWord = false
+            previousWasDigit = false
+        }
     }
 
     static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
