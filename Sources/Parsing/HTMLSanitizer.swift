@@ -115,8 +115,7 @@ public struct HTMLSanitizer: Sendable {
             // Lazy-loading placeholders: the real image is in data-src / data-srcset.
             if name == "img" || name == "source", attribute == "data-src" || attribute == "data-srcset" {
                 attribute = String(attribute.dropFirst(5))
-            } else if rawName == "src" || rawName == "srcset", node.attribute("data-" + rawName) != nil
-            {
+            } else if rawName == "src" || rawName == "srcset", node.attribute("data-" + rawName) != nil {
                 continue
             }
             guard permitted.contains(attribute), values[attribute] == nil else { continue }

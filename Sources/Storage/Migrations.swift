@@ -46,6 +46,15 @@ enum Migrations {
             UNIQUE (source_id, entry_id)
         );
         CREATE INDEX entries_by_alias ON entries (source_id, alias_key) WHERE alias_key IS NOT NULL;
+        -- What retention pruned, so a feed that still lists an old entry does not bring it back as new.
+        CREATE TABLE tombstones (
+            source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+            entry_id TEXT NOT NULL,
+            alias_key TEXT,
+            pruned_at INTEGER NOT NULL,
+            PRIMARY KEY (source_id, entry_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX tombstones_by_alias ON tombstones (source_id, alias_key) WHERE alias_key IS NOT NULL;
         -- The writer reads the newest entries overall and month by month.
         CREATE INDEX entries_by_date ON entries (sort_date DESC);
         """

@@ -150,6 +150,7 @@ public final class Store {
                 Self.isSamePost(row, as: entry, documentIDs: documentIDs) ? row : nil
             }
         }
+        if existing == nil, try isTombstoned(entry.id, alias: alias, sourceID: sourceID) { return .unchanged }
         let renamed = existing.map { $0.string(3) != entry.id } ?? false
         if let existing, existing.string(1) == fingerprint, !renamed { return .unchanged }
         let firstSeenSeconds = existing?.int(2).map { Int64($0) } ?? Int64(firstSeen.timeIntervalSince1970)
@@ -177,6 +178,32 @@ public final class Store {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, values + [.integer(sourceID), .integer(firstSeenSeconds)])
         return .new
+    }
+
+    private func isTombstoned(_ entryID: String, alias: String?, sourceID: Int64) throws(StoreError) -> Bool {
+        try !database.query(
+            """
+            SELECT 1 FROM tombstones WHERE source_id = ? AND (entry_id = ? OR (? IS NOT NULL AND alias_key = ?)) LIMIT 1
+            """, [.integer(sourceID), .text(entryID), SQLValue(alias), SQLValue(alias)]
+        ).isEmpty
+    }
+
+    // MARK: Retention
+
+    /// Removes the entries dated before `cutoff`, leaving a tombstone for each so that a feed still
+    /// listing one never brings it back as new. Returns how many were removed.
+    @discardableResult
+    public func prune(olderThan cutoff: Date, now: Date = Date()) throws(StoreError) -> Int {
+        try database.transaction { () throws(StoreError) in
+            let cutoffSeconds = Int64(cutoff.timeIntervalSince1970)
+            try database.query(
+                """
+                INSERT OR REPLACE INTO tombstones (source_id, entry_id, alias_key, pruned_at)
+                SELECT source_id, entry_id, alias_key, ? FROM entries WHERE sort_date < ?
+                """, [seconds(now), .integer(cutoffSeconds)])
+            try database.query("DELETE FROM entries WHERE sort_date < ?", [.integer(cutoffSeconds)])
+            return database.changes
+        }
     }
 
     private static func isSamePost(_ row: Row, as entry: ParsedEntry, documentIDs: Set<String>) -> Bool {

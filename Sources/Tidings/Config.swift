@@ -13,6 +13,8 @@ public struct Config: Sendable, Equatable {
     public var pollInterval: Duration
     /// How many entries the combined feeds and the index carry.
     public var maxEntries: Int
+    /// Entries dated longer ago than this are removed (leaving tombstones); nil keeps everything.
+    public var retention: Duration?
     public var sources: [SourceConfig]
 
     public static let defaultTitle = "Tidings"

@@ -8,7 +8,9 @@ struct ConfigReader {
     let path: String
     let folder: URL
 
-    static let siteFields = ["title", "base_url", "output", "database", "poll_interval", "max_entries", "sources"]
+    static let siteFields = [
+        "title", "base_url", "output", "database", "poll_interval", "max_entries", "retention", "sources",
+    ]
     static let sourceFields = ["key", "url", "title", "html", "timezone", "encoding", "future_dates", "id_from"]
     static let ruleFields = ["item", "title", "link", "summary", "content", "date", "author"]
 
@@ -39,6 +41,7 @@ struct ConfigReader {
                 ?? folder.appendingPathComponent(Config.defaultDatabase),
             pollInterval: try interval(fields["poll_interval"]) ?? Config.defaultPollInterval,
             maxEntries: try positiveInt(fields["max_entries"], field: "max_entries") ?? Config.defaultMaxEntries,
+            retention: try retention(fields["retention"]),
             sources: try sources(sourcesNode))
     }
 
@@ -223,6 +226,14 @@ struct ConfigReader {
             total += value
         }
         return total > 0 ? total : nil
+    }
+
+    private func retention(_ node: Node?) throws(ConfigError) -> Duration? {
+        guard let node, let text = try string(node, field: "retention") else { return nil }
+        guard let seconds = Self.seconds(in: text), seconds >= 86_400 else {
+            throw invalid(node, "retention", "'\(text)' is not a period of at least a day; write e.g. 90d or 365d")
+        }
+        return .seconds(seconds)
     }
 
     private func positiveInt(_ node: Node?, field: String) throws(ConfigError) -> Int? {

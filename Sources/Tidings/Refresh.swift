@@ -41,6 +41,10 @@ public struct Refresh: Sendable {
             guard let source = sourcesByKey[result.key] else { continue }
             outcomes[source.key] = try record(result, for: source, in: store, now: now())
         }
+        if let retention = config.retention {
+            let now = now()
+            try store.prune(olderThan: now.addingTimeInterval(-Double(retention.components.seconds)), now: now)
+        }
         let publisher = Publisher(
             site: Site(title: config.title, baseURL: config.baseURL, maxEntries: config.maxEntries),
             folder: config.outputFolder)

@@ -214,3 +214,29 @@ extension StoreTests {
         #expect(try store.latestEntries(limit: 10).count == 2)
     }
 }
+
+extension StoreTests {
+    @Test func prunedEntriesLeaveTombstonesAndNeverComeBackAsNew() throws {
+        let old = now.addingTimeInterval(-400 * 86_400)
+        try store.recordSuccess(
+            key: "blog",
+            feed: feed(
+                [linked("old", "https://blog.example/old-post"), entry("fresh", published: now)].map {
+                    var entry = $0
+                    if entry.id == "old" { entry.published = old }
+                    return entry
+                }), validators: Validators(), status: 200, now: now)
+        #expect(try store.prune(olderThan: now.addingTimeInterval(-365 * 86_400), now: now) == 1)
+        #expect(try store.latestEntries(limit: 10).map(\.entryID) == ["fresh"])
+        var again = linked("old", "https://blog.example/old-post")
+        again.published = old
+        var renamed = linked("old-with-a-new-guid", "https://www.blog.example/old-post/")
+        renamed.published = old
+        let changes = try store.recordSuccess(
+            key: "blog", feed: feed([again, renamed, entry("fresh", published: now)]), validators: Validators(),
+            status: 200,
+            now: now)
+        #expect(changes.new == 0)
+        #expect(try store.latestEntries(limit: 10).map(\.entryID) == ["fresh"])
+    }
+}

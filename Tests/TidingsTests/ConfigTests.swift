@@ -48,6 +48,7 @@ import Tidings
         #expect(config.databaseFile == folder.appendingPathComponent("tidings.sqlite"))
         #expect(config.pollInterval == .seconds(1800))
         #expect(config.maxEntries == 50)
+        #expect(config.retention == nil)
         #expect(config.sources.map(\.key) == ["remote", "local", "bare-path"])
         #expect(config.sources[0].url == "https://blog.example/feed.xml")
         #expect(config.sources[1].url == folder.appendingPathComponent("pages/index.html").absoluteString)
@@ -67,6 +68,7 @@ import Tidings
             database: state/db.sqlite
             poll_interval: 1h30m
             max_entries: 20
+            retention: 365d
             sources:
               - key: a
                 url: https://a.example/feed
@@ -78,6 +80,7 @@ import Tidings
         #expect(config.databaseFile == directory.url.standardizedFileURL.appendingPathComponent("state/db.sqlite"))
         #expect(config.pollInterval == .seconds(5400))
         #expect(config.maxEntries == 20)
+        #expect(config.retention == .seconds(365 * 86_400))
     }
 
     @Test func namesAMissingFile() {
