@@ -5,7 +5,6 @@ public enum FetchError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The server answered with an error status.
     case http(url: String, status: Int)
     case tooLarge(url: String, limit: Int)
-    case invalidURL(String)
 
     public var description: String {
         switch self {
@@ -15,8 +14,6 @@ public enum FetchError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(url): HTTP \(status) \(Self.reason(status))"
         case .tooLarge(let url, let limit):
             return "\(url): the response is larger than the limit of \(limit) bytes"
-        case .invalidURL(let url):
-            return "'\(url)' is not a URL Tidings can fetch (http, https or a local file)"
         }
     }
 

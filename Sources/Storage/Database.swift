@@ -78,7 +78,6 @@ final class Database {
         }
     }
 
-    var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     var changes: Int { Int(sqlite3_changes(handle)) }
 
     private func prepared(_ sql: String) throws(StoreError) -> Statement {
