@@ -49,6 +49,11 @@ public struct HTMLSanitizer: Sendable {
     /// The sanitised HTML and, from the same walk, its visible text (for word counts and excerpts),
     /// so the result need not be parsed a second time.
     public func sanitizeWithText(_ html: String, base: String?) -> SanitizedHTML {
+        // Plain text (most summaries) needs no parse: nothing to remove, nothing to decode.
+        if !html.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) {
+            let text = TextScan.collapsed(html)
+            return SanitizedHTML(html: Self.escapeText(TextScan.trimmed(html)), text: text)
+        }
         guard let body = Document.htmlFragment(html)?.body else { return SanitizedHTML(html: "", text: "") }
         return sanitize(children: body.children, base: base)
     }
