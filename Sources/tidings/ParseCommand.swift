@@ -8,8 +8,8 @@ struct ParseCommand: AsyncParsableCommand {
         commandName: "parse",
         abstract: "Show what the parser makes of one feed or page.",
         discussion: """
-            Reads a local file or fetches a URL, parses it exactly as a refresh would, and prints the feed and
-            its entries. Use it to find out why a feed looks wrong. With --json the output has a fixed shape,
+            Reads a local file or fetches a URL, parses it exactly as a refresh would, and prints the feed and \
+            its entries. Use it to find out why a feed looks wrong. With --json the output has a fixed shape, \
             for scripts and conformance checks. A document that cannot be parsed exits 1 with the reason.
             """)
 

@@ -6,8 +6,8 @@ struct RefreshCommand: AsyncParsableCommand {
         commandName: "refresh",
         abstract: "Fetch every source once, store what is new, and write the outputs.",
         discussion: """
-            Prints one line per source: how many entries were new, updated or unchanged, or why it failed.
-            Exits 0 when the refresh ran, even if some sources failed; non-zero when the configuration,
+            Prints one line per source: how many entries were new, updated or unchanged, or why it failed. \
+            Exits 0 when the refresh ran, even if some sources failed; non-zero when the configuration, \
             the database or the output folder cannot be used.
             """)
 

@@ -6,7 +6,7 @@ struct TidingsCommand: AsyncParsableCommand {
         commandName: "tidings",
         abstract: "Follow blogs and feeds, and publish them as one combined feed and monthly digest pages.",
         discussion: """
-            Tidings reads its sources from feeds.yaml, fetches them, keeps their entries in a SQLite file,
+            Tidings reads its sources from feeds.yaml, fetches them, keeps their entries in a SQLite file, \
             and writes feed.atom, feed.rss, index.html and one digest page per month into the output folder.
             """,
         version: "0.1.0",
