@@ -37,9 +37,23 @@ public struct Refresh: Sendable {
         }
         let sourcesByKey = Dictionary(uniqueKeysWithValues: config.sources.map { ($0.key, $0) })
         var outcomes: [String: SourceOutcome] = [:]
-        for await result in fetcher.fetch(requests) {
-            guard let source = sourcesByKey[result.key] else { continue }
-            outcomes[source.key] = try record(result, for: source, in: store, now: now())
+        // Fetching (its own thread), parsing (child tasks, one per core) and storing (this task, the store's
+        // only user) overlap: a document is parsed while others download and the previous one is stored.
+        try await withThrowingTaskGroup(of: Processed.self) { group in
+            var parsing = 0
+            for await result in fetcher.fetch(requests) {
+                guard let source = sourcesByKey[result.key] else { continue }
+                if parsing >= Self.parallelParses, let done = try await group.next() {
+                    outcomes[done.source.key] = try record(done, in: store, now: now())
+                    parsing -= 1
+                }
+                let fetchTime = now()
+                group.addTask { Self.parse(result, for: source, now: fetchTime) }
+                parsing += 1
+            }
+            for try await done in group {
+                outcomes[done.source.key] = try record(done, in: store, now: now())
+            }
         }
         if let retention = config.retention {
             let now = now()
@@ -53,26 +67,56 @@ public struct Refresh: Sendable {
             outcomes: config.sources.compactMap { outcomes[$0.key] }, written: report.written)
     }
 
-    private func record(_ result: FetchResult, for source: SourceConfig, in store: Store, now: Date) throws
-        -> SourceOutcome
-    {
+    /// How many documents are parsed at once: one per core.
+    static let parallelParses = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// A fetch result with what parsing made of it, on its way to the store.
+    struct Processed: Sendable {
+        enum Outcome: Sendable {
+            case notModified
+            case fetchFailed(FetchError)
+            case unparsable(ParseError)
+            case parsed(ParsedFeed)
+        }
+
+        var source: SourceConfig
+        var result: FetchResult
+        var outcome: Outcome
+    }
+
+    private static func parse(_ result: FetchResult, for source: SourceConfig, now: Date) -> Processed {
+        let outcome: Processed.Outcome
         switch result.outcome {
+        case .notModified:
+            outcome = .notModified
+        case .failed(let error):
+            outcome = .fetchFailed(error)
+        case .fetched(let body):
+            do {
+                outcome = .parsed(
+                    try FeedParser(options: source.parser).parse(
+                        body, url: result.finalURL, contentType: result.contentType, rules: source.html, now: now))
+            } catch {
+                outcome = .unparsable(error)
+            }
+        }
+        return Processed(source: source, result: result, outcome: outcome)
+    }
+
+    private func record(_ processed: Processed, in store: Store, now: Date) throws -> SourceOutcome {
+        let (source, result) = (processed.source, processed.result)
+        switch processed.outcome {
         case .notModified:
             try store.recordNotModified(key: source.key, status: result.status ?? 304, now: now)
             return SourceOutcome(key: source.key, status: .notModified, warnings: [])
-        case .failed(let error):
+        case .fetchFailed(let error):
             try store.recordFailure(key: source.key, status: result.status, error: error.description, now: now)
             return SourceOutcome(key: source.key, status: .failed(error.description), warnings: [])
-        case .fetched(let body):
-            let feed: ParsedFeed
-            do {
-                feed = try FeedParser(options: source.parser).parse(
-                    body, url: result.finalURL, contentType: result.contentType, rules: source.html, now: now)
-            } catch {
-                let reason = "\(result.finalURL): \(error.description)"
-                try store.recordFailure(key: source.key, status: result.status, error: reason, now: now)
-                return SourceOutcome(key: source.key, status: .failed(reason), warnings: [])
-            }
+        case .unparsable(let error):
+            let reason = "\(result.finalURL): \(error.description)"
+            try store.recordFailure(key: source.key, status: result.status, error: reason, now: now)
+            return SourceOutcome(key: source.key, status: .failed(reason), warnings: [])
+        case .parsed(let feed):
             let changes = try store.recordSuccess(
                 key: source.key, feed: feed,
                 validators: Validators(etag: result.etag, lastModified: result.lastModified),
