@@ -38,7 +38,9 @@ struct EntryPolicies {
             return
         case .clamp:
             if let published = entry.published, published > now { entry.published = now }
-            if let updated = entry.updated, updated > now { entry.updated = now }
+            // An update from the future says nothing believable; dropping it (rather than moving it to
+            // the fetch time) keeps the entry unchanged from one refresh to the next.
+            if let updated = entry.updated, updated > now { entry.updated = nil }
         case .ignoreDate:
             entry.published = nil
             entry.updated = nil

@@ -134,10 +134,13 @@ public final class Store {
         _ entry: ParsedEntry, sourceID: Int64, firstSeen: Date, documentIDs: Set<String>,
         distinctiveAliases: Set<String>
     ) throws(StoreError) -> UpsertOutcome {
-        let fingerprint = Self.fingerprint(of: entry)
+        var entry = entry
         let alias = LinkAlias.key(for: entry.link)
         var existing = try database.query(
-            "SELECT id, fingerprint, first_seen_at, entry_id FROM entries WHERE source_id = ? AND entry_id = ?",
+            """
+            SELECT id, fingerprint, first_seen_at, entry_id, published_at FROM entries
+            WHERE source_id = ? AND entry_id = ?
+            """,
             [.integer(sourceID), .text(entry.id)]
         ).first
         if existing == nil, let alias, distinctiveAliases.contains(alias) {
@@ -151,6 +154,8 @@ public final class Store {
             }
         }
         if existing == nil, try isTombstoned(entry.id, alias: alias, sourceID: sourceID) { return .unchanged }
+        if let existing { Self.keepPublishedDate(of: existing, for: &entry) }
+        let fingerprint = Self.fingerprint(of: entry)
         let renamed = existing.map { $0.string(3) != entry.id } ?? false
         if let existing, existing.string(1) == fingerprint, !renamed { return .unchanged }
         let firstSeenSeconds = existing?.int(2).map { Int64($0) } ?? Int64(firstSeen.timeIntervalSince1970)
@@ -178,6 +183,17 @@ public final class Store {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, values + [.integer(sourceID), .integer(firstSeenSeconds)])
         return .new
+    }
+
+    /// A stored post's published date never moves later than when it was first seen: a later date is a
+    /// future date clamped to the fetch time (which would otherwise change on every refresh) or a
+    /// publisher re-dating an old post to push it back to the top.
+    private static func keepPublishedDate(of existing: Row, for entry: inout ParsedEntry) {
+        guard let stored = existing.int(4), let firstSeen = existing.int(2), let published = entry.published else {
+            return
+        }
+        let new = Int(published.timeIntervalSince1970)
+        if new > stored && new >= firstSeen { entry.published = Date(timeIntervalSince1970: TimeInterval(stored)) }
     }
 
     private func isTombstoned(_ entryID: String, alias: String?, sourceID: Int64) throws(StoreError) -> Bool {

@@ -63,3 +63,15 @@ import Testing
         #expect(entry.published.map(DateParserTests.format) == "2026-03-01T14:00:00Z")
     }
 }
+
+extension EntryPolicyTests {
+    @Test func dropsAnUpdateDateFromTheFuture() throws {
+        let atom = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+            <entry><title>e</title><id>urn:e</id><published>2026-03-01T00:00:00Z</published><updated>2027-01-01T00:00:00Z</updated></entry></feed>
+            """
+        let entry = try #require(try FeedParser().parse(Array(atom.utf8), url: nil, now: Self.now).entries.first)
+        #expect(entry.updated == nil)
+        #expect(entry.published.map(DateParserTests.format) == "2026-03-01T00:00:00Z")
+    }
+}

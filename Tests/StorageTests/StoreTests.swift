@@ -240,3 +240,17 @@ extension StoreTests {
         #expect(try store.latestEntries(limit: 10).map(\.entryID) == ["fresh"])
     }
 }
+
+extension StoreTests {
+    @Test func aClampedFutureDateStaysPutOnLaterRefreshes() throws {
+        // The parser clamps a future date to each fetch's time; the stored date must not follow it.
+        try store.recordSuccess(
+            key: "blog", feed: feed([entry("future", published: now)]), validators: Validators(), status: 200, now: now)
+        let later = now.addingTimeInterval(3600)
+        let changes = try store.recordSuccess(
+            key: "blog", feed: feed([entry("future", published: later)]), validators: Validators(), status: 200,
+            now: later)
+        #expect(changes == EntryChanges(unchanged: 1))
+        #expect(try store.latestEntries(limit: 1).first?.date == now)
+    }
+}
