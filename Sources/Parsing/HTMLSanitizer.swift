@@ -34,6 +34,10 @@ public struct HTMLSanitizer: Sendable {
         "q": ["cite"], "blockquote": ["cite"], "del": ["cite", "datetime"], "ins": ["cite", "datetime"],
         "abbr": ["title"], "details": ["open"], "iframe": ["src", "width", "height", "allowfullscreen"],
     ]
+    /// Global and per-element attributes together, built once rather than for every element.
+    static let permittedAttributes: [String: Set<String>] = elementAttributes.mapValues {
+        $0.union(globalAttributes)
+    }
     static let urlAttributes: Set<String> = ["href", "src", "cite"]
     /// The only hosts whose iframes are kept: video and audio players, served over https.
     static let embedHosts: Set<String> = [
@@ -114,7 +118,7 @@ public struct HTMLSanitizer: Sendable {
     private func allowedAttributes(of node: Node, name: String, base: String?) -> [(String, String)]? {
         var values: [String: String] = [:]
         var order: [String] = []
-        let permitted = Self.globalAttributes.union(Self.elementAttributes[name] ?? [])
+        let permitted = Self.permittedAttributes[name] ?? Self.globalAttributes
         for (rawName, value) in node.attributes {
             var attribute = rawName
             // Lazy-loading placeholders: the real image is in data-src / data-srcset.

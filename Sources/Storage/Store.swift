@@ -68,7 +68,7 @@ public final class Store {
     // MARK: Fetch results
 
     /// Stores a successfully fetched and parsed document in one transaction: the source's fetch state,
-    /// its feed metadata and its entries, each matched to the stored one by id and updated in place.
+    /// its feed metadata and its entries, each matched to a stored one (see `upsert`) and updated in place.
     @discardableResult
     public func recordSuccess(
         key: String, feed: ParsedFeed, validators: Validators, status: Int, now: Date = Date()
@@ -87,14 +87,13 @@ public final class Store {
                     .integer(sourceID),
                 ])
             var changes = EntryChanges()
-            let documentIDs = Set(feed.entries.map(\.id))
-            let distinctiveAliases = Self.distinctiveAliases(in: feed.entries)
+            let document = DocumentContext(feed.entries)
             for (position, entry) in feed.entries.enumerated() {
                 // Undated entries first seen together keep the page's order: each one a minute older.
                 let firstSeen = now.addingTimeInterval(-60 * Double(position))
                 switch try upsert(
-                    entry, sourceID: sourceID, firstSeen: firstSeen, documentIDs: documentIDs,
-                    distinctiveAliases: distinctiveAliases)
+                    entry, alias: document.aliases[position], sourceID: sourceID, firstSeen: firstSeen,
+                    document: document)
                 {
                 case .new: changes.new += 1
                 case .updated: changes.updated += 1
@@ -125,56 +124,92 @@ public final class Store {
 
     private enum UpsertOutcome { case new, updated, unchanged }
 
+    /// What the whole document says about identity, worked out once per document rather than per entry.
+    private struct DocumentContext {
+        /// Each entry's link alias, in document order.
+        let aliases: [String?]
+        let ids: Set<String>
+        /// The aliases that can identify a single post: they occur once in the document and have a path.
+        let distinctiveAliases: Set<String>
+
+        init(_ entries: [ParsedEntry]) {
+            aliases = entries.map { LinkAlias.key(for: $0.link) }
+            ids = Set(entries.map(\.id))
+            var counts: [String: Int] = [:]
+            for alias in aliases.compactMap({ $0 }) { counts[alias, default: 0] += 1 }
+            distinctiveAliases = Set(counts.filter { $0.value == 1 && $0.key.contains("/") }.keys)
+        }
+    }
+
+    /// The stored entry a parsed one was matched to.
+    private struct StoredMatch {
+        static let columns = "id, fingerprint, first_seen_at, entry_id, published_at"
+
+        let rowID: Int64
+        let fingerprint: String?
+        let firstSeen: Int64
+        let entryID: String?
+        let published: Int64?
+
+        init?(_ row: Row?) {
+            guard let row, let rowID = row.int(0), let firstSeen = row.int(2) else { return nil }
+            self.rowID = Int64(rowID)
+            fingerprint = row.string(1)
+            self.firstSeen = Int64(firstSeen)
+            entryID = row.string(3)
+            published = row.int(4).map(Int64.init)
+        }
+    }
+
     /// Stores one entry, matched to a stored one by id, else by its link's alias key (see `LinkAlias`), so
     /// a publisher's new GUIDs or URLs update the old entry instead of duplicating it. The alias is only
     /// trusted when it is distinctive: unique in the document, not a site's bare home page, naming a stored
     /// entry whose own id is gone from the document and whose date (when both have one) is the same day.
     /// So a feed whose every item links to one page keeps its items apart.
     private func upsert(
-        _ entry: ParsedEntry, sourceID: Int64, firstSeen: Date, documentIDs: Set<String>,
-        distinctiveAliases: Set<String>
+        _ entry: ParsedEntry, alias: String?, sourceID: Int64, firstSeen: Date, document: DocumentContext
     ) throws(StoreError) -> UpsertOutcome {
         var entry = entry
-        let alias = LinkAlias.key(for: entry.link)
-        var existing = try database.query(
-            """
-            SELECT id, fingerprint, first_seen_at, entry_id, published_at FROM entries
-            WHERE source_id = ? AND entry_id = ?
-            """,
-            [.integer(sourceID), .text(entry.id)]
-        ).first
-        if existing == nil, let alias, distinctiveAliases.contains(alias) {
-            existing = try database.query(
-                """
-                SELECT id, fingerprint, first_seen_at, entry_id, published_at FROM entries
-                WHERE source_id = ? AND alias_key = ? ORDER BY id LIMIT 1
-                """, [.integer(sourceID), .text(alias)]
-            ).first.flatMap { row in
-                Self.isSamePost(row, as: entry, documentIDs: documentIDs) ? row : nil
-            }
+        var existing = StoredMatch(
+            try database.query(
+                "SELECT \(StoredMatch.columns) FROM entries WHERE source_id = ? AND entry_id = ?",
+                [.integer(sourceID), .text(entry.id)]
+            ).first)
+        if existing == nil, let alias, document.distinctiveAliases.contains(alias) {
+            existing = StoredMatch(
+                try database.query(
+                    """
+                    SELECT \(StoredMatch.columns) FROM entries
+                    WHERE source_id = ? AND alias_key = ? ORDER BY id LIMIT 1
+                    """, [.integer(sourceID), .text(alias)]
+                ).first
+            ).flatMap { Self.isSamePost($0, as: entry, documentIDs: document.ids) ? $0 : nil }
         }
         if existing == nil, try isTombstoned(entry.id, alias: alias, sourceID: sourceID) { return .unchanged }
         if let existing { Self.keepPublishedDate(of: existing, for: &entry) }
-        let fingerprint = Self.fingerprint(of: entry)
-        let renamed = existing.map { $0.string(3) != entry.id } ?? false
-        if let existing, existing.string(1) == fingerprint, !renamed { return .unchanged }
-        let firstSeenSeconds = existing?.int(2).map { Int64($0) } ?? Int64(firstSeen.timeIntervalSince1970)
+        let categories = Self.json(entry.categories)
+        let enclosures = Self.json(entry.enclosures)
+        let fingerprint = Self.fingerprint(of: entry, categories: categories, enclosures: enclosures)
+        let unchanged = existing?.fingerprint == fingerprint
+        if let existing, unchanged, existing.entryID == entry.id { return .unchanged }
+        let firstSeenSeconds = existing?.firstSeen ?? Int64(firstSeen.timeIntervalSince1970)
         let sortDate = entry.published.map { Int64($0.timeIntervalSince1970) } ?? firstSeenSeconds
         let values: [SQLValue] = [
             SQLValue(entry.title), SQLValue(entry.link), SQLValue(entry.author), SQLValue(entry.summary),
-            SQLValue(entry.content), SQLValue(entry.excerpt), .text(Self.json(entry.categories)),
-            .text(Self.json(entry.enclosures)), .integer(Int64(entry.wordCount)), seconds(entry.published),
-            seconds(entry.updated), .integer(sortDate), .text(fingerprint), SQLValue(alias), .text(entry.id),
+            SQLValue(entry.content), SQLValue(entry.excerpt), .text(categories), .text(enclosures),
+            .integer(Int64(entry.wordCount)), seconds(entry.published), seconds(entry.updated), .integer(sortDate),
+            .text(fingerprint), SQLValue(alias), .text(entry.id),
         ]
-        if let existing, let rowID = existing.int(0) {
+        if let existing {
+            // The same content under a new id (a matched alias) only renames the stored entry.
             try database.query(
                 """
                 UPDATE entries SET title = ?, link = ?, author = ?, summary = ?, content = ?, excerpt = ?,
                     categories = ?, enclosures = ?, word_count = ?, published_at = ?, updated_at = ?, sort_date = ?,
                     fingerprint = ?, alias_key = ?, entry_id = ?
                 WHERE id = ?
-                """, values + [.integer(Int64(rowID))])
-            return existing.string(1) == fingerprint ? .unchanged : .updated
+                """, values + [.integer(existing.rowID)])
+            return unchanged ? .unchanged : .updated
         }
         try database.query(
             """
@@ -188,12 +223,12 @@ public final class Store {
     /// A stored post's published date never moves later than when it was first seen: a later date is a
     /// future date clamped to the fetch time (which would otherwise change on every refresh) or a
     /// publisher re-dating an old post to push it back to the top.
-    private static func keepPublishedDate(of existing: Row, for entry: inout ParsedEntry) {
-        guard let stored = existing.int(4), let firstSeen = existing.int(2), let published = entry.published else {
-            return
+    private static func keepPublishedDate(of existing: StoredMatch, for entry: inout ParsedEntry) {
+        guard let stored = existing.published, let published = entry.published else { return }
+        let new = Int64(published.timeIntervalSince1970)
+        if new > stored && new >= existing.firstSeen {
+            entry.published = Date(timeIntervalSince1970: TimeInterval(stored))
         }
-        let new = Int(published.timeIntervalSince1970)
-        if new > stored && new >= firstSeen { entry.published = Date(timeIntervalSince1970: TimeInterval(stored)) }
     }
 
     private func isTombstoned(_ entryID: String, alias: String?, sourceID: Int64) throws(StoreError) -> Bool {
@@ -222,19 +257,10 @@ public final class Store {
         }
     }
 
-    private static func isSamePost(_ row: Row, as entry: ParsedEntry, documentIDs: Set<String>) -> Bool {
-        if documentIDs.contains(row.string(3) ?? "") { return false }
-        guard let stored = row.int(4), let published = entry.published else { return true }
+    private static func isSamePost(_ match: StoredMatch, as entry: ParsedEntry, documentIDs: Set<String>) -> Bool {
+        if documentIDs.contains(match.entryID ?? "") { return false }
+        guard let stored = match.published, let published = entry.published else { return true }
         return abs(Double(stored) - published.timeIntervalSince1970) <= 86_400
-    }
-
-    /// The alias keys that can identify a single post: they occur once in the document and have a path.
-    private static func distinctiveAliases(in entries: [ParsedEntry]) -> Set<String> {
-        var counts: [String: Int] = [:]
-        for entry in entries {
-            if let alias = LinkAlias.key(for: entry.link) { counts[alias, default: 0] += 1 }
-        }
-        return Set(counts.filter { $0.value == 1 && $0.key.contains("/") }.keys)
     }
 
     private func sourceID(_ key: String) throws(StoreError) -> Int64 {
@@ -302,13 +328,14 @@ public final class Store {
         return (Int64(start.timeIntervalSince1970), Int64(end.timeIntervalSince1970))
     }
 
-    private static func fingerprint(of entry: ParsedEntry) -> String {
+    /// What decides "updated" versus "unchanged"; `categories` and `enclosures` are their stored JSON.
+    private static func fingerprint(of entry: ParsedEntry, categories: String, enclosures: String) -> String {
         Fingerprint.of([
             entry.title ?? "", entry.link ?? "", entry.author ?? "", entry.summary ?? "", entry.content ?? "",
             entry.excerpt ?? "",
             entry.published.map { String(Int64($0.timeIntervalSince1970)) } ?? "",
             entry.updated.map { String(Int64($0.timeIntervalSince1970)) } ?? "",
-            json(entry.categories), json(entry.enclosures),
+            categories, enclosures,
         ])
     }
 
