@@ -92,7 +92,7 @@ struct AtomParser {
         case .html:
             return construct.text
         case .text:
-            return HTMLSanitizer.escapeText(construct.text)
+            return XMLEscape.text(construct.text)
         }
     }
 

@@ -32,17 +32,17 @@ struct EntryDraft {
         let summaryText = sanitizedSummary?.text ?? ""
         let countedText = contentText.isEmpty ? summaryText : contentText
         let describedText = summaryText.isEmpty ? contentText : summaryText
-        let cleanTitle = title.map(PlainText.collapsed).flatMap { $0.isEmpty ? nil : $0 }
+        let cleanTitle = title.map(PlainText.collapsed)?.nilIfEmpty
         let entryID =
-            [id, link].compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }
+            [id, link].compactMap { $0.map(TextScan.trimmed) }
             .first { !$0.isEmpty }
             ?? StableID.make(from: [
                 cleanTitle ?? "", published.map { String($0.timeIntervalSince1970) } ?? "", sourceURL ?? "",
             ])
         return ParsedEntry(
             id: entryID, title: cleanTitle, link: link, published: published, updated: updated,
-            author: author.map(PlainText.collapsed).flatMap { $0.isEmpty ? nil : $0 },
-            summary: summary.flatMap { $0.isEmpty ? nil : $0 }, content: content.flatMap { $0.isEmpty ? nil : $0 },
+            author: author.map(PlainText.collapsed)?.nilIfEmpty,
+            summary: summary?.nilIfEmpty, content: content?.nilIfEmpty,
             categories: categories.map(PlainText.collapsed).filter { !$0.isEmpty }, enclosures: enclosures,
             wordCount: WordCounter.count(countedText),
             excerpt: describedText.isEmpty ? nil : PlainText.excerpt(describedText, limit: Self.excerptLength))

@@ -27,7 +27,7 @@ public struct FeedParser: Sendable {
     private func read(
         _ bytes: [UInt8], url: String?, contentType: String?, rules: ExtractionRules?
     ) throws(ParseError) -> ParsedFeed {
-        guard bytes.contains(where: { !Self.isSpace($0) }) else { throw .empty }
+        guard Self.withoutBOM(bytes).contains(where: { !TextScan.isASCIIWhitespace($0) }) else { throw .empty }
         if let rules {
             let charset = Charset.decide(bytes, contentType: contentType, override: options.encoding, isHTML: true)
             let document: Document
@@ -141,14 +141,10 @@ public struct FeedParser: Sendable {
 
     /// JSON Feed is the only format that starts with `{`.
     static func looksLikeJSON(_ bytes: [UInt8]) -> Bool {
-        withoutBOM(bytes).first { !isSpace($0) } == UInt8(ascii: "{")
+        withoutBOM(bytes).first { !TextScan.isASCIIWhitespace($0) } == UInt8(ascii: "{")
     }
 
     static func withoutBOM(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
         bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...]
-    }
-
-    static func isSpace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0xEF || byte == 0xBB || byte == 0xBF
     }
 }

@@ -23,7 +23,7 @@ struct HTMLExtractor {
         }
         let title = try? document.evaluate("string(/html/head/title)").string
         let metadata = FeedMetadata(
-            title: title.map(PlainText.collapsed).flatMap { $0.isEmpty ? nil : $0 }, link: documentURL, format: .html)
+            title: title.map(PlainText.collapsed)?.nilIfEmpty, link: documentURL, format: .html)
         return ParsedFeed(metadata: metadata, entries: entries, warnings: warnings)
     }
 
@@ -54,7 +54,7 @@ struct HTMLExtractor {
     private func html(of node: Node, base: String?) -> SanitizedHTML {
         if node.kind == .element { return sanitizer.sanitize(children: node.children, base: base) }
         let text = PlainText.collapsed(node.text)
-        return SanitizedHTML(html: HTMLSanitizer.escapeText(text), text: text)
+        return SanitizedHTML(html: XMLEscape.text(text), text: text)
     }
 
     private func first(_ rule: String, field: String, _ document: Document, _ item: Node) throws(ParseError) -> Node? {

@@ -56,7 +56,7 @@ public struct HTMLSanitizer: Sendable {
         // Plain text (most summaries) needs no parse: nothing to remove, nothing to decode.
         if !html.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) {
             let text = TextScan.collapsed(html)
-            return SanitizedHTML(html: Self.escapeText(TextScan.trimmed(html)), text: text)
+            return SanitizedHTML(html: XMLEscape.text(TextScan.trimmed(html)), text: text)
         }
         guard let body = Document.htmlFragment(html)?.body else { return SanitizedHTML(html: "", text: "") }
         return sanitize(children: body.children, base: base)
@@ -78,7 +78,7 @@ public struct HTMLSanitizer: Sendable {
         switch node.kind {
         case .text:
             let text = node.text
-            output.html += Self.escapeText(text)
+            output.html += XMLEscape.text(text)
             output.text += text
         case .element:
             emitElement(node, base: base, into: &output)
@@ -102,7 +102,7 @@ public struct HTMLSanitizer: Sendable {
         guard let attributes = allowedAttributes(of: node, name: name, base: base) else { return }
         output.html += "<" + name
         for (attribute, value) in attributes {
-            output.html += " " + attribute + "=\"" + Self.escapeAttribute(value) + "\""
+            output.html += " " + attribute + "=\"" + XMLEscape.attribute(value) + "\""
         }
         if Self.voidElements.contains(name) {
             output.html += " />"
@@ -168,9 +168,6 @@ public struct HTMLSanitizer: Sendable {
         return URLResolver.hasSafeScheme(url, allowingMail: attribute == "href") ? url : nil
     }
 
-    static func escapeText(_ text: String) -> String { XMLEscape.text(text) }
-
-    static func escapeAttribute(_ text: String) -> String { XMLEscape.attribute(text) }
 }
 
 /// Sanitised HTML with the visible text it shows.

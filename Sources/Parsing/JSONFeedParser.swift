@@ -1,4 +1,5 @@
 import Foundation
+import XML
 
 /// JSON Feed 1.0 and 1.1 (jsonfeed.org). Read leniently: publishers put numbers where strings belong
 /// and 1.0's `author` beside 1.1's `authors`.
@@ -47,7 +48,7 @@ struct JSONFeedParser {
         draft.updated = Self.string(item["date_modified"]).flatMap(dates.parse)
         if draft.published == nil { draft.published = draft.updated }
         draft.author = Self.author(item)
-        draft.summaryHTML = Self.string(item["summary"]).map(HTMLSanitizer.escapeText)
+        draft.summaryHTML = Self.string(item["summary"]).map(XMLEscape.text)
         draft.contentHTML = Self.string(item["content_html"]) ?? Self.string(item["content_text"]).map(Self.paragraphs)
         draft.categories = (item["tags"] as? [Any] ?? []).compactMap(Self.string)
         draft.enclosures = (item["attachments"] as? [Any] ?? []).compactMap { value -> Enclosure? in
@@ -63,7 +64,7 @@ struct JSONFeedParser {
 
     /// `content_text` as HTML: escaped, with blank lines as paragraph breaks.
     static func paragraphs(_ text: String) -> String {
-        text.components(separatedBy: "\n\n").map { "<p>" + HTMLSanitizer.escapeText($0) + "</p>" }.joined()
+        text.components(separatedBy: "\n\n").map { "<p>" + XMLEscape.text($0) + "</p>" }.joined()
     }
 
     static func author(_ object: [String: Any]) -> String? {
