@@ -4,7 +4,8 @@ import Parsing
 /// Tidings' persistent state in one SQLite file: sources with their fetch state, and their entries.
 /// The only place SQL is written. Used from one task at a time.
 public final class Store {
-    private let database: Database
+    // Internal so tests can reach the file as a second connection would.
+    let database: Database
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws(StoreError) {

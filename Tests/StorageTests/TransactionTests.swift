@@ -1,0 +1,33 @@
+import Foundation
+import Parsing
+import TestSupport
+import Testing
+
+@testable import Storage
+
+/// One source's result is one transaction: when any part of it fails, none of it is stored.
+@Suite struct TransactionTests {
+    @Test func aFailureHalfwayThroughASourceStoresNothingOfIt() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("store.sqlite").path
+        let store = try Store(path: path)
+        try store.register([SourceDefinition(key: "blog", url: "https://blog.example/feed")])
+        // A second connection makes the second entry's insert fail, as a full disk or a crash would.
+        let other = try Database(path: path)
+        try other.execute(
+            """
+            CREATE TRIGGER poison BEFORE INSERT ON entries WHEN NEW.entry_id = 'poison'
+            BEGIN SELECT RAISE(ABORT, 'poisoned'); END;
+            """)
+        let feed = ParsedFeed(
+            metadata: FeedMetadata(title: "Blog", format: .rss20),
+            entries: [ParsedEntry(id: "good", title: "Good"), ParsedEntry(id: "poison", title: "Poison")])
+        #expect(throws: StoreError.self) {
+            try store.recordSuccess(key: "blog", feed: feed, validators: Validators(etag: "\"v1\""), status: 200)
+        }
+        #expect(try store.latestEntries(limit: 10).isEmpty, "the first entry was rolled back with the second")
+        let source = try #require(try store.sources().first)
+        #expect(source.lastStatus == nil)
+        #expect(source.etag == nil, "the validators were not stored either")
+    }
+}
