@@ -54,7 +54,7 @@ let package = Package(
             ]),
 
         // The parser benchmark (bench/run-parse-benchmark builds it in release mode).
-        .executableTarget(name: "tidings-bench", dependencies: ["Parsing"], path: "bench/Sources/tidings-bench"),
+        .executableTarget(name: "tidings-bench", dependencies: ["Parsing", "XML"], path: "bench/Sources/tidings-bench"),
 
         // Tests mirror the stages; TestSupport holds the loopback HTTP server and fixture helpers.
         .target(name: "TestSupport", path: "Tests/TestSupport"),

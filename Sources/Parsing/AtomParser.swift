@@ -38,7 +38,7 @@ struct AtomParser {
                 continue
             }
             switch child.name {
-            case "id": draft.id = child.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            case "id": draft.id = TextScan.trimmed(child.text)
             case "title": draft.title = Self.plainText(of: child)
             case "link": readLink(child, into: &draft)
             case "published", "issued", "created": draft.published = draft.published ?? dates.parse(child.text)

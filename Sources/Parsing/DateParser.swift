@@ -16,7 +16,7 @@ public struct DateParser: Sendable {
     }
 
     public func parse(_ text: String) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = TextScan.trimmed(text)
         guard !trimmed.isEmpty, trimmed.utf8.count < 100 else { return nil }
         if let first = trimmed.utf8.first, first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9"),
             let date = parseISO8601(Array(trimmed.utf8))

@@ -45,12 +45,40 @@ public struct HTMLSanitizer: Sendable {
         "www.dailymotion.com", "w.soundcloud.com", "bandcamp.com", "open.spotify.com", "player.twitch.tv",
     ]
 
+    /// What the sanitiser does with an element, worked out once per name from the sets above.
+    struct ElementRule {
+        enum Action { case keep, keepVoid, unwrap, drop }
+        var action: Action
+        /// Whether its start and end separate words in the visible text.
+        var isBlock: Bool
+
+        static let unwrapped = ElementRule(action: .unwrap, isBlock: false)
+    }
+
+    static let rules: [String: ElementRule] = {
+        var rules: [String: ElementRule] = [:]
+        for name in allowed.union(droppedWithContent).union(droppedVoid).union(PlainText.blockElements) {
+            let action: ElementRule.Action
+            if droppedWithContent.contains(name) {
+                action = .drop
+            } else if droppedVoid.contains(name) || !allowed.contains(name) {
+                // Unknown or structural elements (article, section, font, …) are unwrapped, keeping their
+                // text; so are removed void elements, whose "content" is really the markup after them.
+                action = .unwrap
+            } else {
+                action = voidElements.contains(name) ? .keepVoid : .keep
+            }
+            rules[name] = ElementRule(action: action, isBlock: PlainText.blockElements.contains(name))
+        }
+        return rules
+    }()
+
     /// Sanitises an HTML fragment; `base` makes relative URLs absolute.
     public func sanitize(_ html: String, base: String?) -> String {
         sanitizeWithText(html, base: base).html
     }
 
-    /// The sanitised HTML and, from the same walk, its visible text (for word counts and excerpts),
+    /// The sanitised HTML and, from the same pass, its visible text (for word counts and excerpts),
     /// so the result need not be parsed a second time.
     public func sanitizeWithText(_ html: String, base: String?) -> SanitizedHTML {
         // Plain text (most summaries) needs no parse: nothing to remove, nothing to decode.
@@ -58,73 +86,58 @@ public struct HTMLSanitizer: Sendable {
             let text = TextScan.collapsed(html)
             return SanitizedHTML(html: XMLEscape.text(TextScan.trimmed(html)), text: text)
         }
-        guard let body = Document.htmlFragment(html)?.body else { return SanitizedHTML(html: "", text: "") }
-        return sanitize(children: body.children, base: base)
+        // The fragment is parsed as the body of a page, so text before any element is not put in a
+        // paragraph and nothing in the fragment can change how it is decoded.
+        var document: [UInt8] = []
+        document.reserveCapacity(html.utf8.count + Self.fragmentPrefix.count)
+        document.append(contentsOf: Self.fragmentPrefix)
+        document.append(contentsOf: html.utf8)
+        let writer = SanitizingWriter(policy: self, base: base, expectedSize: html.utf8.count)
+        document.withUnsafeBufferPointer { HTMLStream.parse($0, into: writer) }
+        return writer.result()
     }
+
+    private static let fragmentPrefix = Array("<html><body>".utf8)
 
     /// Sanitises nodes of an already parsed page, as the HTML extraction rules produce them.
     public func sanitize(children nodes: [Node], base: String?) -> SanitizedHTML {
-        var output = Output()
-        for node in nodes { emit(node, base: base, into: &output) }
-        return SanitizedHTML(html: TextScan.trimmed(output.html), text: TextScan.collapsed(output.text))
+        let writer = SanitizingWriter(policy: self, base: base, expectedSize: 4096)
+        for node in nodes { replay(node, into: writer) }
+        return writer.result()
     }
 
-    private struct Output {
-        var html = ""
-        var text = ""
-    }
-
-    private func emit(_ node: Node, base: String?, into output: inout Output) {
+    /// Feeds a parsed tree to the writer as the events the HTML parser would have sent.
+    private func replay(_ node: Node, into writer: SanitizingWriter) {
         switch node.kind {
         case .text:
-            let text = node.text
-            output.html += XMLEscape.text(text)
-            output.text += text
+            var text = node.text
+            text.withUTF8 { writer.characters($0) }
         case .element:
-            emitElement(node, base: base, into: &output)
+            writer.startElement(
+                node.name, attributes: node.attributes.map { HTMLAttribute(name: $0.name, value: $0.value) })
+            node.forEachChild { replay($0, into: writer) }
+            writer.endElement()
         default:
             return
         }
     }
 
-    /// Element and attribute names come from libxml2's HTML parser, which lowercases them already.
-    private func emitElement(_ node: Node, base: String?, into output: inout Output) {
-        let name = node.name
-        if Self.droppedWithContent.contains(name) { return }
-        let isBlock = PlainText.blockElements.contains(name)
-        if isBlock { output.text += " " }
-        defer { if isBlock { output.text += " " } }
-        guard Self.allowed.contains(name), !Self.droppedVoid.contains(name) else {
-            // Unknown or structural elements (article, section, font, …) are unwrapped, keeping their text.
-            node.forEachChild { emit($0, base: base, into: &output) }
-            return
-        }
-        guard let attributes = allowedAttributes(of: node, name: name, base: base) else { return }
-        output.html += "<" + name
-        for (attribute, value) in attributes {
-            output.html += " " + attribute + "=\"" + XMLEscape.attribute(value) + "\""
-        }
-        if Self.voidElements.contains(name) {
-            output.html += " />"
-            return
-        }
-        output.html += ">"
-        node.forEachChild { emit($0, base: base, into: &output) }
-        output.html += "</" + name + ">"
-    }
-
     /// The attributes that survive, in a stable order; nil when the element itself must go
     /// (an image with no usable source, a tracking pixel).
-    private func allowedAttributes(of node: Node, name: String, base: String?) -> [(String, String)]? {
+    func allowedAttributes(_ attributes: [HTMLAttribute], element name: String, base: String?) -> [HTMLAttribute]? {
+        if attributes.isEmpty && name != "img" && name != "iframe" { return [] }
         var values: [String: String] = [:]
         var order: [String] = []
         let permitted = Self.permittedAttributes[name] ?? Self.globalAttributes
-        for (rawName, value) in node.attributes {
-            var attribute = rawName
+        for raw in attributes {
+            var attribute = raw.name
+            let value = raw.value
             // Lazy-loading placeholders: the real image is in data-src / data-srcset.
             if name == "img" || name == "source", attribute == "data-src" || attribute == "data-srcset" {
                 attribute = String(attribute.dropFirst(5))
-            } else if rawName == "src" || rawName == "srcset", node.attribute("data-" + rawName) != nil {
+            } else if attribute == "src" || attribute == "srcset",
+                attributes.contains(where: { $0.name == "data-" + attribute })
+            {
                 continue
             }
             guard permitted.contains(attribute), values[attribute] == nil else { continue }
@@ -141,8 +154,10 @@ public struct HTMLSanitizer: Sendable {
             guard values["src"] != nil || values["srcset"] != nil else { return nil }
             if values["width"] == "1" && values["height"] == "1" { return nil }
         }
-        var result = order.map { ($0, values[$0]!) }
-        if name == "a", values["href"] != nil { result.append(("rel", "noopener noreferrer")) }
+        var result = order.map { HTMLAttribute(name: $0, value: values[$0]!) }
+        if name == "a", values["href"] != nil {
+            result.append(HTMLAttribute(name: "rel", value: "noopener noreferrer"))
+        }
         return result
     }
 

@@ -47,8 +47,10 @@ public enum PlainText {
 
     /// The first `limit` characters of `text`, cut at a word boundary and marked with an ellipsis.
     public static func excerpt(_ text: String, limit: Int) -> String {
-        guard text.count > limit else { return text }
-        let cut = text.prefix(limit)
+        // Only the first `limit` characters are looked at: counting a whole article's characters is slow.
+        guard let end = text.index(text.startIndex, offsetBy: limit, limitedBy: text.endIndex), end < text.endIndex
+        else { return text }
+        let cut = text[..<end]
         let boundary = cut.lastIndex(of: " ") ?? cut.endIndex
         return String(cut[..<boundary]).trimmingCharacters(in: .punctuationCharacters.union(.whitespaces)) + "…"
     }

@@ -43,7 +43,7 @@ struct RSSParser {
             case ("link", nil), ("link", Namespace.rss10), ("link", Namespace.rss090):
                 draft.link = draft.link ?? URLResolver.resolve(child.text, against: child.explicitBaseURI ?? itemBase)
             case ("guid", _):
-                let value = child.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                let value = TextScan.trimmed(child.text)
                 draft.id = value.isEmpty ? nil : value
                 // A guid is a permalink unless it says otherwise (RSS 2.0).
                 guidIsPermaLink = child.attribute("isPermaLink")?.lowercased() != "false"

@@ -29,23 +29,36 @@ enum TextScan {
 
     /// The text without leading and trailing whitespace.
     static func trimmed(_ text: String) -> String {
-        var text = text
-        return text.withUTF8 { bytes -> String in
-            var start = 0
-            var end = bytes.count
-            while start < end, whitespaceWidth(bytes, at: start) > 0 { start += whitespaceWidth(bytes, at: start) }
-            while end > start {
-                if isASCIIWhitespace(bytes[end - 1]) {
-                    end -= 1
-                } else if end - start >= 2, bytes[end - 2] == 0xC2, bytes[end - 1] == 0xA0 {
-                    end -= 2
-                } else {
-                    break
-                }
-            }
-            if start == 0 && end == bytes.count { return String(decoding: bytes, as: UTF8.self) }
+        var contiguous = text
+        return contiguous.withUTF8 { bytes -> String in
+            let (start, end) = trimmedRange(bytes)
+            if start == 0 && end == bytes.count { return text }
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
+    }
+
+    /// UTF-8 bytes as a string without leading and trailing whitespace.
+    static func trimmedString(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer { bytes in
+            let (start, end) = trimmedRange(bytes)
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
+    }
+
+    private static func trimmedRange(_ bytes: UnsafeBufferPointer<UInt8>) -> (start: Int, end: Int) {
+        var start = 0
+        var end = bytes.count
+        while start < end, whitespaceWidth(bytes, at: start) > 0 { start += whitespaceWidth(bytes, at: start) }
+        while end > start {
+            if isASCIIWhitespace(bytes[end - 1]) {
+                end -= 1
+            } else if end - start >= 2, bytes[end - 2] == 0xC2, bytes[end - 1] == 0xA0 {
+                end -= 2
+            } else {
+                break
+            }
+        }
+        return (start, end)
     }
 
     @inline(__always)

@@ -9,10 +9,17 @@ public enum WordCounter {
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte < 0x80 {
-                    // ASCII, nearly all of most feeds: no decoding, no Unicode property lookups.
-                    let isDigit = byte >= 0x30 && byte <= 0x39
-                    let isLetter = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
-                    counter.step(UInt32(byte), isLetter: isLetter, isDigit: isDigit)
+                    // ASCII, nearly all of most feeds: no decoding, no Unicode property lookups, and the
+                    // common case, a letter inside a word, decided first.
+                    let isLetter = (byte | 0x20) &- 0x61 < 26
+                    if isLetter && counter.inWord {
+                        // Most bytes: the rest of a word. Skip to its end without touching the state.
+                        index += 1
+                        while index < bytes.count, (bytes[index] | 0x20) &- 0x61 < 26 { index += 1 }
+                        counter.previousWasDigit = false
+                        continue
+                    }
+                    counter.step(UInt32(byte), isLetter: isLetter, isDigit: byte &- 0x30 < 10)
                     index += 1
                     continue
                 }

@@ -10,6 +10,16 @@ public enum XMLEscape {
         escape(text, quotes: true)
     }
 
+    /// Appends escaped UTF-8 text to `output`, for writers that build their result as bytes.
+    public static func appendText(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        append(bytes, quotes: false, to: &output)
+    }
+
+    public static func appendAttribute(_ text: String, to output: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { append($0, quotes: true, to: &output) }
+    }
+
     /// Works on UTF-8 bytes and returns the input itself when nothing needs escaping, the usual case.
     private static func escape(_ text: String, quotes: Bool) -> String {
         var text = text
@@ -22,29 +32,39 @@ public enum XMLEscape {
             if clean { return String(decoding: bytes, as: UTF8.self) }
             var output: [UInt8] = []
             output.reserveCapacity(bytes.count + bytes.count / 8)
-            var index = 0
-            while index < bytes.count {
-                let byte = bytes[index]
-                switch byte {
-                case UInt8(ascii: "&"): output += Array("&amp;".utf8)
-                case UInt8(ascii: "<"): output += Array("&lt;".utf8)
-                case UInt8(ascii: ">"): output += Array("&gt;".utf8)
-                case UInt8(ascii: "\"") where quotes: output += Array("&quot;".utf8)
-                case 0x0A where quotes: output += Array("&#10;".utf8)
-                case 0x09 where quotes: output += Array("&#9;".utf8)
-                case 0x0D where quotes: output += Array("&#13;".utf8)
-                case 0x09, 0x0A, 0x0D: output.append(byte)
-                case 0x00..<0x20: break  // not allowed in XML 1.0
-                case 0xEF where index + 2 < bytes.count && bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE:
-                    index += 2  // U+FFFE and U+FFFF are not characters
-                default: output.append(byte)
-                }
-                index += 1
-            }
+            append(bytes, quotes: quotes, to: &output)
             return String(decoding: output, as: UTF8.self)
         }
     }
 
+    /// Copies clean runs in one go and escapes or drops the bytes between them.
+    private static func append(_ bytes: UnsafeBufferPointer<UInt8>, quotes: Bool, to output: inout [UInt8]) {
+        var start = 0
+        var index = 0
+        while index < bytes.count {
+            guard needsWork(bytes, index, quotes: quotes) else {
+                index += 1
+                continue
+            }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+            switch bytes[index] {
+            case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
+            case 0x0A: output.append(contentsOf: "&#10;".utf8)
+            case 0x09: output.append(contentsOf: "&#9;".utf8)
+            case 0x0D: output.append(contentsOf: "&#13;".utf8)
+            case 0x00..<0x20: break  // not allowed in XML 1.0
+            default: index += 2  // U+FFFE and U+FFFF (EF BF BE/BF) are not characters
+            }
+            index += 1
+            start = index
+        }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
+    }
+
+    /// Whether a byte must be escaped or dropped. Tab, newline and return need work only in attributes.
     @inline(__always)
     private static func needsWork(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int, quotes: Bool) -> Bool {
         let byte = bytes[index]

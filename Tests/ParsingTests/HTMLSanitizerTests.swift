@@ -67,3 +67,28 @@ extension HTMLSanitizerTests {
         )
     }
 }
+
+extension HTMLSanitizerTests {
+    @Test func fragmentsAreReadAsUTF8WhateverTheyDeclare() {
+        let result = sanitizer.sanitizeWithText(
+            "<meta charset=\"iso-8859-1\"><p>Café “quoted” — 東京</p>", base: nil)
+        #expect(result.html == "<p>Café “quoted” — 東京</p>")
+        #expect(result.text == "Café “quoted” — 東京")
+    }
+
+    @Test func visibleTextKeepsWordsOfNeighbouringBlocksApart() {
+        let result = sanitizer.sanitizeWithText(
+            "  <h2>Title</h2><p>one&nbsp;two</p><ul><li>three</li><li>four</li></ul><script>hidden</script>  ",
+            base: nil)
+        #expect(result.text == "Title one two three four")
+        #expect(result.html.hasPrefix("<h2>") && result.html.hasSuffix("</ul>"))
+    }
+
+    @Test func survivesAbsurdNestingWithoutRecursion() {
+        let depth = 100_000
+        let html =
+            String(repeating: "<div><span>", count: depth) + "deep" + String(repeating: "</span></div>", count: depth)
+        let result = sanitizer.sanitizeWithText(html, base: nil)
+        #expect(result.text == "deep")
+    }
+}
