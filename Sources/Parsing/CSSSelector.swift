@@ -14,9 +14,14 @@ public enum CSSSelector {
     /// The XPath for `selector`, matching descendants of the context node (or of the document when
     /// `fromDocument` is true).
     public static func xpath(_ selector: String, fromDocument: Bool = false) throws(SyntaxError) -> String {
+        try xpath(selector, start: fromDocument ? "/descendant::" : "descendant::")
+    }
+
+    /// The XPath for `selector` with `start` as the axis of each selector's first step.
+    static func xpath(_ selector: String, start: String) throws(SyntaxError) -> String {
         var parser = Parser(text: selector)
         do {
-            let xpath = try parser.selectorList(start: fromDocument ? "/descendant::" : "descendant::")
+            let xpath = try parser.selectorList(start: start)
             return xpath
         } catch let reason {
             throw SyntaxError(selector: selector, reason: reason.reason)

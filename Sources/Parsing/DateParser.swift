@@ -78,7 +78,51 @@ public struct DateParser: Sendable {
 
     // MARK: RFC 822 and human dates
 
-    private func parseTextual(_ text: String) -> Date? {
+    /// Dates as pages show them to people: everything `parse` reads, plus relative dates ("3 days ago",
+    /// "yesterday") and dates without a year ("Mar 12"), which are taken as the latest such day not after
+    /// `now`. With `format` (a Unicode date pattern such as `d MMMM yyyy`) only that format is read.
+    public func parseHuman(_ text: String, format: String? = nil, now: Date) -> Date? {
+        let trimmed = TextScan.trimmed(text)
+        if let format { return parse(trimmed, format: format) }
+        if let date = parse(trimmed) { return date }
+        if let date = Self.relative(trimmed.lowercased(), now: now) { return date }
+        guard trimmed.utf8.count < 100 else { return nil }
+        let year = Calendar(identifier: .gregorian).dateComponents(in: naiveTimeZone ?? .gmt, from: now).year ?? 1970
+        guard let date = parseTextual(trimmed, assumedYear: year) else { return nil }
+        // "Dec 30" read in January is last December's.
+        return date.timeIntervalSince(now) > 86_400 ? parseTextual(trimmed, assumedYear: year - 1) : date
+    }
+
+    private func parse(_ text: String, format: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = naiveTimeZone ?? .gmt
+        formatter.dateFormat = format
+        formatter.isLenient = false
+        return formatter.date(from: text)
+    }
+
+    /// "3 days ago", "an hour ago", "yesterday", "today", "just now".
+    private static func relative(_ text: String, now: Date) -> Date? {
+        switch text {
+        case "just now", "now", "today": return now
+        case "yesterday": return now.addingTimeInterval(-86_400)
+        default: break
+        }
+        let words = text.split(separator: " ")
+        guard words.count == 3, words[2] == "ago" else { return nil }
+        let count = ["a": 1, "an": 1, "one": 1][String(words[0])] ?? Int(words[0])
+        var unit = words[1]
+        if unit.hasSuffix("s") { unit = unit.dropLast() }
+        let seconds: [Substring: Double] = [
+            "second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86_400,
+            "week": 604_800, "month": 2_629_746, "year": 31_556_952,
+        ]
+        guard let count, let length = seconds[unit] else { return nil }
+        return now.addingTimeInterval(-Double(count) * length)
+    }
+
+    private func parseTextual(_ text: String, assumedYear: Int? = nil) -> Date? {
         let tokens = text.lowercased().split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" || $0 == "\n" })
         var year: Int?
         var month: Int?
@@ -113,7 +157,7 @@ public struct DateParser: Sendable {
                 return nil
             }
         }
-        guard let year, let month, let day else { return nil }
+        guard let year = year ?? assumedYear, let month, let day else { return nil }
         let (hour, minute, second) = time ?? (0, 0, 0)
         return components(year, month, day, hour, minute, second, 0, offset: offset)
     }

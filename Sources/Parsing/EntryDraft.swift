@@ -19,6 +19,8 @@ struct EntryDraft {
     var enclosures: [Enclosure] = []
     /// What relative URLs inside the summary and content resolve against.
     var contentBase: String?
+    /// Where each field came from, for pages read through rules.
+    var origins: [String: String] = [:]
 
     /// Long enough for two or three sentences, as the seed digest pages show.
     static let excerptLength = 400
@@ -39,13 +41,15 @@ struct EntryDraft {
             ?? StableID.make(from: [
                 cleanTitle ?? "", published.map { String($0.timeIntervalSince1970) } ?? "", sourceURL ?? "",
             ])
-        return ParsedEntry(
+        var entry = ParsedEntry(
             id: entryID, title: cleanTitle, link: link, published: published, updated: updated,
             author: author.map(PlainText.collapsed)?.nilIfEmpty,
             summary: summary?.nilIfEmpty, content: content?.nilIfEmpty,
             categories: categories.map(PlainText.collapsed).filter { !$0.isEmpty }, enclosures: enclosures,
             wordCount: WordCounter.count(countedText),
             excerpt: describedText.isEmpty ? nil : PlainText.excerpt(describedText, limit: Self.excerptLength))
+        entry.origins = origins
+        return entry
     }
 }
 

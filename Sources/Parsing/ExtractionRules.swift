@@ -1,29 +1,46 @@
-/// How to read entries out of an HTML page that has no feed. Each rule is an XPath expression;
-/// `item` selects one node per entry and every other rule is evaluated relative to that node,
-/// so a rule may also look outside it (`preceding::h2[1]` for the day heading above a post).
+/// How to read entries out of an HTML page that has no feed. `item` selects one element per entry;
+/// every other rule is relative to that element and may list fallbacks, the first that matches
+/// winning. A rule may also look outside its item (`preceding: h2.day`).
 public struct ExtractionRules: Sendable, Equatable {
-    public var item: String
-    public var title: String?
-    public var link: String?
-    public var summary: String?
-    public var content: String?
-    public var date: String?
-    public var author: String?
+    public var item: PageSelector
+    public var title: [PageSelector] = []
+    public var link: [PageSelector] = []
+    public var summary: [PageSelector] = []
+    public var content: [PageSelector] = []
+    public var date: [PageSelector] = []
+    /// A Unicode date pattern (`d MMMM yyyy`, `dd.MM.yy HH:mm`) for dates the parser would guess wrong.
+    public var dateFormat: String?
+    public var author: [PageSelector] = []
+    public var image: [PageSelector] = []
+    /// Every match counts, not only the first.
+    public var categories: [PageSelector] = []
+    /// How the entry's id is made when the link is not unique: from a selector's text, or `.link`.
+    public var id: IDRule = .automatic
 
-    public init(
-        item: String, title: String? = nil, link: String? = nil, summary: String? = nil, content: String? = nil,
-        date: String? = nil, author: String? = nil
-    ) {
+    public enum IDRule: Sendable, Equatable {
+        /// The link, else a hash of title, date and source.
+        case automatic
+        case link
+        case selector([PageSelector])
+    }
+
+    public init(item: PageSelector) {
         self.item = item
-        self.title = title
-        self.link = link
-        self.summary = summary
-        self.content = content
-        self.date = date
-        self.author = author
     }
 
     /// Where to look when a rule is not given: the item's first heading or link.
-    static let defaultTitle = "(.//h1|.//h2|.//h3|.//h4|.//a)[1]"
-    static let defaultLink = "(.//a/@href)[1]"
+    static let defaultTitle = [
+        PageSelector(xpath: "(.//h1|.//h2|.//h3|.//h4|.//a)[1]", text: "the item's first heading or link")
+    ]
+    static let defaultLink = [PageSelector(xpath: "(.//a/@href)[1]", text: "the item's first link")]
+
+    /// The rules by the names they have in `feeds.yaml`, for warnings.
+    var named: [(String, [PageSelector])] {
+        var rules = [
+            ("title", title), ("link", link), ("summary", summary), ("content", content), ("date", date),
+            ("author", author), ("image", image), ("categories", categories),
+        ]
+        if case .selector(let selectors) = id { rules.append(("id", selectors)) }
+        return rules
+    }
 }

@@ -19,13 +19,13 @@ public struct FeedParser: Sendable {
     public func parse(
         _ bytes: [UInt8], url: String?, contentType: String? = nil, rules: ExtractionRules? = nil, now: Date = Date()
     ) throws(ParseError) -> ParsedFeed {
-        var feed = try read(bytes, url: url, contentType: contentType, rules: rules)
+        var feed = try read(bytes, url: url, contentType: contentType, rules: rules, now: now)
         feed.entries = EntryPolicies(options: options, now: now).apply(to: feed.entries)
         return feed
     }
 
     private func read(
-        _ bytes: [UInt8], url: String?, contentType: String?, rules: ExtractionRules?
+        _ bytes: [UInt8], url: String?, contentType: String?, rules: ExtractionRules?, now: Date
     ) throws(ParseError) -> ParsedFeed {
         guard Self.withoutBOM(bytes).contains(where: { !TextScan.isASCIIWhitespace($0) }) else { throw .empty }
         if let rules {
@@ -36,7 +36,7 @@ public struct FeedParser: Sendable {
             } catch {
                 throw .notXML(reason: error.description)
             }
-            var feed = try HTMLExtractor(dates: dates, sanitizer: sanitizer)
+            var feed = try HTMLExtractor(dates: dates, sanitizer: sanitizer, now: now)
                 .extract(document, rules: rules, documentURL: url)
             feed.warnings = charset.warnings + feed.warnings
             return feed

@@ -47,6 +47,9 @@ public struct ParsedEntry: Sendable, Equatable {
     public var wordCount: Int
     /// A short plain-text description (from the summary, else the content) for digests and indexes.
     public var excerpt: String?
+    /// Where fields of an entry read from a page came from ("date": "rule 'date' (preceding: h2.day)"),
+    /// so `tidings preview` can explain a source's rules. Empty for feeds.
+    public var origins: [String: String] = [:]
 
     public init(
         id: String, title: String? = nil, link: String? = nil, published: Date? = nil, updated: Date? = nil,

@@ -12,7 +12,9 @@ struct ConfigReader {
         "title", "base_url", "output", "database", "poll_interval", "max_entries", "retention", "sources",
     ]
     static let sourceFields = ["key", "url", "title", "html", "timezone", "encoding", "future_dates", "id_from"]
-    static let ruleFields = ["item", "title", "link", "summary", "content", "date", "author"]
+    static let ruleFields = [
+        "item", "title", "link", "summary", "content", "date", "date_format", "author", "image", "categories", "id",
+    ]
 
     func read(_ text: String, file: URL) throws(ConfigError) -> Config {
         let root: Node
@@ -134,15 +136,60 @@ struct ConfigReader {
 
     private func rules(_ node: Node, label: String) throws(ConfigError) -> ExtractionRules {
         let fields = try mapping(node, field: label, allowed: Self.ruleFields)
-        func rule(_ name: String) throws(ConfigError) -> String? {
-            try string(fields[name], field: "\(label).\(name)")
+        guard let itemNode = fields["item"], let itemText = try string(itemNode, field: "\(label).item"),
+            !itemText.isEmpty
+        else {
+            throw invalid(
+                fields["item"] ?? node, "\(label).item",
+                "missing: a CSS selector matching one element per post, e.g. article or li.post")
         }
-        guard let item = try rule("item"), !item.isEmpty else {
-            throw invalid(node, "\(label).item", "missing: an XPath selecting one node per post, e.g. //article")
+        var rules = ExtractionRules(item: try selector(itemText, node: itemNode, field: "\(label).item", scope: .page))
+        func list(_ name: String) throws(ConfigError) -> [PageSelector] {
+            guard let node = fields[name] else { return [] }
+            return try selectors(node, field: "\(label).\(name)")
         }
-        return ExtractionRules(
-            item: item, title: try rule("title"), link: try rule("link"), summary: try rule("summary"),
-            content: try rule("content"), date: try rule("date"), author: try rule("author"))
+        rules.title = try list("title")
+        rules.link = try list("link")
+        rules.summary = try list("summary")
+        rules.content = try list("content")
+        rules.date = try list("date")
+        rules.author = try list("author")
+        rules.image = try list("image")
+        rules.categories = try list("categories")
+        rules.dateFormat = try string(fields["date_format"], field: "\(label).date_format")
+        if let idNode = fields["id"] {
+            rules.id = idNode.string == "link" ? .link : .selector(try selectors(idNode, field: "\(label).id"))
+        }
+        return rules
+    }
+
+    /// One selector, or a list of fallbacks tried in order.
+    private func selectors(_ node: Node, field: String) throws(ConfigError) -> [PageSelector] {
+        let items: [Node]
+        if case .sequence(let sequence) = node {
+            items = Array(sequence)
+        } else {
+            items = [node]
+        }
+        var result: [PageSelector] = []
+        for (index, item) in items.enumerated() {
+            let itemField = items.count > 1 ? "\(field)[\(index + 1)]" : field
+            guard let text = try string(item, field: itemField), !text.isEmpty else {
+                throw invalid(item, itemField, "empty selector")
+            }
+            result.append(try selector(text, node: item, field: itemField, scope: .item))
+        }
+        return result
+    }
+
+    private func selector(_ text: String, node: Node, field: String, scope: PageSelector.Scope) throws(ConfigError)
+        -> PageSelector
+    {
+        do {
+            return try PageSelector(text, scope: scope)
+        } catch {
+            throw invalid(node, field, error.description + " (write raw XPath as 'xpath: …')")
+        }
     }
 
     /// http(s) URLs as given; `file:` URLs and bare paths resolved against the folder of `feeds.yaml`.

@@ -59,3 +59,10 @@ extension Document {
         }
     }
 }
+
+extension Node {
+    /// Evaluates `expression` with this node as the context node.
+    public func evaluate(_ expression: String) throws(XMLError) -> XPathValue {
+        try document.evaluate(expression, context: self)
+    }
+}

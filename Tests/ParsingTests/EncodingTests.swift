@@ -44,7 +44,7 @@ import Testing
             "<html><head><meta charset=\"windows-1252\"><title>t</title></head><body><div class=\"p\"><a href=\"/a\">It’s “here”</a></div></body></html>"
         let bytes = Array(page.data(using: .windowsCP1252)!)
         let feed = try FeedParser().parse(
-            bytes, url: "https://x.example/", rules: ExtractionRules(item: "//div[@class='p']"))
+            bytes, url: "https://x.example/", rules: ExtractionRules(item: try PageSelector("div.p", scope: .page)))
         #expect(feed.entries.first?.title == "It’s “here”")
     }
 }

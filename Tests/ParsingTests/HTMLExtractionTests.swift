@@ -6,10 +6,30 @@ import Testing
 @Suite struct HTMLExtractionTests {
     let fixtures = Fixtures()
 
+    /// Rules as `feeds.yaml` would give them: CSS unless written `xpath: …`.
+    static func rules(_ item: String, _ fields: KeyValuePairs<String, [String]> = [:]) throws -> ExtractionRules {
+        var rules = ExtractionRules(item: try PageSelector(item, scope: .page))
+        for (field, texts) in fields {
+            let selectors = try texts.map { try PageSelector($0) }
+            switch field {
+            case "title": rules.title = selectors
+            case "link": rules.link = selectors
+            case "summary": rules.summary = selectors
+            case "content": rules.content = selectors
+            case "date": rules.date = selectors
+            case "author": rules.author = selectors
+            case "image": rules.image = selectors
+            case "categories": rules.categories = selectors
+            case "id": rules.id = .selector(selectors)
+            default: Issue.record("unknown field \(field)")
+            }
+        }
+        return rules
+    }
+
     /// A page shaped like the seed index page: titles and one-line descriptions, no dates.
     @Test func readsAnIndexPageWithoutDates() throws {
-        let rules = ExtractionRules(
-            item: "//div[@class='post']", title: "a[@class='title']", link: "a/@href", summary: "p[@class='desc']")
+        let rules = try Self.rules("div.post", ["title": ["a.title"], "link": ["a@href"], "summary": ["p.desc"]])
         let feed = try FeedParser().parse(
             fixtures.bytes("pages/index-without-feed.html"), url: "https://notebook.example.com/blog/", rules: rules)
         #expect(feed.metadata.format == .html)
@@ -34,12 +54,17 @@ import Testing
 
     /// A page shaped like the seed archive page: each post's date is the day heading above it.
     @Test func takesEachDateFromTheDayHeadingAbove() throws {
-        let rules = ExtractionRules(
-            item: "//div[@class='entry']", title: "h4/a", link: "h4/a/@href", summary: "p[1]",
-            date: "preceding::h3[@class='day'][1]")
+        let rules = try Self.rules(
+            "div.entry",
+            [
+                "title": ["h4 a"], "link": ["h4 a@href"], "summary": ["p:not(.more)"],
+                "date": ["preceding: h3.day"],
+            ])
         let feed = try FeedParser().parse(
             fixtures.bytes("pages/monthly-archive.html"), url: "https://archive.example.com/2026/03/", rules: rules)
         let days = feed.entries.map { $0.published.map(DateParserTests.format) }
+        #expect(feed.warnings.isEmpty)
+        #expect(feed.entries[0].origins["date"] == "rule 'date' (preceding: h3.day)")
         #expect(
             days == ["2026-03-12T00:00:00Z", "2026-03-12T00:00:00Z", "2026-03-13T00:00:00Z", "2026-03-15T00:00:00Z"])
         #expect(feed.entries[0].link == "https://archive.example.com/2026/03/12/runtime")
@@ -47,24 +72,31 @@ import Testing
     }
 
     @Test func recoversEntriesFromBrokenMarkup() throws {
-        let rules = ExtractionRules(item: "//div[@class='post']", title: "a", link: "a/@href")
+        let rules = try Self.rules("div.post", ["title": ["a"], "link": ["a@href"]])
         let feed = try FeedParser().parse(
             fixtures.bytes("pages/broken-markup.html"), url: "https://b.example/", rules: rules)
         #expect(feed.entries.map(\.title) == ["One", "Two & a half", "Three bold"])
     }
 
     @Test func warnsWhenTheItemRuleMatchesNothing() throws {
-        let rules = ExtractionRules(item: "//article")
+        let rules = try Self.rules("article")
         let feed = try FeedParser().parse(fixtures.bytes("pages/broken-markup.html"), url: nil, rules: rules)
         #expect(feed.entries.isEmpty)
-        #expect(feed.warnings == ["the html rule 'item' (//article) matched nothing on the page"])
+        #expect(feed.warnings == ["the html rule 'item' (article) matched nothing on the page"])
     }
 
     @Test func refusesAnInvalidXPathNamingTheRule() throws {
-        let rules = ExtractionRules(item: "//div[", title: "a")
-        #expect(throws: ParseError.invalidRule(field: "item", expression: "//div[")) {
+        let rules = try Self.rules("xpath: //div[", ["title": ["a"]])
+        #expect(throws: ParseError.invalidRule(field: "item", expression: "xpath: //div[")) {
             try FeedParser().parse(fixtures.bytes("pages/broken-markup.html"), url: nil, rules: rules)
         }
+    }
+
+    @Test func refusesAnInvalidCSSSelectorNamingIt() {
+        #expect(throws: RuleError(selector: "div >", reason: "has nothing where a selector belongs")) {
+            try PageSelector("div >")
+        }
+        #expect(throws: RuleError.self) { try PageSelector("preceding: h2", scope: .page) }
     }
 
     @Test func reportsAnHTMLPageWhereAFeedWasExpected() throws {

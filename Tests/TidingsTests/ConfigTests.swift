@@ -35,8 +35,11 @@ import Tidings
                 title: Local page
                 url: file:pages/index.html
                 html:
-                  item: //article
-                  date: preceding::h2[1]
+                  item: article
+                  title: [h2 a, "xpath: .//h3"]
+                  date: "preceding: h2.day"
+                  date_format: d MMMM yyyy
+                  id: link
               - key: bare-path
                 url: feeds/atom.xml
             """, to: "site/feeds.yaml")
@@ -53,8 +56,16 @@ import Tidings
         #expect(config.sources[0].url == "https://blog.example/feed.xml")
         #expect(config.sources[1].url == folder.appendingPathComponent("pages/index.html").absoluteString)
         #expect(config.sources[1].isLocalFile)
-        #expect(config.sources[1].html?.item == "//article")
-        #expect(config.sources[1].html?.date == "preceding::h2[1]")
+        let rules = try #require(config.sources[1].html)
+        #expect(rules.item.xpath == "/descendant::article")
+        #expect(rules.title.map(\.text) == ["h2 a", "xpath: .//h3"])
+        #expect(rules.title.map(\.xpath) == ["descendant::h2/descendant::a", ".//h3"])
+        #expect(
+            rules.date.map(\.xpath) == [
+                "(preceding::h2[contains(concat(' ', normalize-space(@class), ' '), ' day ')])[last()]"
+            ])
+        #expect(rules.dateFormat == "d MMMM yyyy")
+        #expect(rules.id == .link)
         #expect(config.sources[2].url == folder.appendingPathComponent("feeds/atom.xml").absoluteString)
     }
 

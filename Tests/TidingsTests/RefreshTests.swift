@@ -58,9 +58,9 @@ import XML
               - key: page
                 url: \(server.url("/page.html"))
                 html:
-                  item: //div[@class='post']
+                  item: div.post
                   title: a
-                  link: a/@href
+                  link: a@href
                   summary: p
               - key: gone
                 url: \(server.url("/gone.xml"))
