@@ -70,3 +70,32 @@ extension DateParserTests {
         #expect(parser.parse("15 July 2026 12:00").map(Self.format) == "2026-07-15T10:00:00Z")
     }
 }
+
+extension DateParserTests {
+    @Test(arguments: [
+        ("March 12, 2026", "2026-03-12T00:00:00Z"),
+        ("12 March 2026", "2026-03-12T00:00:00Z"),
+        ("2026-03-12", "2026-03-12T00:00:00Z"),
+        ("Mar 12", "2026-03-12T00:00:00Z"),
+        ("Dec 30", "2025-12-30T00:00:00Z"),
+        ("3 days ago", "2026-03-15T12:00:00Z"),
+        ("an hour ago", "2026-03-18T11:00:00Z"),
+        ("2 weeks ago", "2026-03-04T12:00:00Z"),
+        ("yesterday", "2026-03-17T12:00:00Z"),
+        ("Posted on March 12, 2026 at 10:00", "2026-03-12T10:00:00Z"),
+    ])
+    func readsHumanDates(_ text: String, _ expected: String) {
+        let now = Date(timeIntervalSince1970: 1_773_835_200)  // 2026-03-18T12:00:00Z
+        #expect(DateParser().parseHuman(text, now: now).map(Self.format) == expected)
+    }
+
+    @Test func anExplicitFormatIsTheOnlyOneRead() {
+        let berlin = DateParser(naiveTimeZone: TimeZone(identifier: "Europe/Berlin"))
+        let now = Date()
+        #expect(
+            berlin.parseHuman("12.03.2026 10:15", format: "dd.MM.yyyy HH:mm", now: now).map(Self.format)
+                == "2026-03-12T09:15:00Z")
+        #expect(berlin.parseHuman("March 12, 2026", format: "dd.MM.yyyy", now: now) == nil)
+        #expect(DateParser().parseHuman("12 Mär 2026", now: now) == nil)
+    }
+}

@@ -132,3 +132,72 @@ import Testing
         #expect(feed.warnings.last?.hasPrefix("repaired before reading") == true)
     }
 }
+
+extension HTMLExtractionTests {
+    static let fetchTime = Date(timeIntervalSince1970: 1_773_835_200)  // 2026-03-18T12:00:00Z
+
+    /// A blog front page: fallbacks for the title, dates in three shapes, images and categories.
+    @Test func readsAFrontPageWithFallbacksDatesImagesAndCategories() throws {
+        var rules = try Self.rules(
+            "article.card",
+            [
+                "title": ["h2.card-title a", "h3.card-title a"], "link": ["h2 a@href", ".legacy a@href"],
+                "summary": [".teaser"], "date": ["time", "span.posted"], "image": ["img.thumb"],
+                "categories": ["span.tag"],
+            ])
+        rules.id = .link
+        let feed = try FeedParser().parse(
+            fixtures.bytes("pages/front-page.html"), url: "https://quarry.example/", rules: rules, now: Self.fetchTime)
+        #expect(feed.warnings.isEmpty)
+        #expect(feed.entries.map(\.title) == ["Limestone, Slowly", "Ironwork", "Frost Lines"])
+        #expect(feed.entries[1].origins["title"] == "rule 'title' (h3.card-title a)")
+        #expect(feed.entries[1].link == "https://quarry.example/notes/ironwork")
+        #expect(
+            feed.entries.map { $0.published.map(DateParserTests.format) } == [
+                "2026-03-10T07:30:00Z",  // <time datetime>, not its text
+                "2026-03-15T12:00:00Z",  // three days before the fetch
+                "2025-12-30T00:00:00Z",  // no year: the latest Dec 30 before the fetch
+            ])
+        #expect(
+            feed.entries[0].enclosures == [
+                Enclosure(url: "https://quarry.example/img/limestone.jpg", type: "image/jpeg")
+            ])
+        #expect(feed.entries[1].enclosures.first?.url == "https://quarry.example/img/iron.png")
+        #expect(feed.entries[0].categories == ["geology", "walks"])
+        #expect(feed.entries[0].summary == "<p>How a hillside turns into <em>a wall</em>.</p>")
+        #expect(feed.entries.map(\.id) == feed.entries.map(\.link))
+    }
+
+    @Test func findsDatesWithoutARule() throws {
+        let rules = try Self.rules("article.card", ["title": ["h2 a, h3 a"]])
+        let feed = try FeedParser().parse(
+            fixtures.bytes("pages/front-page.html"), url: "https://quarry.example/", rules: rules, now: Self.fetchTime)
+        #expect(feed.entries[0].origins["date"] == "<time datetime> in the item")
+        #expect(feed.entries[1].published == nil)
+        #expect(feed.entries[2].origins["date"] == "the date in the link")
+        #expect(feed.entries[2].published.map(DateParserTests.format) == "2025-12-30T00:00:00Z")
+    }
+
+    @Test func warnsOfEachRuleThatMatchesNothing() throws {
+        let rules = try Self.rules(
+            "article.card", ["author": [".byline", "xpath: .//address"], "title": ["h2 a, h3 a"]])
+        let feed = try FeedParser().parse(fixtures.bytes("pages/front-page.html"), url: nil, rules: rules)
+        #expect(
+            feed.warnings == [
+                "the html rule 'author' ('.byline', 'xpath: .//address') matched nothing in any of the 3 items"
+            ])
+    }
+
+    @Test func readsAWindows1252PageWithAnExplicitDateFormat() throws {
+        var rules = try Self.rules("div.eintrag", ["date": ["p.datum"]])
+        rules.dateFormat = "dd.MM.yyyy"
+        let feed = try FeedParser().parse(
+            fixtures.bytes("pages/windows-1252.html"), url: "https://chronik.example/", rules: rules)
+        #expect(feed.metadata.title == "Café Chronik")
+        #expect(feed.entries.map(\.title) == ["„Café“ – erste Notiz", "Grüße … und €"])
+        #expect(
+            feed.entries.map { $0.published.map(DateParserTests.format) } == [
+                "2026-03-12T00:00:00Z", "2026-03-13T00:00:00Z",
+            ])
+    }
+}
