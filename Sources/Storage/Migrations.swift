@@ -57,7 +57,11 @@ enum Migrations {
         CREATE INDEX tombstones_by_alias ON tombstones (source_id, alias_key) WHERE alias_key IS NOT NULL;
         -- The writer reads the newest entries overall and month by month.
         CREATE INDEX entries_by_date ON entries (sort_date DESC);
+        """,
+        // 2: the feed found on a source's page when its URL is a blog page without extraction rules.
         """
+        ALTER TABLE sources ADD COLUMN discovered_url TEXT;
+        """,
     ]
 
     static var latestVersion: Int { steps.count }

@@ -29,6 +29,8 @@ public struct SourceRecord: Sendable, Equatable {
     public var lastSuccessAt: Date?
     public var consecutiveFailures: Int
     public var entryCount: Int
+    /// The feed found on the source's page, fetched in its place.
+    public var discoveredURL: String? = nil
 }
 
 /// The HTTP validators kept for conditional GET.

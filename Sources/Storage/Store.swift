@@ -37,6 +37,7 @@ public final class Store {
                         title = excluded.title,
                         etag = CASE WHEN url = excluded.url THEN etag END,
                         last_modified = CASE WHEN url = excluded.url THEN last_modified END,
+                        discovered_url = CASE WHEN url = excluded.url THEN discovered_url END,
                         url = excluded.url
                     """,
                     [.text(source.key), .text(source.url), SQLValue(source.title), seconds(now)])
@@ -49,12 +50,25 @@ public final class Store {
         return Validators(etag: row?.string(0), lastModified: row?.string(1))
     }
 
+    /// The feed URL discovered on the source's page, if any: fetched instead of the page from then on.
+    public func discoveredURL(for key: String) throws(StoreError) -> String? {
+        try database.query("SELECT discovered_url FROM sources WHERE key = ?", [.text(key)]).first?.string(0)
+    }
+
+    /// Remembers (or, with nil, forgets) the feed found on a source's page. Validators belong to the
+    /// document fetched before, so they are forgotten.
+    public func setDiscoveredURL(_ url: String?, for key: String) throws(StoreError) {
+        try database.query(
+            "UPDATE sources SET discovered_url = ?, etag = NULL, last_modified = NULL WHERE key = ?",
+            [SQLValue(url), .text(key)])
+    }
+
     public func sources() throws(StoreError) -> [SourceRecord] {
         try database.query(
             """
             SELECT key, url, COALESCE(title, feed_title, key), site_link, etag, last_modified, last_status, last_error,
                    last_fetched_at, last_success_at, consecutive_failures,
-                   (SELECT COUNT(*) FROM entries WHERE source_id = sources.id)
+                   (SELECT COUNT(*) FROM entries WHERE source_id = sources.id), discovered_url
             FROM sources WHERE active = 1 ORDER BY key
             """
         ).map { row in
@@ -62,7 +76,7 @@ public final class Store {
                 key: row.string(0) ?? "", url: row.string(1) ?? "", displayTitle: row.string(2) ?? "",
                 siteLink: row.string(3), etag: row.string(4), lastModified: row.string(5), lastStatus: row.int(6),
                 lastError: row.string(7), lastFetchedAt: date(row.int(8)), lastSuccessAt: date(row.int(9)),
-                consecutiveFailures: row.int(10) ?? 0, entryCount: row.int(11) ?? 0)
+                consecutiveFailures: row.int(10) ?? 0, entryCount: row.int(11) ?? 0, discoveredURL: row.string(12))
         }
     }
 

@@ -30,11 +30,14 @@ public struct Refresh: Sendable {
         var requests: [FetchRequest] = []
         for source in config.sources {
             let validators = try store.validators(for: source.key)
+            // A blog page whose feed was found earlier: fetch the feed itself.
+            let discovered = source.html == nil ? try store.discoveredURL(for: source.key) : nil
             requests.append(
                 FetchRequest(
-                    key: source.key, url: source.url, etag: validators.etag, lastModified: validators.lastModified,
-                    allowsFileScheme: source.isLocalFile))
+                    key: source.key, url: discovered ?? source.url, etag: validators.etag,
+                    lastModified: validators.lastModified, allowsFileScheme: source.isLocalFile && discovered == nil))
         }
+        let finder = FeedFinder(fetcher: fetcher)
         let sourcesByKey = Dictionary(uniqueKeysWithValues: config.sources.map { ($0.key, $0) })
         var outcomes: [String: SourceOutcome] = [:]
         // Fetching (its own thread), parsing (child tasks, one per core) and storing (this task, the store's
@@ -48,7 +51,7 @@ public struct Refresh: Sendable {
                     parsing -= 1
                 }
                 let fetchTime = now()
-                group.addTask { Self.parse(result, for: source, now: fetchTime) }
+                group.addTask { await Self.parse(result, for: source, finder: finder, now: fetchTime) }
                 parsing += 1
             }
             for try await done in group {
@@ -82,9 +85,13 @@ public struct Refresh: Sendable {
         var source: SourceConfig
         var result: FetchResult
         var outcome: Outcome
+        /// A feed found on the source's page in this cycle, to be fetched in the page's place from now on.
+        var discoveredURL: String?
     }
 
-    private static func parse(_ result: FetchResult, for source: SourceConfig, now: Date) -> Processed {
+    private static func parse(
+        _ result: FetchResult, for source: SourceConfig, finder: FeedFinder, now: Date
+    ) async -> Processed {
         let outcome: Processed.Outcome
         switch result.outcome {
         case .notModified:
@@ -96,6 +103,20 @@ public struct Refresh: Sendable {
                 outcome = .parsed(
                     try FeedParser(options: source.parser).parse(
                         body, url: result.finalURL, contentType: result.contentType, rules: source.html, now: now))
+            } catch .htmlInsteadOfFeed where source.html == nil && result.requestedURL == source.url {
+                // A blog's page rather than its feed: look for the feed.
+                let discovery = await finder.find(
+                    inPage: body, url: result.finalURL, contentType: result.contentType, options: source.parser,
+                    now: now)
+                guard let feed = discovery.feed else {
+                    let tried = discovery.attempts.map { "\($0.candidate.url): \($0.outcome)" }
+                    let reason =
+                        "an HTML page without a feed Tidings could find (tried \(tried.joined(separator: "; ")));"
+                        + " add `html:` extraction rules to follow it as a page"
+                    return Processed(source: source, result: result, outcome: .unparsable(.notXML(reason: reason)))
+                }
+                return Processed(
+                    source: source, result: feed.result, outcome: .parsed(feed.parsed), discoveredURL: feed.url)
             } catch {
                 outcome = .unparsable(error)
             }
@@ -110,6 +131,10 @@ public struct Refresh: Sendable {
             try store.recordNotModified(key: source.key, status: result.status ?? 304, now: now)
             return SourceOutcome(key: source.key, status: .notModified, warnings: [])
         case .fetchFailed(let error):
+            // A discovered feed that has gone away: look at the page again next time.
+            if result.requestedURL != source.url, result.status == 404 || result.status == 410 {
+                try store.setDiscoveredURL(nil, for: source.key)
+            }
             try store.recordFailure(key: source.key, status: result.status, error: error.description, now: now)
             return SourceOutcome(key: source.key, status: .failed(error.description), warnings: [])
         case .unparsable(let error):
@@ -117,6 +142,7 @@ public struct Refresh: Sendable {
             try store.recordFailure(key: source.key, status: result.status, error: reason, now: now)
             return SourceOutcome(key: source.key, status: .failed(reason), warnings: [])
         case .parsed(let feed):
+            if let discovered = processed.discoveredURL { try store.setDiscoveredURL(discovered, for: source.key) }
             let changes = try store.recordSuccess(
                 key: source.key, feed: feed,
                 validators: Validators(etag: result.etag, lastModified: result.lastModified),

@@ -10,5 +10,7 @@ struct TidingsCommand: AsyncParsableCommand {
             and writes feed.atom, feed.rss, index.html and one digest page per month into the output folder.
             """,
         version: "0.1.0",
-        subcommands: [RefreshCommand.self, RunCommand.self, ParseCommand.self])
+        subcommands: [
+            RefreshCommand.self, RunCommand.self, ParseCommand.self, DiscoverCommand.self, PreviewCommand.self,
+        ])
 }

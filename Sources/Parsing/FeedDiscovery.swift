@@ -1,0 +1,77 @@
+import XML
+
+/// A feed a page points to, or a place where feeds usually are.
+public struct FeedCandidate: Sendable, Equatable {
+    public var url: String
+    /// Why it is a candidate: `<link rel="alternate" type="application/atom+xml" title="…">` or
+    /// "a usual place for feeds".
+    public var reason: String
+
+    public init(url: String, reason: String) {
+        self.url = url
+        self.reason = reason
+    }
+}
+
+/// Finds the feed of a blog from its page: the feeds it advertises, best first, then the usual places.
+public enum FeedDiscovery {
+    /// The feeds a page advertises with `<link rel="alternate">`, the site-wide feed before comment feeds
+    /// and per-category feeds, relative links resolved.
+    public static func advertised(in page: [UInt8], url: String?, contentType: String? = nil) -> [FeedCandidate] {
+        let charset = Charset.decide(page, contentType: contentType, override: nil, isHTML: true)
+        guard let document = try? Document.html(charset.bytes, url: url, encoding: charset.encoding) else { return [] }
+        let baseHref = (try? document.evaluate("string(/html/head/base/@href)"))?.string
+        let base = URLResolver.resolve(baseHref, against: url) ?? url
+        let links = (try? document.evaluate("//link[@href]"))?.nodes ?? []
+        var found: [(candidate: FeedCandidate, rank: Int)] = []
+        for link in links {
+            let rel = (link.attribute("rel") ?? "").lowercased().split(separator: " ")
+            let type = TextScan.trimmed(link.attribute("type") ?? "").lowercased()
+            guard rel.contains("alternate"), feedTypes.contains(type),
+                let href = URLResolver.resolve(link.attribute("href"), against: base),
+                !found.contains(where: { $0.candidate.url == href })
+            else { continue }
+            let title = link.attribute("title").map { TextScan.trimmed($0) }?.nilIfEmpty
+            var reason = "<link rel=\"alternate\" type=\"\(type)\""
+            if let title { reason += " title=\"\(title)\"" }
+            reason += ">"
+            found.append((FeedCandidate(url: href, reason: reason), rank(href: href, title: title)))
+        }
+        // A stable sort: the page's own order decides among equals.
+        return found.enumerated().sorted { ($0.element.rank, $0.offset) < ($1.element.rank, $1.offset) }
+            .map(\.element.candidate)
+    }
+
+    static let feedTypes: Set<String> = [
+        "application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
+        "application/rdf+xml", "text/xml", "application/xml",
+    ]
+
+    /// 0 for a site-wide feed, 1 for a feed of one category or tag, 2 for comments.
+    private static func rank(href: String, title: String?) -> Int {
+        let text = (href + " " + (title ?? "")).lowercased()
+        if text.contains("comment") { return 2 }
+        if ["/category/", "/tag/", "/tags/", "/categories/", "/author/"].contains(where: text.contains) { return 1 }
+        return 0
+    }
+
+    /// Where blogs usually keep their feed, next to the page and at the site's root.
+    public static func usualPlaces(for url: String) -> [FeedCandidate] {
+        guard let schemeEnd = url.range(of: "://") else { return [] }
+        let afterScheme = url[schemeEnd.upperBound...]
+        let pathStart = afterScheme.firstIndex(of: "/") ?? afterScheme.endIndex
+        let root = String(url[..<pathStart])
+        var path = String(afterScheme[pathStart...].prefix { $0 != "?" && $0 != "#" })
+        // The folder the page is in: everything up to its last slash.
+        if let slash = path.lastIndex(of: "/") { path = String(path[...slash]) } else { path = "/" }
+        var folders = [root + path]
+        if path != "/" { folders.append(root + "/") }
+        var places: [FeedCandidate] = []
+        for folder in folders {
+            for name in ["feed", "rss.xml", "atom.xml", "index.xml", "feed.xml", "feed.json"] {
+                places.append(FeedCandidate(url: folder + name, reason: "a usual place for feeds"))
+            }
+        }
+        return places
+    }
+}

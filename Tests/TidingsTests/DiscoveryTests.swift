@@ -1,0 +1,101 @@
+import Fetching
+import Foundation
+import Parsing
+import Storage
+import TestSupport
+import Testing
+import Tidings
+
+/// Following a blog by the address of its page alone, against a loopback server.
+@Suite struct DiscoveryTests {
+    static let atom = """
+        <feed xmlns="http://www.w3.org/2005/Atom"><title>Found</title><id>urn:found</id><updated>2026-03-01T00:00:00Z</updated>
+        <entry><title>Found one</title><id>urn:found:1</id><link href="https://found.example/1"/><updated>2026-03-01T00:00:00Z</updated></entry>
+        </feed>
+        """
+
+    /// A blog page that advertises a comment feed (which is broken) and its real feed.
+    static func page(feedPath: String) -> String {
+        """
+        <!DOCTYPE html><html><head><title>Blog</title>
+        <link rel="alternate" type="application/rss+xml" title="Comments" href="/comments.xml">
+        <link rel="alternate" type="application/atom+xml" href="\(feedPath)">
+        </head><body><p>Hello</p></body></html>
+        """
+    }
+
+    @Test func findsTheAdvertisedFeedAndSaysWhatItTried() async throws {
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/blog/": return .init(headers: [("Content-Type", "text/html")], body: Self.page(feedPath: "atom.xml"))
+            case "/blog/atom.xml": return .init(body: Self.atom)
+            default: return .init(status: 404)
+            }
+        }
+        defer { server.stop() }
+        let fetcher = Fetcher()
+        let page = await fetcher.fetch(FetchRequest(key: "p", url: server.url("/blog/")))
+        guard case .fetched(let body) = page.outcome else {
+            Issue.record("the page did not load")
+            return
+        }
+        let discovery = await FeedFinder(fetcher: fetcher).find(
+            inPage: body, url: page.finalURL, contentType: page.contentType, options: ParserOptions(), now: Date())
+        #expect(discovery.feed?.url == server.url("/blog/atom.xml"))
+        #expect(discovery.attempts.map(\.outcome) == ["a feed (atom10, 1 entry)"])
+        // The site-wide feed is tried first; the comment feed never.
+        #expect(server.requests.map(\.path) == ["/blog/", "/blog/atom.xml"])
+    }
+
+    @Test func triesTheUsualPlacesWhenThePageAdvertisesNothing() async throws {
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/": return .init(body: "<!DOCTYPE html><html><head><title>Plain</title></head><body></body></html>")
+            case "/atom.xml": return .init(body: Self.atom)
+            default: return .init(status: 404)
+            }
+        }
+        defer { server.stop() }
+        let fetcher = Fetcher()
+        let page = await fetcher.fetch(FetchRequest(key: "p", url: server.url("/")))
+        guard case .fetched(let body) = page.outcome else {
+            Issue.record("the page did not load")
+            return
+        }
+        let discovery = await FeedFinder(fetcher: fetcher).find(
+            inPage: body, url: page.finalURL, contentType: nil, options: ParserOptions(), now: Date())
+        #expect(discovery.feed?.url == server.url("/atom.xml"))
+        #expect(discovery.attempts.map(\.outcome) == ["HTTP 404", "HTTP 404", "a feed (atom10, 1 entry)"])
+        #expect(server.requests.map(\.path) == ["/", "/feed", "/rss.xml", "/atom.xml"])
+    }
+
+    @Test func aSourceGivenAsABlogPageIsFollowedThroughTheFeedFoundAndRemembersIt() async throws {
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/blog/":
+                return .init(headers: [("Content-Type", "text/html")], body: Self.page(feedPath: "/feeds/all.xml"))
+            case "/feeds/all.xml": return .init(headers: [("ETag", "\"v1\"")], body: Self.atom)
+            default: return .init(status: 404)
+            }
+        }
+        defer { server.stop() }
+        let directory = try TemporaryDirectory()
+        let file = try directory.write(
+            """
+            sources:
+              - key: blog
+                url: \(server.url("/blog/"))
+            """, to: "feeds.yaml")
+        let refresh = Refresh(config: try Config.load(from: file))
+        let store = try refresh.openStore()
+        let first = try await refresh.run(store: store)
+        #expect(first.outcomes.first?.summary == "blog: 1 new, 0 updated, 0 unchanged")
+        #expect(try store.discoveredURL(for: "blog") == server.url("/feeds/all.xml"))
+        #expect(try store.sources().first?.discoveredURL == server.url("/feeds/all.xml"))
+        _ = try await refresh.run(store: store)
+        // The second refresh asks for the feed directly, conditionally, and not for the page.
+        let paths = server.requests.map(\.path)
+        #expect(paths == ["/blog/", "/feeds/all.xml", "/feeds/all.xml"])
+        #expect(server.requests.last?.headers["if-none-match"] == "\"v1\"")
+    }
+}
