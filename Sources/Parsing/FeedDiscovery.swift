@@ -75,3 +75,24 @@ public enum FeedDiscovery {
         return places
     }
 }
+
+extension FeedDiscovery {
+    /// Whether a page is a wall in front of the content — a login form or a bot challenge — rather
+    /// than a blog: looking for feeds around it would only find the wrong ones.
+    public static func isWall(_ page: [UInt8]) -> Bool {
+        let text = String(decoding: page.prefix(65_536), as: UTF8.self).lowercased()
+        let title =
+            text.range(of: "<title").flatMap { start in
+                text[start.upperBound...].range(of: "</title>").map { String(text[start.upperBound..<$0.lowerBound]) }
+            } ?? ""
+        let wallTitles = [
+            "sign in", "log in", "login", "just a moment", "attention required", "access denied",
+            "verify you are human", "are you a robot", "ddos protection",
+        ]
+        let wallMarkers = [
+            "type=\"password\"", "type='password'", "type=password", "cf-challenge", "challenge-platform",
+            "g-recaptcha", "h-captcha", "cf-turnstile",
+        ]
+        return wallTitles.contains(where: title.contains) || wallMarkers.contains(where: text.contains)
+    }
+}

@@ -103,7 +103,10 @@ public struct Refresh: Sendable {
                 outcome = .parsed(
                     try FeedParser(options: source.parser).parse(
                         body, url: result.finalURL, contentType: result.contentType, rules: source.html, now: now))
-            } catch .htmlInsteadOfFeed where source.html == nil && result.requestedURL == source.url {
+            } catch .htmlInsteadOfFeed
+                where source.html == nil && result.requestedURL == source.url
+                && !FeedDiscovery.isWall(body)
+            {
                 // A blog's page rather than its feed: look for the feed.
                 let discovery = await finder.find(
                     inPage: body, url: result.finalURL, contentType: result.contentType, options: source.parser,

@@ -26,3 +26,13 @@ import Testing
         #expect(FeedDiscovery.usualPlaces(for: "https://tinker.example").first?.url == "https://tinker.example/feed")
     }
 }
+
+extension FeedDiscoveryTests {
+    @Test func recognisesLoginAndBotWalls() throws {
+        #expect(FeedDiscovery.isWall(try fixtures.bytes("pages/login-wall.html")))
+        let challenge =
+            "<html><head><title>Just a moment...</title></head><body><div id=\"cf-challenge\"></div></body></html>"
+        #expect(FeedDiscovery.isWall(Array(challenge.utf8)))
+        #expect(!FeedDiscovery.isWall(try fixtures.bytes("pages/several-feeds.html")))
+    }
+}
