@@ -22,8 +22,7 @@ struct EntryDraft {
     /// Where each field came from, for pages read through rules.
     var origins: [String: String] = [:]
 
-    /// Long enough for two or three sentences, as the seed digest pages show.
-    static let excerptLength = 400
+    static let excerptLength = ParsedEntry.excerptLength
 
     func finish(sanitizer: HTMLSanitizer, sourceURL: String?) -> ParsedEntry {
         let sanitizedSummary = sanitizedSummary ?? summaryHTML.map { sanitizer.sanitizeWithText($0, base: contentBase) }

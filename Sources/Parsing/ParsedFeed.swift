@@ -47,6 +47,8 @@ public struct ParsedEntry: Sendable, Equatable {
     public var wordCount: Int
     /// A short plain-text description (from the summary, else the content) for digests and indexes.
     public var excerpt: String?
+    /// Long enough for two or three sentences, as the seed digest pages show.
+    public static let excerptLength = 400
     /// Where fields of an entry read from a page came from ("date": "rule 'date' (preceding: h2.day)"),
     /// so `tidings preview` can explain a source's rules. Empty for feeds.
     public var origins: [String: String] = [:]

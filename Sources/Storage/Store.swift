@@ -50,6 +50,17 @@ public final class Store {
         return Validators(etag: row?.string(0), lastModified: row?.string(1))
     }
 
+    /// The ids of a source's entries that have content, so following fetches only the pages of the others.
+    public func entryIDsWithContent(for key: String) throws(StoreError) -> Set<String> {
+        Set(
+            try database.query(
+                """
+                SELECT entry_id FROM entries
+                WHERE source_id = (SELECT id FROM sources WHERE key = ?) AND content IS NOT NULL
+                """, [.text(key)]
+            ).compactMap { $0.string(0) })
+    }
+
     /// The feed URL discovered on the source's page, if any: fetched instead of the page from then on.
     public func discoveredURL(for key: String) throws(StoreError) -> String? {
         try database.query("SELECT discovered_url FROM sources WHERE key = ?", [.text(key)]).first?.string(0)
@@ -158,13 +169,15 @@ public final class Store {
 
     /// The stored entry a parsed one was matched to.
     private struct StoredMatch {
-        static let columns = "id, fingerprint, first_seen_at, entry_id, published_at"
+        static let columns = "id, fingerprint, first_seen_at, entry_id, published_at, content, word_count"
 
         let rowID: Int64
         let fingerprint: String?
         let firstSeen: Int64
         let entryID: String?
         let published: Int64?
+        let content: String?
+        let wordCount: Int
 
         init?(_ row: Row?) {
             guard let row, let rowID = row.int(0), let firstSeen = row.int(2) else { return nil }
@@ -173,6 +186,8 @@ public final class Store {
             self.firstSeen = Int64(firstSeen)
             entryID = row.string(3)
             published = row.int(4).map(Int64.init)
+            content = row.string(5)
+            wordCount = row.int(6) ?? 0
         }
     }
 
@@ -201,7 +216,15 @@ public final class Store {
             ).flatMap { Self.isSamePost($0, as: entry, documentIDs: document.ids) ? $0 : nil }
         }
         if existing == nil, try isTombstoned(entry.id, alias: alias, sourceID: sourceID) { return .unchanged }
-        if let existing { Self.keepPublishedDate(of: existing, for: &entry) }
+        if let existing {
+            Self.keepPublishedDate(of: existing, for: &entry)
+            // Content once stored (a followed article's full text, a feed that has since gone teaser-only)
+            // is kept when a later fetch carries none.
+            if entry.content == nil, let content = existing.content {
+                entry.content = content
+                entry.wordCount = existing.wordCount
+            }
+        }
         let categories = Self.json(entry.categories)
         let enclosures = Self.json(entry.enclosures)
         let fingerprint = Self.fingerprint(of: entry, categories: categories, enclosures: enclosures)

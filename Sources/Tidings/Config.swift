@@ -48,5 +48,13 @@ public struct SourceConfig: Sendable, Equatable {
     public var html: ExtractionRules?
     /// How to read this source's documents: time zone, encoding, future dates, ids.
     public var parser: ParserOptions = ParserOptions()
+    /// Whether each new entry's own page is fetched for its full text.
+    public var follow: FollowRule?
     public var isLocalFile: Bool { url.lowercased().hasPrefix("file:") }
+}
+
+/// `follow:` of a source: fetch each new entry's page once and store its article body as the content.
+public struct FollowRule: Sendable, Equatable {
+    /// Where the article is on its page; empty for the main text block a readability score finds.
+    public var content: [PageSelector]
 }

@@ -11,7 +11,9 @@ struct ConfigReader {
     static let siteFields = [
         "title", "base_url", "output", "database", "poll_interval", "max_entries", "retention", "sources",
     ]
-    static let sourceFields = ["key", "url", "title", "html", "timezone", "encoding", "future_dates", "id_from"]
+    static let sourceFields = [
+        "key", "url", "title", "html", "timezone", "encoding", "future_dates", "id_from", "follow",
+    ]
     static let ruleFields = [
         "item", "title", "link", "summary", "content", "date", "date_format", "author", "image", "categories", "id",
     ]
@@ -70,17 +72,35 @@ struct ConfigReader {
             }
             seenKeys[key] = keyNode.mark?.line ?? 0
             let urlNode = try required(fields, "url", in: item, label: "sources '\(key)'")
+            var html = try fields["html"].map { node throws(ConfigError) in
+                try rules(node, label: "sources '\(key)'.html")
+            }
+            let follow = try followRule(fields["follow"], html: &html, label: "sources '\(key)'.follow")
             result.append(
                 SourceConfig(
                     key: key, url: try sourceURL(urlNode, label: "sources '\(key)'.url"),
                     title: try string(fields["title"], field: "sources '\(key)'.title"),
-                    html: try fields["html"].map { node throws(ConfigError) in
-                        try rules(node, label: "sources '\(key)'.html")
-                    },
-                    parser: try parserOptions(fields, label: "sources '\(key)'")))
+                    html: html, parser: try parserOptions(fields, label: "sources '\(key)'"), follow: follow))
         }
         if result.isEmpty { throw invalid(node, "sources", "the list is empty; add at least one source") }
         return result
+    }
+
+    /// `follow: true` (the article found by score, or by the `html.content` rule, which then applies to the
+    /// article page instead of the item), `follow: SELECTOR`, or `follow: false`.
+    private func followRule(_ node: Node?, html: inout ExtractionRules?, label: String) throws(ConfigError)
+        -> FollowRule?
+    {
+        guard let node, try string(node, field: label) != nil else { return nil }
+        switch node.bool {
+        case true?:
+            defer { html?.content = [] }
+            return FollowRule(content: html?.content ?? [])
+        case false?:
+            return nil
+        case nil:
+            return FollowRule(content: try selectors(node, field: label, scope: .page))
+        }
     }
 
     private func parserOptions(_ fields: [String: Node], label: String) throws(ConfigError) -> ParserOptions {
@@ -164,7 +184,9 @@ struct ConfigReader {
     }
 
     /// One selector, or a list of fallbacks tried in order.
-    private func selectors(_ node: Node, field: String) throws(ConfigError) -> [PageSelector] {
+    private func selectors(_ node: Node, field: String, scope: PageSelector.Scope = .item) throws(ConfigError)
+        -> [PageSelector]
+    {
         let items: [Node]
         if case .sequence(let sequence) = node {
             items = Array(sequence)
@@ -177,7 +199,7 @@ struct ConfigReader {
             guard let text = try string(item, field: itemField), !text.isEmpty else {
                 throw invalid(item, itemField, "empty selector")
             }
-            result.append(try selector(text, node: item, field: itemField, scope: .item))
+            result.append(try selector(text, node: item, field: itemField, scope: scope))
         }
         return result
     }

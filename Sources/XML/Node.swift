@@ -14,6 +14,9 @@ public struct Node {
         self.pointer = pointer
     }
 
+    /// Stable for the document's lifetime: for keeping scores or marks per node.
+    public var identity: Int { Int(bitPattern: pointer) }
+
     public var kind: Kind {
         switch pointer.pointee.type {
         case XML_ELEMENT_NODE: return .element

@@ -1,0 +1,38 @@
+import Foundation
+import Parsing
+import TestSupport
+import Testing
+
+@Suite struct ArticleExtractorTests {
+    let fixtures = Fixtures()
+
+    @Test func findsTheMainTextAmongNavigationSidebarAndComments() throws {
+        let article = try #require(
+            ArticleExtractor().extract(
+                fixtures.bytes("pages/article.html"), url: "https://quarry.example/2026/03/10/limestone/",
+                contentType: "text/html"))
+        #expect(article.origin == "the main text block (<div class=\"post-body\">)")
+        #expect(article.content.text.hasPrefix("Limestone, Slowly A hillside does not turn into a wall in a day."))
+        #expect(article.content.text.hasSuffix("once, a borrowed geologist."))
+        #expect(!article.content.text.contains("Comments"))
+        #expect(!article.content.text.contains("Popular"))
+        #expect(!article.content.html.contains("trackReader"))
+        #expect(article.published.map(DateParserTests.format) == "2026-03-10T07:30:00Z")
+    }
+
+    @Test func aContentSelectorWins() throws {
+        let article = try #require(
+            ArticleExtractor().extract(
+                fixtures.bytes("pages/article.html"), url: "https://quarry.example/x", contentType: nil,
+                selectors: [try PageSelector(".comments", scope: .page)]))
+        #expect(article.origin == "rule 'content' (.comments)")
+        #expect(article.content.text.hasPrefix("Comments Lovely piece"))
+    }
+
+    @Test func aSelectorThatMatchesNothingYieldsNothing() throws {
+        #expect(
+            ArticleExtractor().extract(
+                try fixtures.bytes("pages/article.html"), url: nil, contentType: nil,
+                selectors: [try PageSelector("article.missing", scope: .page)]) == nil)
+    }
+}
