@@ -104,3 +104,24 @@ import Testing
         #expect(process.terminationStatus == 0)
     }
 }
+
+extension CommandLineTests {
+    @Test func previewExplainsWhereEachFieldCameFrom() throws {
+        let site = try Self.exampleSite()
+        let run = try Self.tidings(["preview", "slow-reading"], in: site.url)
+        #expect(run.status == 0, "\(run.errors)")
+        #expect(run.output.contains("date: 2026-03-24T00:00:00Z  (from rule 'date' (preceding: h2.day))"))
+        #expect(run.output.contains("title from rule 'title' (h3 a)"))
+        #expect(!FileManager.default.fileExists(atPath: site.file("tidings.sqlite").path), "preview stores nothing")
+
+        let withRules = try Self.tidings(
+            ["preview", "--url", "examples/workbench/index.html", "--item", "li.post", "--date", "time.published"],
+            in: site.url)
+        #expect(withRules.status == 0, "\(withRules.errors)")
+        #expect(withRules.output.contains("warning: the html rule 'date' ('time.published') matched nothing in any of"))
+
+        let unknown = try Self.tidings(["preview", "nope"], in: site.url)
+        #expect(unknown.status == 1)
+        #expect(unknown.errors.contains("no source 'nope' in feeds.yaml; its sources are: workbench, slow-reading"))
+    }
+}
