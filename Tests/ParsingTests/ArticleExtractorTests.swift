@@ -36,3 +36,25 @@ import Testing
                 selectors: [try PageSelector("article.missing", scope: .page)]) == nil)
     }
 }
+
+extension ArticleExtractorTests {
+    @Test func takesTheDateFromJSONLDWhenNoMetaTagGivesOne() throws {
+        let page = """
+            <html><head><script type="application/ld+json">
+            {"@context": "https://schema.org", "@graph": [{"@type": "WebPage"},
+             {"@type": "BlogPosting", "headline": "Frost", "datePublished": "2025-12-30T09:00:00Z"}]}
+            </script></head><body><article><p>Where the ground stops freezing, and why it matters to walls.</p>
+            </article></body></html>
+            """
+        let article = try #require(ArticleExtractor().extract(Array(page.utf8), url: nil, contentType: nil))
+        #expect(article.published.map(DateParserTests.format) == "2025-12-30T09:00:00Z")
+    }
+
+    @Test func fallsBackToTheDateInTheURL() throws {
+        let page =
+            "<html><body><article><p>Undated text that is long enough to be the article body.</p></article></body></html>"
+        let article = try #require(
+            ArticleExtractor().extract(Array(page.utf8), url: "https://q.example/2024/02/29/leap/", contentType: nil))
+        #expect(article.published.map(DateParserTests.format) == "2024-02-29T00:00:00Z")
+    }
+}
