@@ -10,6 +10,8 @@ public enum ParseError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Refused on purpose: an entity-expansion attack, absurd nesting, a document past the size limit.
     case refused(reason: String)
     case invalidRule(field: String, expression: String)
+    /// A blog page whose feed could not be found; `attempts` says what each candidate gave.
+    case noFeedFound(attempts: [String])
 
     public var description: String {
         switch self {
@@ -33,6 +35,10 @@ public enum ParseError: Error, CustomStringConvertible, Equatable, Sendable {
             return "unknown document format: the root element is <\(root)>, not <rss>, <rdf:RDF> or <feed>"
         case .refused(let reason):
             return "refused: \(reason)"
+        case .noFeedFound(let attempts):
+            let tried = attempts.isEmpty ? "" : " (tried " + attempts.joined(separator: "; ") + ")"
+            return "got an HTML page with no feed Tidings could find\(tried); add `html:` extraction rules to follow it"
+                + " as a page"
         case .invalidRule(let field, let expression):
             return "the html rule '\(field)' is not valid XPath: \(expression)"
         }

@@ -120,11 +120,9 @@ public struct Refresh: Sendable {
                     inPage: body, url: result.finalURL, contentType: result.contentType, options: source.parser,
                     now: now)
                 guard let feed = discovery.feed else {
-                    let tried = discovery.attempts.map { "\($0.candidate.url): \($0.outcome)" }
-                    let reason =
-                        "an HTML page without a feed Tidings could find (tried \(tried.joined(separator: "; ")));"
-                        + " add `html:` extraction rules to follow it as a page"
-                    return Processed(source: source, result: result, outcome: .unparsable(.notXML(reason: reason)))
+                    let attempts = discovery.attempts.map { "\($0.candidate.url): \($0.outcome)" }
+                    return Processed(
+                        source: source, result: result, outcome: .unparsable(.noFeedFound(attempts: attempts)))
                 }
                 return Processed(
                     source: source, result: feed.result, outcome: .parsed(feed.parsed), discoveredURL: feed.url)

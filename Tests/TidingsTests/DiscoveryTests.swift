@@ -99,3 +99,25 @@ import Tidings
         #expect(server.requests.last?.headers["if-none-match"] == "\"v1\"")
     }
 }
+
+extension DiscoveryTests {
+    @Test func aPageWithNoFeedAnywhereFailsSayingWhatWasTried() async throws {
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/"
+                ? .init(body: "<!DOCTYPE html><html><head><title>Plain</title></head><body></body></html>")
+                : .init(status: 404)
+        }
+        defer { server.stop() }
+        let directory = try TemporaryDirectory()
+        let file = try directory.write("sources:\n  - key: plain\n    url: \(server.url("/"))\n", to: "feeds.yaml")
+        let refresh = Refresh(config: try Config.load(from: file))
+        let report = try await refresh.run(store: try refresh.openStore())
+        let summary = try #require(report.outcomes.first?.summary)
+        #expect(
+            summary.contains(
+                "got an HTML page with no feed Tidings could find (tried \(server.url("/feed")): HTTP 404;"))
+        #expect(summary.hasSuffix("add `html:` extraction rules to follow it as a page"))
+        // Six usual places at the root, each asked once, and nothing else.
+        #expect(server.requests.count == 7)
+    }
+}
