@@ -24,6 +24,15 @@ import Tidings
         """
     }
 
+    /// Fetches the page at `url` and looks for its feed, as a refresh does.
+    static func discover(_ url: String) async -> FeedFinder.Discovery? {
+        let fetcher = Fetcher()
+        let page = await fetcher.fetch(FetchRequest(key: "page", url: url))
+        guard case .fetched(let body) = page.outcome else { return nil }
+        return await FeedFinder(fetcher: fetcher).find(
+            inPage: body, url: page.finalURL, contentType: page.contentType, options: ParserOptions(), now: Date())
+    }
+
     @Test func findsTheAdvertisedFeedAndSaysWhatItTried() async throws {
         let server = try LoopbackHTTPServer { request in
             switch request.path {
@@ -33,14 +42,7 @@ import Tidings
             }
         }
         defer { server.stop() }
-        let fetcher = Fetcher()
-        let page = await fetcher.fetch(FetchRequest(key: "p", url: server.url("/blog/")))
-        guard case .fetched(let body) = page.outcome else {
-            Issue.record("the page did not load")
-            return
-        }
-        let discovery = await FeedFinder(fetcher: fetcher).find(
-            inPage: body, url: page.finalURL, contentType: page.contentType, options: ParserOptions(), now: Date())
+        let discovery = try #require(await Self.discover(server.url("/blog/")))
         #expect(discovery.feed?.url == server.url("/blog/atom.xml"))
         #expect(discovery.attempts.map(\.outcome) == ["a feed (atom10, 1 entry)"])
         // The site-wide feed is tried first; the comment feed never.
@@ -56,14 +58,7 @@ import Tidings
             }
         }
         defer { server.stop() }
-        let fetcher = Fetcher()
-        let page = await fetcher.fetch(FetchRequest(key: "p", url: server.url("/")))
-        guard case .fetched(let body) = page.outcome else {
-            Issue.record("the page did not load")
-            return
-        }
-        let discovery = await FeedFinder(fetcher: fetcher).find(
-            inPage: body, url: page.finalURL, contentType: nil, options: ParserOptions(), now: Date())
+        let discovery = try #require(await Self.discover(server.url("/")))
         #expect(discovery.feed?.url == server.url("/atom.xml"))
         #expect(discovery.attempts.map(\.outcome) == ["HTTP 404", "HTTP 404", "a feed (atom10, 1 entry)"])
         #expect(server.requests.map(\.path) == ["/", "/feed", "/rss.xml", "/atom.xml"])
