@@ -2,7 +2,8 @@ import Foundation
 import XML
 
 /// Cleans other people's HTML before it reaches a reader: an allowlist of elements and attributes applied
-/// to libxml2's parse tree (never to the text), URLs made absolute and limited to safe schemes.
+/// to what libxml2's HTML parser reads (never to the raw text), URLs made absolute and limited to safe
+/// schemes. `SanitizingWriter` applies it as the parser reports elements and text.
 /// Its output is well-formed: every element closed, every text and attribute escaped.
 public struct HTMLSanitizer: Sendable {
     public init() {}
