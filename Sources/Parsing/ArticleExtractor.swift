@@ -23,15 +23,12 @@ public struct ArticleExtractor: Sendable {
     public func extract(
         _ page: [UInt8], url: String?, contentType: String?, selectors: [PageSelector] = [], now: Date = Date()
     ) -> Article? {
-        let charset = Charset.decide(page, contentType: contentType, override: nil, isHTML: true)
-        guard let document = try? Document.html(charset.bytes, url: url, encoding: charset.encoding),
-            let (node, origin) = body(of: document, selectors: selectors)
+        guard let page = try? HTMLPage(page, url: url, contentType: contentType),
+            let (node, origin) = body(of: page.document, selectors: selectors)
         else { return nil }
-        let baseHref = (try? document.evaluate("string(/html/head/base/@href)"))?.string
-        let base = URLResolver.resolve(baseHref, against: url) ?? url
-        let content = sanitizer.sanitize(children: node.children, base: base)
+        let content = sanitizer.sanitize(children: node.children, base: page.baseURL)
         guard !content.text.isEmpty else { return nil }
-        let published = DateDiscovery(dates: dates, now: now).inPage(document, url: url)?.0
+        let published = DateDiscovery(dates: dates, now: now).inPage(page.document, url: url)?.0
         return Article(content: content, published: published, origin: origin)
     }
 

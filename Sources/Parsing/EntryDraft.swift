@@ -22,8 +22,6 @@ struct EntryDraft {
     /// Where each field came from, for pages read through rules.
     var origins: [String: String] = [:]
 
-    static let excerptLength = ParsedEntry.excerptLength
-
     func finish(sanitizer: HTMLSanitizer, sourceURL: String?) -> ParsedEntry {
         let sanitizedSummary = sanitizedSummary ?? summaryHTML.map { sanitizer.sanitizeWithText($0, base: contentBase) }
         let sanitizedContent = sanitizedContent ?? contentHTML.map { sanitizer.sanitizeWithText($0, base: contentBase) }
@@ -46,7 +44,7 @@ struct EntryDraft {
             summary: summary?.nilIfEmpty, content: content?.nilIfEmpty,
             categories: categories.map(PlainText.collapsed).filter { !$0.isEmpty }, enclosures: enclosures,
             wordCount: WordCounter.count(countedText),
-            excerpt: describedText.isEmpty ? nil : PlainText.excerpt(describedText, limit: Self.excerptLength))
+            excerpt: describedText.isEmpty ? nil : PlainText.excerpt(describedText, limit: ParsedEntry.excerptLength))
         entry.origins = origins
         return entry
     }

@@ -18,17 +18,18 @@ public enum FeedDiscovery {
     /// The feeds a page advertises with `<link rel="alternate">`, the site-wide feed before comment feeds
     /// and per-category feeds, relative links resolved.
     public static func advertised(in page: [UInt8], url: String?, contentType: String? = nil) -> [FeedCandidate] {
-        let charset = Charset.decide(page, contentType: contentType, override: nil, isHTML: true)
-        guard let document = try? Document.html(charset.bytes, url: url, encoding: charset.encoding) else { return [] }
-        let baseHref = (try? document.evaluate("string(/html/head/base/@href)"))?.string
-        let base = URLResolver.resolve(baseHref, against: url) ?? url
-        let links = (try? document.evaluate("//link[@href]"))?.nodes ?? []
+        guard let page = try? HTMLPage(page, url: url, contentType: contentType) else { return [] }
+        return advertised(on: page)
+    }
+
+    static func advertised(on page: HTMLPage) -> [FeedCandidate] {
+        let links = (try? page.document.evaluate("//link[@href]"))?.nodes ?? []
         var found: [(candidate: FeedCandidate, rank: Int)] = []
         for link in links {
             let rel = (link.attribute("rel") ?? "").lowercased().split(separator: " ")
             let type = TextScan.trimmed(link.attribute("type") ?? "").lowercased()
             guard rel.contains("alternate"), feedTypes.contains(type),
-                let href = URLResolver.resolve(link.attribute("href"), against: base),
+                let href = URLResolver.resolve(link.attribute("href"), against: page.baseURL),
                 !found.contains(where: { $0.candidate.url == href })
             else { continue }
             let title = link.attribute("title").map { TextScan.trimmed($0) }?.nilIfEmpty

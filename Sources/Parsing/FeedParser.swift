@@ -29,16 +29,14 @@ public struct FeedParser: Sendable {
     ) throws(ParseError) -> ParsedFeed {
         guard Self.withoutBOM(bytes).contains(where: { !TextScan.isASCIIWhitespace($0) }) else { throw .empty }
         if let rules {
-            let charset = Charset.decide(bytes, contentType: contentType, override: options.encoding, isHTML: true)
-            let document: Document
+            let page: HTMLPage
             do {
-                document = try Document.html(charset.bytes, url: url, encoding: charset.encoding)
+                page = try HTMLPage(bytes, url: url, contentType: contentType, encoding: options.encoding)
             } catch {
                 throw .notXML(reason: error.description)
             }
-            var feed = try HTMLExtractor(dates: dates, sanitizer: sanitizer, now: now)
-                .extract(document, rules: rules, documentURL: url)
-            feed.warnings = charset.warnings + feed.warnings
+            var feed = try HTMLExtractor(dates: dates, sanitizer: sanitizer, now: now).extract(page, rules: rules)
+            feed.warnings = page.warnings + feed.warnings
             return feed
         }
         if Self.looksLikeJSON(bytes) {
@@ -49,7 +47,7 @@ public struct FeedParser: Sendable {
             feed.warnings = charset.warnings + feed.warnings
             return feed
         }
-        if Self.looksLikeHTML(bytes) { throw Self.htmlPageError(bytes, url: url) }
+        if Self.looksLikeHTML(bytes) { throw Self.htmlPageError(bytes, url: url, contentType: contentType) }
         let charset = Charset.decide(bytes, contentType: contentType, override: options.encoding, isHTML: false)
         var feed = try readXML(charset.bytes, encoding: charset.encoding, url: url)
         if !feed.warnings.isEmpty, let repaired = XMLRepair.repair(charset.bytes),
@@ -111,24 +109,18 @@ public struct FeedParser: Sendable {
         case ("feed", _):
             return .atom10
         case ("html", _):
-            throw htmlPageError(bytes, url: url)
+            throw htmlPageError(bytes, url: url, contentType: nil)
         default:
             throw .unknownFormat(rootElement: root.name)
         }
     }
 
     /// The HTML-where-a-feed-was-expected error, naming the page's title and any feeds it advertises.
-    static func htmlPageError(_ bytes: [UInt8], url: String?) -> ParseError {
-        guard let document = try? Document.html(bytes, url: url) else {
+    static func htmlPageError(_ bytes: [UInt8], url: String?, contentType: String?) -> ParseError {
+        guard let page = try? HTMLPage(bytes, url: url, contentType: contentType) else {
             return .htmlInsteadOfFeed(title: nil, advertisedFeeds: [])
         }
-        let title = (try? document.evaluate("string(/html/head/title)"))?.string.map(PlainText.collapsed)
-        let links =
-            (try? document.evaluate(
-                "//link[contains(translate(@rel,'ALTERNATE','alternate'),'alternate')][contains(@type,'rss') or contains(@type,'atom') or contains(@type,'json')]/@href"
-            ))?.nodes ?? []
-        let feeds = links.compactMap { URLResolver.resolve($0.text, against: url) }
-        return .htmlInsteadOfFeed(title: title, advertisedFeeds: feeds)
+        return .htmlInsteadOfFeed(title: page.title, advertisedFeeds: FeedDiscovery.advertised(on: page).map(\.url))
     }
 
     /// A quick look at the first bytes: `<!DOCTYPE html` or `<html` means a page, whatever the server said.

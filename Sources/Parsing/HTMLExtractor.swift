@@ -8,10 +8,9 @@ struct HTMLExtractor {
     /// The fetch time: relative dates ("3 days ago") and dates without a year are read against it.
     let now: Date
 
-    func extract(_ document: Document, rules: ExtractionRules, documentURL: String?) throws(ParseError) -> ParsedFeed {
-        // A page's `<base href>` decides what its relative links mean, as in a browser.
-        let baseHref = (try? document.evaluate("string(/html/head/base/@href)"))?.string
-        let documentURL = URLResolver.resolve(baseHref, against: documentURL) ?? documentURL
+    func extract(_ page: HTMLPage, rules: ExtractionRules) throws(ParseError) -> ParsedFeed {
+        let document = page.document
+        let documentURL = page.baseURL
         let items = try nodes(rules.item, field: "item", document: document, context: nil)
         var warnings: [String] = []
         if items.isEmpty {
@@ -32,9 +31,7 @@ struct HTMLExtractor {
                     "the html rule '\(field)' (\(tried)) matched nothing in any of the \(items.count) items")
             }
         }
-        let title = try? document.evaluate("string(/html/head/title)").string
-        let metadata = FeedMetadata(
-            title: title.map(PlainText.collapsed)?.nilIfEmpty, link: documentURL, format: .html)
+        let metadata = FeedMetadata(title: page.title, link: documentURL, format: .html)
         return ParsedFeed(metadata: metadata, entries: entries, warnings: warnings)
     }
 
