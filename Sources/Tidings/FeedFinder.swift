@@ -19,6 +19,8 @@ public struct FeedFinder: Sendable {
     }
 
     public struct Discovery: Sendable {
+        /// What the page advertises, best first (tried before the usual places).
+        public var advertised: [FeedCandidate]
         public var attempts: [Attempt]
         /// The feed found, with the fetch that found it and what it holds.
         public var feed: (url: String, result: FetchResult, parsed: ParsedFeed)?
@@ -34,6 +36,7 @@ public struct FeedFinder: Sendable {
         let advertised = FeedDiscovery.advertised(in: page, url: url, contentType: contentType)
         var attempts: [Attempt] = []
         var tried: Set<String> = [url]
+        // Advertised feeds that fail still leave the usual places worth a look.
         for candidate in (advertised + FeedDiscovery.usualPlaces(for: url)).prefix(Self.maximumAttempts) {
             guard tried.insert(candidate.url).inserted else { continue }
             let result = await fetcher.fetch(FetchRequest(key: "discovery", url: candidate.url))
@@ -49,7 +52,8 @@ public struct FeedFinder: Sendable {
                             outcome:
                                 "a feed (\(parsed.metadata.format.rawValue), \(count) entr\(count == 1 ? "y" : "ies"))")
                     )
-                    return Discovery(attempts: attempts, feed: (result.finalURL, result, parsed))
+                    return Discovery(
+                        advertised: advertised, attempts: attempts, feed: (result.finalURL, result, parsed))
                 } catch .htmlInsteadOfFeed {
                     attempts.append(Attempt(candidate: candidate, outcome: "an HTML page, not a feed"))
                 } catch {
@@ -60,9 +64,8 @@ public struct FeedFinder: Sendable {
             case .failed(let error):
                 attempts.append(Attempt(candidate: candidate, outcome: Self.describe(error, status: result.status)))
             }
-            // The page advertised feeds and none worked: the usual places are still worth a look.
         }
-        return Discovery(attempts: attempts, feed: nil)
+        return Discovery(advertised: advertised, attempts: attempts, feed: nil)
     }
 
     private static func describe(_ error: FetchError, status: Int?) -> String {

@@ -38,6 +38,7 @@ public struct Refresh: Sendable {
                     lastModified: validators.lastModified, allowsFileScheme: source.isLocalFile && discovered == nil))
         }
         let finder = FeedFinder(fetcher: fetcher)
+        let follower = ArticleFollower(fetcher: fetcher)
         var followed: [String: Set<String>] = [:]
         for source in config.sources where source.follow != nil {
             followed[source.key] = try store.entryIDsWithContent(for: source.key)
@@ -57,8 +58,13 @@ public struct Refresh: Sendable {
                 let fetchTime = now()
                 let known = followed[source.key] ?? []
                 group.addTask {
-                    let processed = await Self.parse(result, for: source, finder: finder, now: fetchTime)
-                    return await Self.follow(processed, known: known, fetcher: fetcher, now: fetchTime)
+                    var processed = await Self.parse(result, for: source, finder: finder, now: fetchTime)
+                    if let rule = source.follow, case .parsed(let feed) = processed.outcome {
+                        processed.outcome = .parsed(
+                            await follower.follow(
+                                feed, rule: rule, options: source.parser, known: known, now: fetchTime))
+                    }
+                    return processed
                 }
                 parsing += 1
             }
@@ -131,50 +137,6 @@ public struct Refresh: Sendable {
             }
         }
         return Processed(source: source, result: result, outcome: outcome)
-    }
-
-    /// The most article pages one refresh fetches for one source: a newly added source with a long
-    /// page is followed over several refreshes rather than all at once.
-    static let followsPerRefresh = 20
-
-    /// Fetches the page of each new entry of a `follow:` source (those without stored content) and keeps
-    /// its article body as the entry's content. A page that fails or yields no article leaves the summary.
-    private static func follow(_ processed: Processed, known: Set<String>, fetcher: Fetcher, now: Date) async
-        -> Processed
-    {
-        guard let rule = processed.source.follow, case .parsed(var feed) = processed.outcome else { return processed }
-        let wanted = feed.entries.indices.filter { index in
-            feed.entries[index].link != nil && feed.entries[index].content == nil
-                && !known.contains(feed.entries[index].id)
-        }.prefix(followsPerRefresh)
-        guard !wanted.isEmpty else { return processed }
-        let requests = wanted.map { FetchRequest(key: String($0), url: feed.entries[$0].link ?? "") }
-        let extractor = ArticleExtractor(options: processed.source.parser)
-        var failures = 0
-        for await result in fetcher.fetch(requests) {
-            guard let index = Int(result.key), case .fetched(let body) = result.outcome,
-                let article = extractor.extract(
-                    body, url: result.finalURL, contentType: result.contentType, selectors: rule.content, now: now)
-            else {
-                failures += 1
-                continue
-            }
-            var entry = feed.entries[index]
-            entry.content = article.content.html
-            entry.wordCount = WordCounter.count(article.content.text)
-            entry.excerpt = entry.excerpt ?? PlainText.excerpt(article.content.text, limit: ParsedEntry.excerptLength)
-            // A page's own date fills a gap; it never moves past the fetch time.
-            if entry.published == nil, let published = article.published { entry.published = min(published, now) }
-            entry.origins["content"] = article.origin
-            feed.entries[index] = entry
-        }
-        if failures > 0 {
-            feed.warnings.append(
-                "\(failures) of \(wanted.count) followed article pages gave no article; their summaries stay")
-        }
-        var result = processed
-        result.outcome = .parsed(feed)
-        return result
     }
 
     private func record(_ processed: Processed, in store: Store, now: Date) throws -> SourceOutcome {

@@ -30,11 +30,10 @@ struct DiscoverCommand: AsyncParsableCommand {
             print("\(page.finalURL) is itself a feed (\(feed.metadata.format.rawValue), \(feed.entries.count) entries)")
             return
         }
-        let advertised = FeedDiscovery.advertised(in: body, url: page.finalURL, contentType: page.contentType)
-        print(advertised.isEmpty ? "The page advertises no feed." : "The page advertises:")
-        for candidate in advertised { print("  \(candidate.url)  \(candidate.reason)") }
         let discovery = await FeedFinder(fetcher: fetcher).find(
             inPage: body, url: page.finalURL, contentType: page.contentType, options: ParserOptions(), now: Date())
+        print(discovery.advertised.isEmpty ? "The page advertises no feed." : "The page advertises:")
+        for candidate in discovery.advertised { print("  \(candidate.url)  \(candidate.reason)") }
         print("Tried:")
         for attempt in discovery.attempts {
             print("  \(attempt.candidate.url): \(attempt.outcome)  (\(attempt.candidate.reason))")
