@@ -125,3 +125,29 @@ extension CommandLineTests {
         #expect(unknown.errors.contains("no source 'nope' in feeds.yaml; its sources are: workbench, slow-reading"))
     }
 }
+
+extension CommandLineTests {
+    @Test func discoverSaysWhatThePageAdvertisesAndWhatEachAttemptFound() throws {
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/": return .init(body: DiscoveryTests.page(feedPath: "/feeds/all.xml"))
+            case "/feeds/all.xml": return .init(body: DiscoveryTests.atom)
+            case "/plain/": return .init(body: "<!DOCTYPE html><html><head><title>P</title></head><body></body></html>")
+            default: return .init(status: 404)
+            }
+        }
+        defer { server.stop() }
+        let site = try TemporaryDirectory()
+        let found = try Self.tidings(["discover", server.url("/")], in: site.url)
+        #expect(found.status == 0, "\(found.errors)")
+        #expect(
+            found.output.contains("The page advertises:\n  \(server.url("/feeds/all.xml"))  <link rel=\"alternate\""))
+        #expect(found.output.contains("  \(server.url("/feeds/all.xml")): a feed (atom10, 1 entry)"))
+        #expect(found.output.hasSuffix("Feed: \(server.url("/feeds/all.xml"))\n"))
+
+        let none = try Self.tidings(["discover", server.url("/plain/")], in: site.url)
+        #expect(none.status == 1)
+        #expect(none.output.contains("The page advertises no feed."))
+        #expect(none.errors.contains("no feed found for \(server.url("/plain/"))"))
+    }
+}

@@ -2,6 +2,7 @@ import Fetching
 import Foundation
 import Parsing
 import Storage
+import Synchronization
 import TestSupport
 import Testing
 import Tidings
@@ -74,20 +75,13 @@ import Tidings
             }
         }
         defer { server.stop() }
-        let directory = try TemporaryDirectory()
-        let file = try directory.write(
-            """
-            sources:
-              - key: blog
-                url: \(server.url("/blog/"))
-            """, to: "feeds.yaml")
-        let refresh = Refresh(config: try Config.load(from: file))
-        let store = try refresh.openStore()
-        let first = try await refresh.run(store: store)
+        let site = try TestSite("sources:\n  - key: blog\n    url: \(server.url("/blog/"))\n")
+        let store = site.store
+        let first = try await site.run()
         #expect(first.outcomes.first?.summary == "blog: 1 new, 0 updated, 0 unchanged")
         #expect(try store.discoveredURL(for: "blog") == server.url("/feeds/all.xml"))
         #expect(try store.sources().first?.discoveredURL == server.url("/feeds/all.xml"))
-        _ = try await refresh.run(store: store)
+        _ = try await site.run()
         // The second refresh asks for the feed directly, conditionally, and not for the page.
         let paths = server.requests.map(\.path)
         #expect(paths == ["/blog/", "/feeds/all.xml", "/feeds/all.xml"])
@@ -103,10 +97,7 @@ extension DiscoveryTests {
                 : .init(status: 404)
         }
         defer { server.stop() }
-        let directory = try TemporaryDirectory()
-        let file = try directory.write("sources:\n  - key: plain\n    url: \(server.url("/"))\n", to: "feeds.yaml")
-        let refresh = Refresh(config: try Config.load(from: file))
-        let report = try await refresh.run(store: try refresh.openStore())
+        let report = try await TestSite("sources:\n  - key: plain\n    url: \(server.url("/"))\n").run()
         let summary = try #require(report.outcomes.first?.summary)
         #expect(
             summary.contains(
@@ -114,5 +105,29 @@ extension DiscoveryTests {
         #expect(summary.hasSuffix("add `html:` extraction rules to follow it as a page"))
         // Six usual places at the root, each asked once, and nothing else.
         #expect(server.requests.count == 7)
+    }
+
+    @Test func aDiscoveredFeedThatIsGoneIsForgottenAndThePageSearchedAgain() async throws {
+        let moved = Mutex(false)
+        let server = try LoopbackHTTPServer { request in
+            let feedPath = moved.withLock { $0 } ? "/new.xml" : "/old.xml"
+            switch request.path {
+            case "/": return .init(body: Self.page(feedPath: feedPath))
+            case feedPath: return .init(body: Self.atom)
+            default: return .init(status: request.path == "/old.xml" ? 410 : 404)
+            }
+        }
+        defer { server.stop() }
+        let site = try TestSite("sources:\n  - key: blog\n    url: \(server.url("/"))\n")
+        _ = try await site.run()
+        #expect(try site.store.discoveredURL(for: "blog") == server.url("/old.xml"))
+        moved.withLock { $0 = true }
+        let failed = try await site.run()
+        #expect(failed.failures == 1)
+        #expect(try site.store.discoveredURL(for: "blog") == nil)
+        _ = try await site.run()
+        #expect(try site.store.discoveredURL(for: "blog") == server.url("/new.xml"))
+        // The gone feed once, then the page again and the feed it now advertises.
+        #expect(server.requests.map(\.path).suffix(3) == ["/old.xml", "/", "/new.xml"])
     }
 }

@@ -33,8 +33,7 @@ import Tidings
             }
         }
         defer { server.stop() }
-        let directory = try TemporaryDirectory()
-        let file = try directory.write(
+        let site = try TestSite(
             """
             sources:
               - key: blog
@@ -43,10 +42,9 @@ import Tidings
                 html:
                   item: li.post
                   summary: p.teaser
-            """, to: "feeds.yaml")
-        let refresh = Refresh(config: try Config.load(from: file))
-        let store = try refresh.openStore()
-        let report = try await refresh.run(store: store)
+            """)
+        let store = site.store
+        let report = try await site.run()
         #expect(
             report.outcomes.first?.warnings == ["1 of 2 followed article pages gave no article; their summaries stay"])
         let entries = Dictionary(uniqueKeysWithValues: try store.latestEntries(limit: 10).map { ($0.title ?? "", $0) })
@@ -58,7 +56,7 @@ import Tidings
         #expect(entries["Broken"]?.content == nil)
         #expect(entries["Broken"]?.summary == "Another teaser.")
 
-        _ = try await refresh.run(store: store)
+        _ = try await site.run()
         // The stored article is not fetched again and stays; the failed one is tried again.
         let paths = server.requests.map(\.path)
         #expect(paths.filter { $0 == "/posts/kept" }.count == 1)
