@@ -40,7 +40,7 @@ public enum ParseError: Error, CustomStringConvertible, Equatable, Sendable {
             return "got an HTML page with no feed Tidings could find\(tried); add `html:` extraction rules to follow it"
                 + " as a page"
         case .invalidRule(let field, let expression):
-            return "the html rule '\(field)' is not valid XPath: \(expression)"
+            return "the html rule '\(field)' (\(expression)) cannot be evaluated: check its XPath"
         }
     }
 }
