@@ -22,6 +22,10 @@ let package = Package(
             name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(
             name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // zlib, to decode gzip and deflate bodies and notice when one is cut short (libcurl does not).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // The public suffix list, to count forty feeds on *.example-blogs.com as one site.
+        .systemLibrary(name: "CPSL", pkgConfig: "libpsl", providers: [.apt(["libpsl-dev"])]),
 
         // One module per stage; the imports show the architecture.
         // XML is the only module that sees libxml2. libxml2's headers pull in the system ICU, which clashes
@@ -32,7 +36,7 @@ let package = Package(
             name: "XML", dependencies: ["CLibXML2"],
             swiftSettings: [.unsafeFlags(["-enable-library-evolution"])]),
         .target(name: "Parsing", dependencies: ["XML"]),
-        .target(name: "Fetching", dependencies: ["CCurl"]),
+        .target(name: "Fetching", dependencies: ["CCurl", "CPSL", "CZlib"]),
         .target(name: "Storage", dependencies: ["CSQLite", "Parsing"]),
         .target(
             name: "Publishing",

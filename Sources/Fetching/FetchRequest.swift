@@ -7,14 +7,18 @@ public struct FetchRequest: Sendable, Equatable {
     public var lastModified: String?
     /// `file:` URLs are allowed only for sources named in the local configuration, never via redirects.
     public var allowsFileScheme: Bool
+    /// This request's own body limit, in place of the settings' one.
+    public var maxBodyBytes: Int?
 
     public init(
-        key: String, url: String, etag: String? = nil, lastModified: String? = nil, allowsFileScheme: Bool = false
+        key: String, url: String, etag: String? = nil, lastModified: String? = nil, allowsFileScheme: Bool = false,
+        maxBodyBytes: Int? = nil
     ) {
         self.key = key
         self.url = url
         self.etag = etag
         self.lastModified = lastModified
         self.allowsFileScheme = allowsFileScheme
+        self.maxBodyBytes = maxBodyBytes
     }
 }

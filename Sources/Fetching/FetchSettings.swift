@@ -1,17 +1,30 @@
-/// How politely and how patiently to fetch. The defaults suit a daemon following a few hundred blogs.
+/// How politely and how patiently to fetch. The defaults suit a daemon following a few thousand blogs.
 public struct FetchSettings: Sendable, Equatable {
     /// How many transfers run at once overall.
     public var maxConcurrentTransfers: Int = 16
-    /// How many connections one host may have open at once.
-    public var maxConnectionsPerHost: Int = 2
+    /// How many transfers one site (a registrable domain: `a.example.com` and `b.example.com` are one
+    /// site, `a.github.io` and `b.github.io` are two) may have running at once.
+    public var maxTransfersPerSite: Int = 2
     public var connectTimeoutSeconds: Int = 15
     public var totalTimeoutSeconds: Int = 60
     /// Abort a transfer that stays below `lowSpeedBytesPerSecond` for `lowSpeedSeconds`.
     public var lowSpeedBytesPerSecond: Int = 100
     public var lowSpeedSeconds: Int = 30
+    /// The largest body accepted unless a request sets its own limit.
     public var maxBodyBytes: Int = 16 * 1024 * 1024
     public var maxRedirects: Int = 8
-    public var userAgent: String = "Tidings/0.1 (+https://github.com/tidings-feed/tidings)"
+    /// How many finished results may wait for the caller before no new transfer is started: this bounds
+    /// the memory held by bodies that arrived faster than they are parsed.
+    public var maxWaitingResults: Int = 16
+    public var userAgent: String = Product.userAgent
 
     public init() {}
+}
+
+/// Who is fetching, for the User-Agent that server operators see.
+public enum Product {
+    public static let name = "Tidings"
+    public static let version = "0.1.0"
+    public static let homepage = "https://github.com/tidings-feed/tidings"
+    public static let userAgent = "\(name)/\(version) (+\(homepage))"
 }

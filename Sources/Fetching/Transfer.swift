@@ -2,34 +2,62 @@ internal import CCurl
 import Foundation
 
 /// One request on one libcurl easy handle: it owns the handle, the header list and the body buffer,
-/// and lives only on the fetcher's transfer thread.
+/// and lives only on the fetcher's transfer thread. Redirects are followed here, one hop at a time on
+/// the same handle, so every hop is seen: its status (for adopting permanent moves), a loop, or a
+/// scheme that is not http(s).
 final class Transfer {
     let request: FetchRequest
+    let site: String
     let handle: UnsafeMutableRawPointer
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+    private var url: String
+    private var redirects: [Redirect] = []
     private var body: [UInt8] = []
     private var headers: [String: String] = [:]
-    private var exceededLimit = false
+    /// Why the body was refused while it arrived; libcurl sees only "write error".
+    private var bodyFailure: BodyFailure?
+    private var inflater: Inflater?
+    private var bodyStarted = false
     private let maxBodyBytes: Int
+    private let settings: FetchSettings
     private let started = ContinuousClock.now
 
-    init?(request: FetchRequest, settings: FetchSettings) {
+    private enum BodyFailure {
+        case tooLarge
+        case damaged(encoding: String)
+        case unsupported(encoding: String)
+    }
+
+    /// What to do once libcurl reports a hop done.
+    enum Step {
+        case follow
+        case done(FetchResult)
+    }
+
+    init?(request: FetchRequest, site: String, settings: FetchSettings) {
         guard let handle = curl_easy_init() else { return nil }
         self.request = request
+        self.site = site
         self.handle = handle
-        self.maxBodyBytes = settings.maxBodyBytes
-        configure(settings)
+        self.url = request.url
+        self.settings = settings
+        self.maxBodyBytes = request.maxBodyBytes ?? settings.maxBodyBytes
+        errorBuffer.initialize(to: 0)
+        configure()
     }
 
     deinit {
         curl_easy_cleanup(handle)
         curl_slist_free_all(headerList)
+        errorBuffer.deallocate()
     }
 
-    private func configure(_ settings: FetchSettings) {
+    private func configure() {
         let this = Unmanaged.passUnretained(self).toOpaque()
-        tidings_easy_setopt_string(handle, CURLOPT_URL, request.url)
+        tidings_easy_setopt_string(handle, CURLOPT_URL, url)
         tidings_easy_setopt_pointer(handle, CURLOPT_PRIVATE, this)
+        tidings_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
         tidings_easy_setopt_data_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, user in
             Unmanaged<Transfer>.fromOpaque(user!).takeUnretainedValue().receiveBody(data, size * count)
         }
@@ -38,22 +66,26 @@ final class Transfer {
             Unmanaged<Transfer>.fromOpaque(user!).takeUnretainedValue().receiveHeader(data, size * count)
         }
         tidings_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, this)
-        // Only the protocols a feed can live on; a redirect may never lead to a local file.
+        // Only the protocols a feed can live on; `file:` only for a local source, and never after a redirect.
         tidings_easy_setopt_string(
             handle, CURLOPT_PROTOCOLS_STR, request.allowsFileScheme ? "http,https,file" : "http,https")
-        tidings_easy_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-        tidings_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
-        tidings_easy_setopt_long(handle, CURLOPT_MAXREDIRS, settings.maxRedirects)
-        // An empty string asks for every encoding this libcurl can decode (gzip, deflate, br, zstd).
-        tidings_easy_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
+        tidings_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
+        tidings_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
+        // gzip and deflate, decoded here (see Inflater) rather than by libcurl.
+        tidings_easy_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "gzip, deflate")
+        tidings_easy_setopt_long(handle, CURLOPT_HTTP_CONTENT_DECODING, 0)
         tidings_easy_setopt_string(handle, CURLOPT_USERAGENT, settings.userAgent)
         tidings_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, settings.connectTimeoutSeconds)
         tidings_easy_setopt_long(handle, CURLOPT_TIMEOUT, settings.totalTimeoutSeconds)
         tidings_easy_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, settings.lowSpeedBytesPerSecond)
         tidings_easy_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, settings.lowSpeedSeconds)
-        tidings_easy_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(settings.maxBodyBytes))
+        tidings_easy_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBodyBytes))
         // Signals would interrupt the whole process; timeouts work without them (threaded resolver).
         tidings_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        // TLS is verified (libcurl's default, stated so no one turns it off by accident). Proxies come from
+        // the standard environment variables (http_proxy, https_proxy, no_proxy), which libcurl reads.
+        tidings_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
+        tidings_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
         var list: UnsafeMutablePointer<curl_slist>?
         list = curl_slist_append(
             list,
@@ -67,16 +99,50 @@ final class Transfer {
         tidings_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, list)
     }
 
+    /// Returning anything but `length` makes libcurl abort the transfer.
     private func receiveBody(_ data: UnsafeMutablePointer<CChar>?, _ length: Int) -> Int {
         guard let data else { return 0 }
-        if body.count + length > maxBodyBytes {
-            exceededLimit = true
-            return 0  // anything but `length` makes libcurl abort the transfer
+        if !bodyStarted {
+            bodyStarted = true
+            guard startDecoding() else { return 0 }
         }
-        data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
-            body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
+        return data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+            let chunk = UnsafeBufferPointer(start: bytes, count: length)
+            if let inflater {
+                switch inflater.inflate(chunk, into: &body, limit: maxBodyBytes) {
+                case .tooLarge?:
+                    bodyFailure = .tooLarge
+                    return 0
+                case .damaged?:
+                    bodyFailure = .damaged(encoding: contentEncoding)
+                    return 0
+                case nil:
+                    break
+                }
+            } else {
+                guard body.count + length <= maxBodyBytes else {
+                    bodyFailure = .tooLarge
+                    return 0
+                }
+                body.append(contentsOf: chunk)
+            }
+            return length
         }
-        return length
+    }
+
+    private var contentEncoding: String { headers["content-encoding"]?.lowercased() ?? "identity" }
+
+    /// Picks the decoder for the response's Content-Encoding.
+    private func startDecoding() -> Bool {
+        switch contentEncoding {
+        case "identity", "": return true
+        case "gzip", "x-gzip", "deflate":
+            inflater = Inflater()
+            return inflater != nil
+        default:
+            bodyFailure = .unsupported(encoding: contentEncoding)
+            return false
+        }
     }
 
     private func receiveHeader(_ data: UnsafeMutablePointer<CChar>?, _ length: Int) -> Int {
@@ -85,7 +151,7 @@ final class Transfer {
             String(decoding: UnsafeBufferPointer(start: bytes, count: length), as: UTF8.self)
         }
         if line.hasPrefix("HTTP/") {
-            headers.removeAll()  // a new response after a redirect: only the last one's headers count
+            headers.removeAll()  // a new response (after a 100 Continue, say): only the last one's headers count
         } else if let colon = line.firstIndex(of: ":") {
             let name = line[..<colon].lowercased()
             headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
@@ -93,49 +159,131 @@ final class Transfer {
         return length
     }
 
-    /// The result once libcurl reports the transfer done with `code`.
-    func result(code: CURLcode) -> FetchResult {
+    /// Called when libcurl reports the current hop done with `code`: either the handle has been pointed
+    /// at the redirect's target and must be added again, or the transfer is over.
+    func finished(code: CURLcode) -> Step {
+        let status = responseCode
+        guard code == CURLE_OK, [301, 302, 303, 307, 308].contains(status), let target = redirectTarget else {
+            return .done(result(code: code, status: status))
+        }
+        redirects.append(Redirect(status: status, from: url, to: target))
+        let chain = [request.url] + redirects.map(\.to)
+        if chain.dropLast().contains(target) {
+            return .done(failure(.redirectLoop(chain: chain), status: status))
+        }
+        if redirects.count > settings.maxRedirects {
+            return .done(failure(.tooManyRedirects(url: request.url, limit: settings.maxRedirects), status: status))
+        }
+        let scheme = target.prefix(while: { $0 != ":" }).lowercased()
+        guard scheme == "http" || scheme == "https" else {
+            return .done(failure(.refusedRedirect(from: url, to: target), status: status))
+        }
+        restart(at: target)
+        return .follow
+    }
+
+    private func restart(at target: String) {
+        url = target
+        body.removeAll(keepingCapacity: true)
+        headers.removeAll()
+        bodyStarted = false
+        inflater = nil
+        errorBuffer[0] = 0
+        tidings_easy_setopt_string(handle, CURLOPT_URL, target)
+        tidings_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+    }
+
+    private var responseCode: Int {
         var status = 0
         tidings_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        var effective: UnsafeMutablePointer<CChar>?
-        tidings_easy_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective)
-        let finalURL = effective.map { String(cString: $0) } ?? request.url
-        let isFile = finalURL.lowercased().hasPrefix("file:")
+        return status
+    }
+
+    private var redirectTarget: String? {
+        var target: UnsafeMutablePointer<CChar>?
+        tidings_easy_getinfo_string(handle, CURLINFO_REDIRECT_URL, &target)
+        return target.map { String(cString: $0) }
+    }
+
+    private func result(code: CURLcode, status: Int) -> FetchResult {
+        let isFile = url.lowercased().hasPrefix("file:")
         let httpStatus: Int? = status == 0 ? (isFile && code == CURLE_OK ? 200 : nil) : status
         let outcome: FetchResult.Outcome
-        if exceededLimit || code == CURLE_FILESIZE_EXCEEDED {
-            outcome = .failed(.tooLarge(url: finalURL, limit: maxBodyBytes))
+        if case .tooLarge = bodyFailure {
+            outcome = .failed(.tooLarge(url: url, limit: maxBodyBytes))
+        } else if code == CURLE_FILESIZE_EXCEEDED {
+            outcome = .failed(.tooLarge(url: url, limit: maxBodyBytes))
+        } else if case .damaged(let encoding) = bodyFailure {
+            outcome = .failed(.transport(url: url, reason: "the \(encoding) body is damaged or cut short"))
+        } else if case .unsupported(let encoding) = bodyFailure {
+            outcome = .failed(
+                .transport(url: url, reason: "the body is in an encoding that was not asked for (\(encoding))"))
+        } else if code == CURLE_OK, let inflater, !inflater.isComplete {
+            outcome = .failed(.transport(url: url, reason: "the \(contentEncoding) body is damaged or cut short"))
         } else if code != CURLE_OK {
-            outcome = .failed(.transport(url: finalURL, reason: Self.describe(code)))
+            outcome = .failed(transportError(code, gotResponse: status != 0))
         } else if status == 304 {
             outcome = .notModified
         } else if let httpStatus, httpStatus >= 400 || httpStatus < 200 {
-            outcome = .failed(.http(url: finalURL, status: httpStatus))
+            outcome = .failed(.http(url: url, status: httpStatus))
         } else if (300..<400).contains(status) {
-            outcome = .failed(.transport(url: finalURL, reason: "redirect (HTTP \(status)) without a usable Location"))
+            outcome = .failed(.transport(url: url, reason: "redirect (HTTP \(status)) without a usable Location"))
         } else {
             outcome = .fetched(body: body)
         }
+        let isError = (httpStatus ?? 0) >= 400
         return FetchResult(
-            key: request.key, requestedURL: request.url, finalURL: finalURL, status: httpStatus,
-            etag: headers["etag"], lastModified: headers["last-modified"], contentType: headers["content-type"],
-            outcome: outcome, durationSeconds: Self.seconds(ContinuousClock.now - started))
+            key: request.key, requestedURL: request.url, finalURL: url, status: httpStatus, headers: headers,
+            outcome: outcome, durationSeconds: elapsed, redirects: redirects, bytes: body.count,
+            errorPage: isError ? Array(body.prefix(65_536)) : [])
     }
 
-    private static func describe(_ code: CURLcode) -> String {
-        switch code {
-        case CURLE_TOO_MANY_REDIRECTS: return "too many redirects (a redirect loop?)"
-        case CURLE_UNSUPPORTED_PROTOCOL: return "refused: the URL or a redirect uses a scheme other than http or https"
-        case CURLE_OPERATION_TIMEDOUT: return "timed out"
-        case CURLE_COULDNT_RESOLVE_HOST: return "could not resolve the host name"
-        case CURLE_COULDNT_CONNECT: return "could not connect (is the server up?)"
-        case CURLE_FILE_COULDNT_READ_FILE: return "no such file"
-        default: return String(cString: curl_easy_strerror(code))
-        }
+    private func failure(_ error: FetchError, status: Int) -> FetchResult {
+        FetchResult(
+            key: request.key, requestedURL: request.url, finalURL: url, status: status, headers: headers,
+            outcome: .failed(error), durationSeconds: elapsed, redirects: redirects)
     }
 
-    private static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
+    private var elapsed: Double {
+        let (seconds, attoseconds) = (ContinuousClock.now - started).components
         return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
+    /// A message a user can act on; libcurl's own detail (the error buffer) where it has one.
+    private func transportError(_ code: CURLcode, gotResponse: Bool) -> FetchError {
+        let detail = String(cString: errorBuffer)
+        var connectTime: curl_off_t = 0
+        tidings_easy_getinfo_off_t(handle, CURLINFO_CONNECT_TIME_T, &connectTime)
+        switch code {
+        case CURLE_COULDNT_RESOLVE_HOST:
+            return .unreachable(url: url, reason: "could not resolve the host name")
+        case CURLE_COULDNT_CONNECT:
+            return .unreachable(url: url, reason: "could not connect (is the server up?)")
+        case CURLE_OPERATION_TIMEDOUT where connectTime == 0 && !gotResponse:
+            return .unreachable(
+                url: url, reason: "could not connect within \(settings.connectTimeoutSeconds) s")
+        case CURLE_OPERATION_TIMEDOUT where elapsed < Double(settings.totalTimeoutSeconds) - 0.5:
+            return .transport(
+                url: url,
+                reason:
+                    "too slow: less than \(settings.lowSpeedBytesPerSecond) bytes/s for \(settings.lowSpeedSeconds) s")
+        case CURLE_OPERATION_TIMEDOUT:
+            return .transport(url: url, reason: "no complete response within \(settings.totalTimeoutSeconds) s")
+        case CURLE_PARTIAL_FILE:
+            let expected = headers["content-length"].map { " of \($0)" } ?? ""
+            return .transport(
+                url: url, reason: "the connection closed after \(body.count)\(expected) bytes of the response")
+        case CURLE_RECV_ERROR:
+            return .transport(url: url, reason: "the connection broke while receiving the response (\(detail))")
+        case CURLE_PEER_FAILED_VERIFICATION:
+            return .transport(url: url, reason: "the TLS certificate could not be verified (\(detail))")
+        case CURLE_UNSUPPORTED_PROTOCOL:
+            return .transport(url: url, reason: "refused: only http and https URLs are fetched")
+        case CURLE_FILE_COULDNT_READ_FILE:
+            return .transport(url: url, reason: "no such file")
+        default:
+            let reason = String(cString: curl_easy_strerror(code))
+            return .transport(url: url, reason: detail.isEmpty ? reason : "\(reason) (\(detail))")
+        }
     }
 }

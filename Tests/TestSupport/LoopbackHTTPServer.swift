@@ -20,6 +20,12 @@ public final class LoopbackHTTPServer: Sendable {
         public var status: Int
         public var headers: [(String, String)]
         public var body: [UInt8]
+        /// Wait this long before answering, to keep the request in flight.
+        public var delay: Duration = .zero
+        /// Send the body this many bytes at a time with a pause between: a server slower than any limit.
+        public var trickle: (bytes: Int, pause: Duration)? = nil
+        /// Reset the connection after this many body bytes.
+        public var resetAfter: Int? = nil
 
         public init(status: Int = 200, headers: [(String, String)] = [], body: [UInt8] = []) {
             self.status = status
@@ -37,7 +43,8 @@ public final class LoopbackHTTPServer: Sendable {
     public let port: Int
     private let listener: Int32
     private let handler: Handler
-    private let state = Mutex<(requests: [Request], stopped: Bool)>(([], false))
+    private let state = Mutex<(requests: [Request], stopped: Bool, inFlight: Int, maxInFlight: Int)>(
+        ([], false, 0, 0))
 
     public init(handler: @escaping Handler) throws {
         self.handler = handler
@@ -78,6 +85,9 @@ public final class LoopbackHTTPServer: Sendable {
 
     public var requests: [Request] { state.withLock { $0.requests } }
 
+    /// The most requests that were being answered at the same moment.
+    public var maxConcurrentRequests: Int { state.withLock { $0.maxInFlight } }
+
     public func stop() {
         let wasStopped = state.withLock { state in
             defer { state.stopped = true }
@@ -103,8 +113,14 @@ public final class LoopbackHTTPServer: Sendable {
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         guard let request = readRequest(connection) else { return }
-        state.withLock { $0.requests.append(request) }
+        state.withLock {
+            $0.requests.append(request)
+            $0.inFlight += 1
+            $0.maxInFlight = max($0.maxInFlight, $0.inFlight)
+        }
+        defer { state.withLock { $0.inFlight -= 1 } }
         let response = handler(request)
+        if response.delay > .zero { Thread.sleep(forTimeInterval: Self.seconds(response.delay)) }
         var head = "HTTP/1.1 \(response.status) Status\r\n"
         var names = Set<String>()
         for (name, value) in response.headers {
@@ -114,7 +130,28 @@ public final class LoopbackHTTPServer: Sendable {
         if !names.contains("content-length") { head += "Content-Length: \(response.body.count)\r\n" }
         head += "Connection: close\r\n\r\n"
         send(connection, Array(head.utf8))
-        if request.method != "HEAD" { send(connection, response.body) }
+        guard request.method != "HEAD" else { return }
+        var body = response.body[...]
+        if let cut = response.resetAfter {
+            send(connection, Array(body.prefix(cut)))
+            // SO_LINGER with a zero timeout makes close() send a reset instead of a clean end.
+            var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+            setsockopt(connection, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+            return
+        }
+        if let trickle = response.trickle {
+            for _ in 0..<1000 where !body.isEmpty && !state.withLock({ $0.stopped }) {
+                guard send(connection, Array(body.prefix(trickle.bytes))) else { return }
+                body = body.dropFirst(trickle.bytes)
+                Thread.sleep(forTimeInterval: Self.seconds(trickle.pause))
+            }
+            return
+        }
+        send(connection, Array(body))
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     private func readRequest(_ connection: Int32) -> Request? {
@@ -145,15 +182,17 @@ public final class LoopbackHTTPServer: Sendable {
         return Request(method: String(parts[0]), path: String(parts[1]), headers: headers)
     }
 
-    private func send(_ connection: Int32, _ bytes: [UInt8]) {
+    @discardableResult
+    private func send(_ connection: Int32, _ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes {
                 Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
             }
-            guard sent > 0 else { return }
+            guard sent > 0 else { return false }  // the client has gone
             offset += sent
         }
+        return true
     }
 
     public enum ServerError: Error {

@@ -1,0 +1,38 @@
+internal import CCurl
+import Foundation
+
+/// What a response says about when to ask again.
+extension FetchResult {
+    /// `Retry-After` as a moment: delta-seconds or an HTTP date (RFC 9110 §10.2.3). Nil when absent or
+    /// unreadable; a date in the past means "now".
+    public func retryAfter(now: Date) -> Date? {
+        guard let value = headers["retry-after"]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
+            return nil
+        }
+        if let seconds = Int(value) { return now.addingTimeInterval(Double(max(0, seconds))) }
+        return HTTPDate.parse(value).map { max($0, now) }
+    }
+
+    /// How long the response may be reused: `Cache-Control: max-age`, else `Expires`. `no-cache`,
+    /// `no-store` and `max-age=0` mean nothing to wait for.
+    public func freshUntil(now: Date) -> Date? {
+        if let cacheControl = headers["cache-control"]?.lowercased() {
+            let directives = cacheControl.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            if directives.contains("no-cache") || directives.contains("no-store") { return nil }
+            for directive in directives where directive.hasPrefix("max-age=") {
+                guard let seconds = Int(directive.dropFirst("max-age=".count)) else { continue }
+                return seconds > 0 ? now.addingTimeInterval(Double(seconds)) : nil
+            }
+        }
+        guard let expires = headers["expires"], let date = HTTPDate.parse(expires), date > now else { return nil }
+        return date
+    }
+}
+
+/// HTTP dates in all three forms RFC 9110 allows, read by libcurl's own parser.
+enum HTTPDate {
+    static func parse(_ text: String) -> Date? {
+        let seconds = curl_getdate(text, nil)
+        return seconds < 0 ? nil : Date(timeIntervalSince1970: Double(seconds))
+    }
+}

@@ -1,0 +1,38 @@
+import Synchronization
+
+/// The results of one `Fetcher.fetch` call, in the order they finish. Taking a result from the stream
+/// is what lets the fetcher start more transfers (see `FetchSettings.maxWaitingResults`), so a slow
+/// consumer holds back downloading instead of piling up bodies in memory. Ending the iteration early
+/// cancels the transfers still running.
+public struct FetchStream: AsyncSequence, Sendable {
+    let results: AsyncStream<FetchResult>
+    let control: FetchControl
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(results: results.makeAsyncIterator(), control: control)
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        var results: AsyncStream<FetchResult>.AsyncIterator
+        let control: FetchControl
+
+        public mutating func next() async -> FetchResult? {
+            let result = await results.next()
+            if result != nil { control.taken() }
+            return result
+        }
+    }
+}
+
+/// Shared between the transfer thread and the consumer: how many results wait, and whether the
+/// consumer has gone.
+final class FetchControl: Sendable {
+    private let state = Mutex((waiting: 0, cancelled: false))
+
+    func cancel() { state.withLock { $0.cancelled = true } }
+    var isCancelled: Bool { state.withLock { $0.cancelled } }
+
+    func delivered() { state.withLock { $0.waiting += 1 } }
+    func taken() { state.withLock { $0.waiting -= 1 } }
+    var waiting: Int { state.withLock { $0.waiting } }
+}
