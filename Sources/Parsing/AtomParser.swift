@@ -18,9 +18,12 @@ struct AtomParser {
                 metadata.link = metadata.link ?? URLResolver.resolve(child.attribute("href"), against: child.baseURI)
             case "updated", "modified": metadata.updated = dates.parse(child.text)
             case "author": feedAuthor = Self.personName(child)
+            case "link" where child.attribute("rel") == "hub":
+                metadata.hub = metadata.hub ?? URLResolver.resolve(child.attribute("href"), against: child.baseURI)
             default: continue
             }
         }
+        metadata.updateInterval = UpdateInterval.of(channel: root)
         let entries = root.elementChildren.filter { $0.name == "entry" && $0.namespaceURI == namespace }.map { entry in
             var draft = parseEntry(entry, namespace: namespace)
             draft.author = draft.author ?? feedAuthor

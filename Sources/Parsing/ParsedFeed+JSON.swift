@@ -4,11 +4,15 @@ extension ParsedFeed {
     /// The feed as the JSON `tidings parse --json` prints and golden files hold: keys sorted, dates in
     /// RFC 3339 UTC, absent values as null.
     public var jsonText: String {
+        var feed: [String: Any] = [
+            "title": metadata.title ?? NSNull(), "link": metadata.link ?? NSNull(),
+            "format": metadata.format.rawValue, "updated": Self.json(metadata.updated),
+        ]
+        // Present only when the feed gives them, so most documents' JSON stays as it was.
+        if let interval = metadata.updateInterval { feed["update_interval_seconds"] = interval.components.seconds }
+        if let hub = metadata.hub { feed["hub"] = hub }
         let object: [String: Any] = [
-            "feed": [
-                "title": metadata.title ?? NSNull(), "link": metadata.link ?? NSNull(),
-                "format": metadata.format.rawValue, "updated": Self.json(metadata.updated),
-            ] as [String: Any],
+            "feed": feed,
             "entries": entries.map(Self.json),
             "warnings": warnings,
         ]

@@ -10,6 +10,11 @@ public struct FeedMetadata: Sendable, Equatable {
     public var link: String?
     public var format: FeedFormat
     public var updated: Date?
+    /// How long the publisher says the feed stays current (RSS `ttl`, `sy:updatePeriod` and
+    /// `sy:updateFrequency`): a floor for the polling interval.
+    public var updateInterval: Duration?
+    /// The WebSub hub the feed advertises (`<link rel="hub">`), for push instead of polling.
+    public var hub: String?
 
     public init(title: String? = nil, link: String? = nil, format: FeedFormat, updated: Date? = nil) {
         self.title = title

@@ -21,6 +21,8 @@ struct RSSParser {
                 channel.firstChild(named: "lastBuildDate") ?? channel.firstChild(named: "pubDate")
                 ?? channel.firstChild(named: "date")
             metadata.updated = updated.flatMap { dates.parse($0.text) }
+            metadata.updateInterval = UpdateInterval.of(channel: channel)
+            metadata.hub = UpdateInterval.hub(in: channel, base: feedBase)
         }
         // RSS 0.9x/2.0 nest items in <channel>; RSS 1.0 and 0.90 put them beside it.
         let itemParent = format == .rss10 || format == .rss090 ? root : (channel ?? root)
@@ -123,4 +125,5 @@ enum Namespace {
     static let dcTerms = "http://purl.org/dc/terms/"
     static let media = "http://search.yahoo.com/mrss/"
     static let xhtml = "http://www.w3.org/1999/xhtml"
+    static let syndication = "http://purl.org/rss/1.0/modules/syndication/"
 }
