@@ -62,6 +62,39 @@ enum Migrations {
         """
         ALTER TABLE sources ADD COLUMN discovered_url TEXT;
         """,
+        // 3: polling state per source, and a log of every fetch.
+        """
+        -- When the regular schedule polls next (the daemon's; `tidings refresh` ignores it).
+        ALTER TABLE sources ADD COLUMN next_poll_at INTEGER;
+        -- A wait the server imposed (Retry-After) or backoff after failures; only --force ignores it.
+        ALTER TABLE sources ADD COLUMN wait_until INTEGER;
+        ALTER TABLE sources ADD COLUMN wait_reason TEXT;
+        -- Set by 410 Gone: the source is not fetched again until its URL in feeds.yaml changes.
+        ALTER TABLE sources ADD COLUMN gone_since INTEGER;
+        -- A permanent redirect seen consistently and adopted: fetched in place of the configured URL.
+        ALTER TABLE sources ADD COLUMN moved_url TEXT;
+        -- A permanent redirect seen but not yet for long enough to adopt.
+        ALTER TABLE sources ADD COLUMN move_candidate TEXT;
+        ALTER TABLE sources ADD COLUMN move_first_seen_at INTEGER;
+        ALTER TABLE sources ADD COLUMN move_seen_count INTEGER NOT NULL DEFAULT 0;
+        -- The last parsed body's hash, so an unchanged 200 skips the parse.
+        ALTER TABLE sources ADD COLUMN body_hash TEXT;
+        -- The feed's own ttl / sy:updatePeriod, in seconds: a floor for the polling interval.
+        ALTER TABLE sources ADD COLUMN update_interval INTEGER;
+        ALTER TABLE sources ADD COLUMN websub_hub TEXT;
+        CREATE TABLE fetch_log (
+            id INTEGER PRIMARY KEY,
+            source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+            fetched_at INTEGER NOT NULL,
+            url TEXT NOT NULL,
+            status INTEGER,
+            bytes INTEGER NOT NULL DEFAULT 0,
+            duration_ms INTEGER NOT NULL DEFAULT 0,
+            not_modified INTEGER NOT NULL DEFAULT 0,
+            error TEXT
+        );
+        CREATE INDEX fetch_log_by_source ON fetch_log (source_id, fetched_at);
+        """,
     ]
 
     static var latestVersion: Int { steps.count }

@@ -31,6 +31,69 @@ public struct SourceRecord: Sendable, Equatable {
     public var entryCount: Int
     /// The feed found on the source's page, fetched in its place.
     public var discoveredURL: String? = nil
+    public var poll = PollState()
+
+    /// Where the next fetch goes: an adopted move, else a discovered feed, else the configured URL.
+    public var fetchURL: String { poll.movedURL ?? discoveredURL ?? url }
+}
+
+/// What the scheduler keeps about a source between fetches.
+public struct PollState: Sendable, Equatable {
+    /// When the regular schedule polls next.
+    public var nextPollAt: Date?
+    /// Not before this time, because the server said so or after failures (with the reason).
+    public var waitUntil: Date?
+    public var waitReason: String?
+    /// Since when the source has answered 410 Gone.
+    public var goneSince: Date?
+    /// An adopted permanent redirect.
+    public var movedURL: String?
+    /// A permanent redirect seen, with when it was first seen and how many fetches saw it.
+    public var moveCandidate: MoveCandidate?
+    public var bodyHash: String?
+    /// The feed's own ttl / sy:updatePeriod.
+    public var updateInterval: Duration?
+    public var hub: String?
+
+    public init() {}
+}
+
+public struct MoveCandidate: Sendable, Equatable {
+    public var url: String
+    public var firstSeen: Date
+    public var seen: Int
+
+    public init(url: String, firstSeen: Date, seen: Int) {
+        self.url = url
+        self.firstSeen = firstSeen
+        self.seen = seen
+    }
+}
+
+/// One fetch as the log keeps it.
+public struct FetchLogEntry: Sendable, Equatable {
+    public var sourceKey: String
+    public var at: Date
+    public var url: String
+    public var status: Int?
+    public var bytes: Int
+    public var durationSeconds: Double
+    public var notModified: Bool
+    public var error: String?
+
+    public init(
+        sourceKey: String, at: Date, url: String, status: Int?, bytes: Int, durationSeconds: Double,
+        notModified: Bool, error: String?
+    ) {
+        self.sourceKey = sourceKey
+        self.at = at
+        self.url = url
+        self.status = status
+        self.bytes = bytes
+        self.durationSeconds = durationSeconds
+        self.notModified = notModified
+        self.error = error
+    }
 }
 
 /// The HTTP validators kept for conditional GET.

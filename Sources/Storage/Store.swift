@@ -38,6 +38,16 @@ public final class Store {
                         etag = CASE WHEN url = excluded.url THEN etag END,
                         last_modified = CASE WHEN url = excluded.url THEN last_modified END,
                         discovered_url = CASE WHEN url = excluded.url THEN discovered_url END,
+                        -- A new URL starts afresh: what the old one answered says nothing about it.
+                        gone_since = CASE WHEN url = excluded.url THEN gone_since END,
+                        wait_until = CASE WHEN url = excluded.url THEN wait_until END,
+                        wait_reason = CASE WHEN url = excluded.url THEN wait_reason END,
+                        moved_url = CASE WHEN url = excluded.url THEN moved_url END,
+                        move_candidate = CASE WHEN url = excluded.url THEN move_candidate END,
+                        move_seen_count = CASE WHEN url = excluded.url THEN move_seen_count ELSE 0 END,
+                        body_hash = CASE WHEN url = excluded.url THEN body_hash END,
+                        next_poll_at = CASE WHEN url = excluded.url THEN next_poll_at END,
+                        consecutive_failures = CASE WHEN url = excluded.url THEN consecutive_failures ELSE 0 END,
                         url = excluded.url
                     """,
                     [.text(source.key), .text(source.url), SQLValue(source.title), seconds(now)])
@@ -79,15 +89,29 @@ public final class Store {
             """
             SELECT key, url, COALESCE(title, feed_title, key), site_link, etag, last_modified, last_status, last_error,
                    last_fetched_at, last_success_at, consecutive_failures,
-                   (SELECT COUNT(*) FROM entries WHERE source_id = sources.id), discovered_url
+                   (SELECT COUNT(*) FROM entries WHERE source_id = sources.id), discovered_url,
+                   next_poll_at, wait_until, wait_reason, gone_since, moved_url, move_candidate, move_first_seen_at,
+                   move_seen_count, body_hash, update_interval, websub_hub
             FROM sources WHERE active = 1 ORDER BY key
             """
         ).map { row in
-            SourceRecord(
+            var record = SourceRecord(
                 key: row.string(0) ?? "", url: row.string(1) ?? "", displayTitle: row.string(2) ?? "",
                 siteLink: row.string(3), etag: row.string(4), lastModified: row.string(5), lastStatus: row.int(6),
                 lastError: row.string(7), lastFetchedAt: date(row.int(8)), lastSuccessAt: date(row.int(9)),
                 consecutiveFailures: row.int(10) ?? 0, entryCount: row.int(11) ?? 0, discoveredURL: row.string(12))
+            record.poll.nextPollAt = date(row.int(13))
+            record.poll.waitUntil = date(row.int(14))
+            record.poll.waitReason = row.string(15)
+            record.poll.goneSince = date(row.int(16))
+            record.poll.movedURL = row.string(17)
+            if let url = row.string(18), let firstSeen = date(row.int(19)) {
+                record.poll.moveCandidate = MoveCandidate(url: url, firstSeen: firstSeen, seen: row.int(20) ?? 1)
+            }
+            record.poll.bodyHash = row.string(21)
+            record.poll.updateInterval = row.int(22).map { .seconds($0) }
+            record.poll.hub = row.string(23)
+            return record
         }
     }
 
@@ -130,22 +154,35 @@ public final class Store {
         }
     }
 
-    /// Notes that the source answered 304 Not Modified: nothing to parse, nothing else to change.
-    public func recordNotModified(key: String, status: Int, now: Date = Date()) throws(StoreError) {
+    /// Notes that the source's document has not changed (a 304, or a 200 with the body as before):
+    /// nothing to parse, nothing else to change. New validators from a 200 are kept.
+    public func recordNotModified(key: String, status: Int, validators: Validators? = nil, now: Date = Date())
+        throws(StoreError)
+    {
         try database.query(
             """
             UPDATE sources SET last_status = ?, last_error = NULL, last_fetched_at = ?, last_success_at = ?,
-                consecutive_failures = 0 WHERE key = ?
-            """, [.integer(Int64(status)), seconds(now), seconds(now), .text(key)])
+                consecutive_failures = 0, etag = CASE WHEN ? THEN ? ELSE etag END,
+                last_modified = CASE WHEN ? THEN ? ELSE last_modified END
+            WHERE key = ?
+            """,
+            [
+                .integer(Int64(status)), seconds(now), seconds(now), .integer(validators == nil ? 0 : 1),
+                SQLValue(validators?.etag), .integer(validators == nil ? 0 : 1), SQLValue(validators?.lastModified),
+                .text(key),
+            ])
     }
 
     /// Notes a failed fetch or parse; the source's entries and validators are left as they were.
-    public func recordFailure(key: String, status: Int?, error: String, now: Date = Date()) throws(StoreError) {
+    /// `counts` is false when the failure was not the source's fault (the network was down).
+    public func recordFailure(key: String, status: Int?, error: String, counts: Bool = true, now: Date = Date())
+        throws(StoreError)
+    {
         try database.query(
             """
             UPDATE sources SET last_status = ?, last_error = ?, last_fetched_at = ?,
-                consecutive_failures = consecutive_failures + 1 WHERE key = ?
-            """, [SQLValue(status), .text(error), seconds(now), .text(key)])
+                consecutive_failures = consecutive_failures + ? WHERE key = ?
+            """, [SQLValue(status), .text(error), seconds(now), .integer(counts ? 1 : 0), .text(key)])
     }
 
     private enum UpsertOutcome { case new, updated, unchanged }
@@ -301,7 +338,7 @@ public final class Store {
         return abs(Double(stored) - published.timeIntervalSince1970) <= 86_400
     }
 
-    private func sourceID(_ key: String) throws(StoreError) -> Int64 {
+    func sourceID(_ key: String) throws(StoreError) -> Int64 {
         guard let id = try database.query("SELECT id FROM sources WHERE key = ?", [.text(key)]).first?.int(0) else {
             throw .sqlite(path: database.path, code: 0, message: "no source with key '\(key)'", statement: "")
         }
@@ -388,11 +425,11 @@ public final class Store {
         return (try? JSONDecoder().decode([String].self, from: data)) ?? []
     }
 
-    private func seconds(_ date: Date?) -> SQLValue {
+    func seconds(_ date: Date?) -> SQLValue {
         date.map { .integer(Int64($0.timeIntervalSince1970)) } ?? .null
     }
 
-    private func date(_ seconds: Int?) -> Date? {
+    func date(_ seconds: Int?) -> Date? {
         seconds.map { Date(timeIntervalSince1970: TimeInterval($0)) }
     }
 }
