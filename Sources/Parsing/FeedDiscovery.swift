@@ -78,22 +78,42 @@ public enum FeedDiscovery {
 }
 
 extension FeedDiscovery {
+    /// What stands in front of the content instead of a blog.
+    public enum Wall: Sendable, Equatable, CustomStringConvertible {
+        case login
+        case botChallenge
+
+        public var description: String {
+            switch self {
+            case .login: "a login page"
+            case .botChallenge: "a bot challenge page"
+            }
+        }
+    }
+
     /// Whether a page is a wall in front of the content — a login form or a bot challenge — rather
     /// than a blog: looking for feeds around it would only find the wrong ones.
-    public static func isWall(_ page: [UInt8]) -> Bool {
+    public static func isWall(_ page: [UInt8]) -> Bool { wall(in: page) != nil }
+
+    public static func wall(in page: [UInt8]) -> Wall? {
         let text = String(decoding: page.prefix(65_536), as: UTF8.self).lowercased()
         let title =
             text.range(of: "<title").flatMap { start in
                 text[start.upperBound...].range(of: "</title>").map { String(text[start.upperBound..<$0.lowerBound]) }
             } ?? ""
-        let wallTitles = [
-            "sign in", "log in", "login", "just a moment", "attention required", "access denied",
-            "verify you are human", "are you a robot", "ddos protection",
+        let challengeTitles = [
+            "just a moment", "attention required", "access denied", "verify you are human", "are you a robot",
+            "ddos protection",
         ]
-        let wallMarkers = [
-            "type=\"password\"", "type='password'", "type=password", "cf-challenge", "challenge-platform",
-            "g-recaptcha", "h-captcha", "cf-turnstile",
-        ]
-        return wallTitles.contains(where: title.contains) || wallMarkers.contains(where: text.contains)
+        let challengeMarkers = ["cf-challenge", "challenge-platform", "g-recaptcha", "h-captcha", "cf-turnstile"]
+        if challengeTitles.contains(where: title.contains) || challengeMarkers.contains(where: text.contains) {
+            return .botChallenge
+        }
+        let loginTitles = ["sign in", "log in", "login"]
+        let loginMarkers = ["type=\"password\"", "type='password'", "type=password"]
+        if loginTitles.contains(where: title.contains) || loginMarkers.contains(where: text.contains) {
+            return .login
+        }
+        return nil
     }
 }

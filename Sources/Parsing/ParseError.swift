@@ -12,6 +12,8 @@ public enum ParseError: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidRule(field: String, expression: String)
     /// A blog page whose feed could not be found; `attempts` says what each candidate gave.
     case noFeedFound(attempts: [String])
+    /// A login page or bot challenge answered where the feed was expected.
+    case wall(FeedDiscovery.Wall)
 
     public var description: String {
         switch self {
@@ -39,8 +41,21 @@ public enum ParseError: Error, CustomStringConvertible, Equatable, Sendable {
             let tried = attempts.isEmpty ? "" : " (tried " + attempts.joined(separator: "; ") + ")"
             return "got an HTML page with no feed Tidings could find\(tried); add `html:` extraction rules to follow it"
                 + " as a page"
+        case .wall(let wall):
+            return Self.wallMessage(wall)
         case .invalidRule(let field, let expression):
             return "the html rule '\(field)' (\(expression)) cannot be evaluated: check its XPath"
+        }
+    }
+
+    /// Also used for a wall that came with an error status (403, 503).
+    public static func wallMessage(_ wall: FeedDiscovery.Wall) -> String {
+        switch wall {
+        case .login:
+            "got a login page instead of the feed: the feed needs signing in, or has moved behind one"
+        case .botChallenge:
+            "got a bot challenge page instead of the feed: the site blocks automated readers; ask its owner to let"
+                + " feed readers through, or find another URL for the feed"
         }
     }
 }

@@ -1,3 +1,4 @@
+import Fetching
 import Foundation
 import Parsing
 
@@ -16,6 +17,10 @@ public struct Config: Sendable, Equatable {
     /// Entries dated longer ago than this are removed (leaving tombstones); nil keeps everything.
     public var retention: Duration?
     public var sources: [SourceConfig]
+    /// How to fetch: limits, timeouts, body size.
+    public var fetch = FetchSettings()
+    /// How often to poll and how long to wait after failures.
+    public var polling = PollPolicy()
 
     public static let defaultTitle = "Tidings"
     public static let defaultBaseURL = "http://localhost/"
@@ -50,6 +55,10 @@ public struct SourceConfig: Sendable, Equatable {
     public var parser: ParserOptions = ParserOptions()
     /// Whether each new entry's own page is fetched for its full text.
     public var follow: FollowRule?
+    /// A fixed polling interval in place of the adaptive one.
+    public var interval: Duration?
+    /// This source's own body limit.
+    public var maxBodyBytes: Int?
     public var isLocalFile: Bool { url.lowercased().hasPrefix("file:") }
 }
 

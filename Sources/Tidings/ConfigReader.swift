@@ -1,3 +1,4 @@
+import Fetching
 import Foundation
 import Parsing
 import Yams
@@ -9,10 +10,15 @@ struct ConfigReader {
     let folder: URL
 
     static let siteFields = [
-        "title", "base_url", "output", "database", "poll_interval", "max_entries", "retention", "sources",
+        "title", "base_url", "output", "database", "poll_interval", "max_entries", "retention", "fetch", "sources",
+    ]
+    static let fetchFields = [
+        "concurrency", "per_site", "connect_timeout", "timeout", "low_speed_limit", "low_speed_time", "max_body",
+        "max_interval", "max_backoff", "max_retry_after", "adopt_moves_after", "adopt_moves_seen",
     ]
     static let sourceFields = [
-        "key", "url", "title", "html", "timezone", "encoding", "future_dates", "id_from", "follow",
+        "key", "url", "title", "html", "timezone", "encoding", "future_dates", "id_from", "follow", "interval",
+        "max_body",
     ]
     static let ruleFields = [
         "item", "title", "link", "summary", "content", "date", "date_format", "author", "image", "categories", "id",
@@ -35,6 +41,10 @@ struct ConfigReader {
         }
         let fields = try mapping(root, field: "feeds.yaml", allowed: Self.siteFields)
         let sourcesNode = try required(fields, "sources", in: root)
+        let pollInterval = try interval(fields["poll_interval"], field: "poll_interval") ?? Config.defaultPollInterval
+        var fetch = FetchSettings()
+        var polling = PollPolicy(interval: pollInterval)
+        if let node = fields["fetch"] { try readFetch(node, into: &fetch, polling: &polling) }
         return Config(
             file: file,
             title: try string(fields["title"], field: "title") ?? Config.defaultTitle,
@@ -43,10 +53,66 @@ struct ConfigReader {
                 ?? folder.appendingPathComponent(Config.defaultOutput),
             databaseFile: try localPath(fields["database"], field: "database")
                 ?? folder.appendingPathComponent(Config.defaultDatabase),
-            pollInterval: try interval(fields["poll_interval"]) ?? Config.defaultPollInterval,
+            pollInterval: pollInterval,
             maxEntries: try positiveInt(fields["max_entries"], field: "max_entries") ?? Config.defaultMaxEntries,
             retention: try retention(fields["retention"]),
-            sources: try sources(sourcesNode))
+            sources: try sources(sourcesNode), fetch: fetch, polling: polling)
+    }
+
+    /// The `fetch:` section: limits for the fetcher and bounds for the scheduler.
+    private func readFetch(_ node: Node, into fetch: inout FetchSettings, polling: inout PollPolicy)
+        throws(ConfigError)
+    {
+        let fields = try mapping(node, field: "fetch", allowed: Self.fetchFields)
+        func seconds(_ name: String) throws(ConfigError) -> Int? {
+            try interval(fields[name], field: "fetch.\(name)", minimum: 1).map { Int($0.components.seconds) }
+        }
+        func duration(_ name: String) throws(ConfigError) -> Duration? {
+            try interval(fields[name], field: "fetch.\(name)", minimum: 60)
+        }
+        fetch.maxConcurrentTransfers =
+            try positiveInt(fields["concurrency"], field: "fetch.concurrency") ?? fetch.maxConcurrentTransfers
+        fetch.maxTransfersPerSite =
+            try positiveInt(fields["per_site"], field: "fetch.per_site") ?? fetch.maxTransfersPerSite
+        fetch.connectTimeoutSeconds = try seconds("connect_timeout") ?? fetch.connectTimeoutSeconds
+        fetch.totalTimeoutSeconds = try seconds("timeout") ?? fetch.totalTimeoutSeconds
+        fetch.lowSpeedBytesPerSecond =
+            try byteCount(fields["low_speed_limit"], field: "fetch.low_speed_limit") ?? fetch.lowSpeedBytesPerSecond
+        fetch.lowSpeedSeconds = try seconds("low_speed_time") ?? fetch.lowSpeedSeconds
+        fetch.maxBodyBytes = try byteCount(fields["max_body"], field: "fetch.max_body") ?? fetch.maxBodyBytes
+        polling.maxInterval = try duration("max_interval") ?? polling.maxInterval
+        polling.maxBackoff = try duration("max_backoff") ?? polling.maxBackoff
+        polling.maxRetryAfter = try duration("max_retry_after") ?? polling.maxRetryAfter
+        polling.adoptMovesAfter =
+            try interval(fields["adopt_moves_after"], field: "fetch.adopt_moves_after", minimum: 0)
+            ?? polling.adoptMovesAfter
+        polling.adoptMovesSeen =
+            try positiveInt(fields["adopt_moves_seen"], field: "fetch.adopt_moves_seen") ?? polling.adoptMovesSeen
+        if polling.maxInterval < polling.interval, let node = fields["max_interval"] {
+            throw invalid(node, "fetch.max_interval", "is shorter than poll_interval; make it at least as long")
+        }
+    }
+
+    /// "16MB", "512KB", "1GB" or a number of bytes.
+    private func byteCount(_ node: Node?, field: String) throws(ConfigError) -> Int? {
+        guard let node, let text = try string(node, field: field) else { return nil }
+        guard let bytes = Self.bytes(in: text), bytes > 0 else {
+            throw invalid(node, field, "'\(text)' is not a size; write e.g. 512KB, 16MB or a number of bytes")
+        }
+        return bytes
+    }
+
+    static func bytes(in text: String) -> Int? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).uppercased()
+        let units: [(String, Int)] = [
+            ("GIB", 1 << 30), ("MIB", 1 << 20), ("KIB", 1 << 10), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10),
+            ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10), ("B", 1),
+        ]
+        for (suffix, multiplier) in units where trimmed.hasSuffix(suffix) {
+            let number = trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
+            return Int(number).map { $0 * multiplier }
+        }
+        return Int(trimmed)
     }
 
     // MARK: Sources
@@ -80,7 +146,9 @@ struct ConfigReader {
                 SourceConfig(
                     key: key, url: try sourceURL(urlNode, label: "sources '\(key)'.url"),
                     title: try string(fields["title"], field: "sources '\(key)'.title"),
-                    html: html, parser: try parserOptions(fields, label: "sources '\(key)'"), follow: follow))
+                    html: html, parser: try parserOptions(fields, label: "sources '\(key)'"), follow: follow,
+                    interval: try interval(fields["interval"], field: "sources '\(key)'.interval"),
+                    maxBodyBytes: try byteCount(fields["max_body"], field: "sources '\(key)'.max_body")))
         }
         if result.isEmpty { throw invalid(node, "sources", "the list is empty; add at least one source") }
         return result
@@ -255,14 +323,16 @@ struct ConfigReader {
         return URL(fileURLWithPath: text, relativeTo: folder).standardizedFileURL
     }
 
-    private func interval(_ node: Node?) throws(ConfigError) -> Duration? {
-        guard let node, let text = try string(node, field: "poll_interval") else { return nil }
-        guard let seconds = Self.seconds(in: text) else {
-            throw invalid(node, "poll_interval", "'\(text)' is not an interval; write e.g. 90s, 30m, 2h or 1h30m")
+    /// A polling interval: at least a minute unless `minimum` says otherwise.
+    private func interval(_ node: Node?, field: String, minimum: Int = 60) throws(ConfigError) -> Duration? {
+        guard let node, let text = try string(node, field: field) else { return nil }
+        guard let seconds = text.trimmingCharacters(in: .whitespaces) == "0" ? 0 : Self.seconds(in: text) else {
+            throw invalid(node, field, "'\(text)' is not an interval; write e.g. 90s, 30m, 2h or 1h30m")
         }
-        guard seconds >= 60 else {
-            throw invalid(
-                node, "poll_interval", "'\(text)' is shorter than a minute, which is impolite to the sites polled")
+        guard seconds >= minimum else {
+            let reason =
+                minimum == 60 ? "shorter than a minute, which is impolite to the sites polled" : "too short"
+            throw invalid(node, field, "'\(text)' is \(reason)")
         }
         return .seconds(seconds)
     }

@@ -5,7 +5,15 @@ public struct SourceOutcome: Sendable, Equatable {
     public enum Status: Sendable, Equatable {
         case stored(EntryChanges)
         case notModified
+        /// A 200 with the very document parsed last time: not parsed again.
+        case sameDocument
         case failed(String)
+        /// Not fetched in this cycle, with why (a wait the server imposed, backoff, gone).
+        case skipped(String)
+
+        var failureReason: String? {
+            if case .failed(let reason) = self { reason } else { nil }
+        }
     }
 
     public var key: String
@@ -19,7 +27,15 @@ public struct SourceOutcome: Sendable, Equatable {
             if !warnings.isEmpty { line += " (warning: \(warnings.joined(separator: "; ")))" }
             return line
         case .notModified:
-            return "\(key): unchanged (not modified since the last fetch)"
+            var line = "\(key): unchanged (not modified since the last fetch)"
+            if !warnings.isEmpty { line += " (\(warnings.joined(separator: "; ")))" }
+            return line
+        case .sameDocument:
+            var line = "\(key): unchanged (the same document as last time)"
+            if !warnings.isEmpty { line += " (\(warnings.joined(separator: "; ")))" }
+            return line
+        case .skipped(let reason):
+            return "\(key): skipped: \(reason)"
         case .failed(let reason):
             return "\(key): failed: \(reason)"
         }
