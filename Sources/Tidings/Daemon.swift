@@ -3,11 +3,17 @@ import Logging
 import ServiceLifecycle
 import Storage
 
-/// `tidings run`: a refresh at start, then one every poll interval, until SIGTERM or SIGINT. A signal
-/// that arrives during a refresh lets it finish its writes; only the wait between refreshes is cut short.
+/// `tidings run`: polls each source when its schedule says (see `PollPlanner`), writing the outputs
+/// after each round that fetched anything, until SIGTERM or SIGINT. A signal that arrives during a
+/// round lets it finish its writes; only the wait between rounds is cut short.
 public struct Daemon: Service {
     let refresh: Refresh
     let logger: Logger
+
+    /// The daemon looks at the schedule at least this often (a source added to the store by hand, a
+    /// clock that jumped) and at most this often (a burst of sources due a second apart).
+    static let longestSleep = Duration.seconds(300)
+    static let shortestSleep = Duration.seconds(5)
 
     public init(config: Config, logger: Logger) {
         self.refresh = Refresh(config: config)
@@ -26,19 +32,39 @@ public struct Daemon: Service {
         logger.info(
             "started",
             metadata: ["sources": "\(refresh.config.sources.count)", "interval": "\(refresh.config.pollInterval)"])
+        try spreadOverduePolls(store)
         while !Task.isShuttingDownGracefully {
             await runOnce(store: store)
+            let sleep = (try? timeUntilNextPoll(store)) ?? Self.longestSleep
             // Graceful shutdown cancels only the sleep, never a refresh in progress.
-            try? await cancelWhenGracefulShutdown {
-                try await Task.sleep(for: refresh.config.pollInterval)
-            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: sleep) }
         }
         logger.info("stopped")
     }
 
+    /// After a pause (a restart, a suspended machine), overdue sources are spread out instead of all
+    /// polled in the first second.
+    private func spreadOverduePolls(_ store: Store) throws {
+        try store.register(
+            refresh.config.sources.map { SourceDefinition(key: $0.key, url: $0.url, title: $0.title) })
+        let spread = refresh.planner.spreadOverdue(try store.sources(), now: Date())
+        for (key, at) in spread { try store.setNextPoll(at, for: key) }
+        if !spread.isEmpty { logger.info("spreading overdue sources", metadata: ["sources": "\(spread.count)"]) }
+    }
+
+    private func timeUntilNextPoll(_ store: Store) throws -> Duration {
+        let now = Date()
+        let next = try store.sources().filter { $0.poll.goneSince == nil }.map { record in
+            max(record.poll.nextPollAt ?? now, record.poll.waitUntil ?? now)
+        }.min()
+        let seconds = next.map { $0.timeIntervalSince(now) } ?? 300
+        return min(max(.seconds(seconds), Self.shortestSleep), Self.longestSleep)
+    }
+
     private func runOnce(store: Store) async {
         do {
-            let report = try await refresh.run(store: store)
+            let report = try await refresh.run(store: store, mode: .due)
+            guard !report.outcomes.isEmpty else { return }
             for outcome in report.outcomes {
                 if case .failed = outcome.status {
                     logger.warning("\(outcome.summary)")
@@ -47,9 +73,13 @@ public struct Daemon: Service {
                 }
             }
             logger.info(
-                "refresh done", metadata: ["files-written": "\(report.written.count)", "failed": "\(report.failures)"])
+                "refresh done",
+                metadata: [
+                    "sources": "\(report.outcomes.count)", "files-written": "\(report.written.count)",
+                    "failed": "\(report.failures)",
+                ])
         } catch {
-            // The store or the output folder failed; the next cycle tries again.
+            // The store or the output folder failed; the next round tries again.
             logger.error("refresh failed: \(error)")
         }
     }

@@ -69,6 +69,13 @@ public struct Refresh: Sendable {
         return RefreshReport(outcomes: config.sources.compactMap { outcomes[$0.key] }, written: report.written)
     }
 
+    /// Every configured source's state, in configuration order.
+    public func status(store: Store, now: Date) throws -> [SourceStatus] {
+        try store.register(config.sources.map { SourceDefinition(key: $0.key, url: $0.url, title: $0.title) }, now: now)
+        let records = Dictionary(uniqueKeysWithValues: try store.sources().map { ($0.key, $0) })
+        return config.sources.compactMap { records[$0.key].map { SourceStatus($0, now: now) } }
+    }
+
     /// How long the fetch log keeps its lines.
     static let fetchLogDays = 30.0
 

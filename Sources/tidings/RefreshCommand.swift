@@ -6,19 +6,24 @@ struct RefreshCommand: AsyncParsableCommand {
         commandName: "refresh",
         abstract: "Fetch every source once, store what is new, and write the outputs.",
         discussion: """
-            Prints one line per source: how many entries were new, updated or unchanged, or why it failed. \
-            Exits 0 when the refresh ran, even if some sources failed; non-zero when the configuration, \
-            the database or the output folder cannot be used.
+            Fetches every source now, whatever the regular schedule says, but leaves alone a source the \
+            server asked to wait (Retry-After), one backing off after failures, and one gone (HTTP 410); \
+            --force fetches those too. Prints one line per source: how many entries were new, updated or \
+            unchanged, why it failed, or why it was skipped. Exits 0 when the refresh ran, even if some \
+            sources failed; non-zero when the configuration, the database or the output folder cannot be used.
             """)
 
     @OptionGroup var options: ConfigOptions
+
+    @Flag(help: "Also fetch sources told to wait, backing off, or gone.")
+    var force = false
 
     func run() async throws {
         let config = try options.load()
         let refresh = Refresh(config: config)
         do {
             let store = try refresh.openStore()
-            let report = try await refresh.run(store: store)
+            let report = try await refresh.run(store: store, mode: force ? .force : .all)
             for outcome in report.outcomes { print(outcome.summary) }
             let failed = report.failures > 0 ? ", \(report.failures) failed" : ""
             print(

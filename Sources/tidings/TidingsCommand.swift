@@ -1,4 +1,5 @@
 import ArgumentParser
+import Fetching
 
 @main
 struct TidingsCommand: AsyncParsableCommand {
@@ -9,8 +10,9 @@ struct TidingsCommand: AsyncParsableCommand {
             Tidings reads its sources from feeds.yaml, fetches them, keeps their entries in a SQLite file, \
             and writes feed.atom, feed.rss, index.html and one digest page per month into the output folder.
             """,
-        version: "0.1.0",
+        version: Product.version,
         subcommands: [
-            RefreshCommand.self, RunCommand.self, ParseCommand.self, DiscoverCommand.self, PreviewCommand.self,
+            RefreshCommand.self, RunCommand.self, StatusCommand.self, ParseCommand.self, DiscoverCommand.self,
+            PreviewCommand.self,
         ])
 }

@@ -1,0 +1,108 @@
+import Foundation
+import Storage
+
+/// One source's state for `tidings status`: what the store knows of its fetching, in the words a user
+/// needs to decide whether to act.
+public struct SourceStatus: Sendable, Equatable, Codable {
+    public enum State: String, Sendable, Codable {
+        case ok
+        case failing
+        case waiting
+        case gone
+        case new = "never fetched"
+    }
+
+    public var key: String
+    public var state: State
+    /// The URL in feeds.yaml.
+    public var url: String
+    /// Where the next fetch goes, when it is not `url`.
+    public var fetchURL: String?
+    public var discoveredURL: String?
+    public var movedURL: String?
+    /// A permanent redirect seen but not yet adopted, and how many fetches saw it.
+    public var movingTo: String?
+    public var movingSeen: Int?
+    public var lastFetch: Date?
+    public var lastSuccess: Date?
+    public var lastStatus: Int?
+    public var lastError: String?
+    public var failuresInARow: Int
+    public var nextPoll: Date?
+    public var waitReason: String?
+    public var entries: Int
+    public var hub: String?
+
+    public init(_ record: SourceRecord, now: Date) {
+        key = record.key
+        url = record.url
+        fetchURL = record.fetchURL == record.url ? nil : record.fetchURL
+        discoveredURL = record.discoveredURL
+        movedURL = record.poll.movedURL
+        movingTo = record.poll.moveCandidate?.url
+        movingSeen = record.poll.moveCandidate?.seen
+        lastFetch = record.lastFetchedAt
+        lastSuccess = record.lastSuccessAt
+        lastStatus = record.lastStatus
+        lastError = record.lastError
+        failuresInARow = record.consecutiveFailures
+        let wait = record.poll.waitUntil.flatMap { $0 > now ? $0 : nil }
+        nextPoll = [record.poll.nextPollAt, wait].compactMap { $0 }.max()
+        waitReason = wait == nil ? nil : record.poll.waitReason
+        entries = record.entryCount
+        hub = record.poll.hub
+        state =
+            if record.poll.goneSince != nil { .gone } else if record.lastFetchedAt == nil { .new } else if wait != nil {
+                .waiting
+            } else if record.consecutiveFailures > 0 { .failing } else { .ok }
+    }
+
+    /// What else the row should say: a move, a discovered feed, the last error.
+    var note: String {
+        var parts: [String] = []
+        if let movedURL { parts.append("moved to \(movedURL)") }
+        if let movingTo, let movingSeen {
+            parts.append("redirects permanently to \(movingTo) (seen \(movingSeen)×, not adopted yet)")
+        }
+        if let discoveredURL, movedURL == nil { parts.append("feed found at \(discoveredURL)") }
+        if failuresInARow > 0, let lastError {
+            parts.append("\(failuresInARow) failure\(failuresInARow == 1 ? "" : "s") in a row: \(lastError)")
+        }
+        if let waitReason { parts.append(waitReason) }
+        return parts.joined(separator: "; ")
+    }
+
+    /// The rows as an aligned text table.
+    public static func table(_ rows: [SourceStatus]) -> String {
+        let header = ["SOURCE", "STATE", "LAST SUCCESS", "NEXT POLL", "ENTRIES", "NOTE"]
+        let cells = rows.map { row in
+            [
+                row.key, row.state.rawValue, row.lastSuccess.map(Self.short) ?? "-",
+                row.nextPoll.map(Self.short) ?? "-",
+                String(row.entries), row.note,
+            ]
+        }
+        let widths = header.indices.map { column in
+            ([header] + cells).map { $0[column].count }.max() ?? 0
+        }
+        return ([header] + cells).map { line in
+            line.enumerated().map { column, cell in
+                column == line.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n")
+    }
+
+    public static func json(_ rows: [SourceStatus]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return String(decoding: try encoder.encode(rows), as: UTF8.self)
+    }
+
+    private static func short(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
+        return String(formatter.string(from: date).prefix(16))
+    }
+}
