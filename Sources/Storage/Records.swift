@@ -30,8 +30,28 @@ public struct SourceRecord: Sendable, Equatable {
     public var consecutiveFailures: Int
     public var entryCount: Int
     /// The feed found on the source's page, fetched in its place.
-    public var discoveredURL: String? = nil
+    public var discoveredURL: String?
     public var poll = PollState()
+
+    public init(
+        key: String, url: String, displayTitle: String, siteLink: String? = nil, etag: String? = nil,
+        lastModified: String? = nil, lastStatus: Int? = nil, lastError: String? = nil, lastFetchedAt: Date? = nil,
+        lastSuccessAt: Date? = nil, consecutiveFailures: Int = 0, entryCount: Int = 0, discoveredURL: String? = nil
+    ) {
+        self.key = key
+        self.url = url
+        self.displayTitle = displayTitle
+        self.siteLink = siteLink
+        self.etag = etag
+        self.lastModified = lastModified
+        self.lastStatus = lastStatus
+        self.lastError = lastError
+        self.lastFetchedAt = lastFetchedAt
+        self.lastSuccessAt = lastSuccessAt
+        self.consecutiveFailures = consecutiveFailures
+        self.entryCount = entryCount
+        self.discoveredURL = discoveredURL
+    }
 
     /// Where the next fetch goes: an adopted move, else a discovered feed, else the configured URL.
     public var fetchURL: String { poll.movedURL ?? discoveredURL ?? url }

@@ -90,9 +90,7 @@ struct PollPlanner: Sendable {
         let exponent = min(max(failures - 1, 0), 30)
         let raw = seconds(policy.firstBackoff) * pow(2, Double(exponent))
         let capped = min(raw, seconds(policy.maxBackoff))
-        let hash = Fingerprint.of([key, String(failures)])
-        let fraction = Double(UInt64(hash.prefix(4), radix: 16) ?? 0) / Double(0xFFFF)
-        return capped * (1 - 0.2 * fraction)
+        return capped * (1 - 0.2 * Self.stableFraction([key, String(failures)]))
     }
 
     /// Counts a permanent redirect towards adoption, or forgets it when this fetch went straight through.
@@ -119,10 +117,21 @@ struct PollPlanner: Sendable {
     func spreadOverdue(_ records: [SourceRecord], now: Date) -> [(key: String, at: Date)] {
         records.compactMap { record in
             guard record.lastFetchedAt != nil, let next = record.poll.nextPollAt, next < now else { return nil }
-            let hash = Fingerprint.of([record.key])
-            let fraction = Double(UInt64(hash.prefix(4), radix: 16) ?? 0) / Double(0xFFFF)
-            return (record.key, now.addingTimeInterval(seconds(policy.startupSpread) * fraction))
+            let offset = seconds(policy.startupSpread) * Self.stableFraction([record.key])
+            return (record.key, now.addingTimeInterval(offset))
         }
+    }
+
+    /// A number in [0, 1) that is the same for the same strings on every run and spreads similar keys
+    /// ("blog1", "blog2") evenly: the fingerprint's bits mixed by a 64-bit finaliser (MurmurHash3's).
+    static func stableFraction(_ parts: [String]) -> Double {
+        var bits = UInt64(Fingerprint.of(parts), radix: 16) ?? 0
+        bits ^= bits >> 33
+        bits &*= 0xff51_afd7_ed55_8ccd
+        bits ^= bits >> 33
+        bits &*= 0xc4ce_b9fe_1a85_ec53
+        bits ^= bits >> 33
+        return Double(bits >> 11) / Double(UInt64(1) << 53)
     }
 
     /// Whether the daemon's schedule wants the source polled now.

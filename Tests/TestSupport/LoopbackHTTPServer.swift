@@ -118,9 +118,11 @@ public final class LoopbackHTTPServer: Sendable {
             $0.inFlight += 1
             $0.maxInFlight = max($0.maxInFlight, $0.inFlight)
         }
-        defer { state.withLock { $0.inFlight -= 1 } }
         let response = handler(request)
         if response.delay > .zero { Thread.sleep(forTimeInterval: Self.seconds(response.delay)) }
+        // Counted out before the response leaves: the client cannot start its next request before it has
+        // this one's, so the count never includes a request that is over.
+        state.withLock { $0.inFlight -= 1 }
         var head = "HTTP/1.1 \(response.status) Status\r\n"
         var names = Set<String>()
         for (name, value) in response.headers {

@@ -61,6 +61,25 @@ import Testing
         #expect(again.output.contains("0 files written"))
     }
 
+    @Test func statusShowsEverySourceAsATableAndAsJSON() throws {
+        let site = try Self.exampleSite()
+        let before = try Self.tidings(["status"], in: site.url)
+        #expect(before.status == 0, "\(before.errors)")
+        #expect(before.output.contains("never fetched"))
+        _ = try Self.tidings(["refresh"], in: site.url)
+        let table = try Self.tidings(["status"], in: site.url)
+        let lines = table.output.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("SOURCE") == true)
+        #expect(lines.count == 5, "a header and one row per source")
+        #expect(lines.dropFirst().allSatisfy { $0.split(separator: " ", omittingEmptySubsequences: true)[1] == "ok" })
+        let json = try Self.tidings(["status", "--json"], in: site.url)
+        let rows = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [[String: Any]])
+        #expect(rows.map { $0["key"] as? String } == ["workbench", "slow-reading", "field-notes", "harbour-letters"])
+        #expect(rows.allSatisfy { $0["state"] as? String == "ok" && $0["next_poll"] is String })
+        #expect(rows.first?["entries"] as? Int == 5)
+    }
+
     @Test func aBrokenConfigurationStopsBeforeAnythingIsWritten() throws {
         let site = try TemporaryDirectory()
         try site.write("sources:\n  - key: a\n    url: https://a.example/feed\n    titel: typo\n", to: "feeds.yaml")
