@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import Synchronization
 
 /// The publishing stage: reads the store and writes every output file under one folder.
 public struct Publisher {
@@ -34,13 +35,25 @@ public struct Publisher {
                 report.unchanged += 1
             }
         }
-        // Month pages first, then the index and the feeds that link to them.
-        for (position, month) in months.enumerated() {
-            let entries = try store.entries(year: month.year, month: month.month)
-            let newer = position > 0 ? months[position - 1] : nil
-            let older = position + 1 < months.count ? months[position + 1] : nil
-            let page = renderer.monthPage(month, entries: entries, previous: older, next: newer)
-            try write(page, PageRenderer.monthPath(month))
+        // Month pages first, then the index and the feeds that link to them. The store is read one month
+        // at a time; the pages of a batch (one month per core) are rendered in parallel.
+        let batchSize = ProcessInfo.processInfo.activeProcessorCount
+        for batchStart in stride(from: 0, to: months.count, by: batchSize) {
+            let batch = Array(months.indices[batchStart..<min(batchStart + batchSize, months.count)])
+            let entries = try batch.map {
+                try store.entries(year: months[$0].year, month: months[$0].month, withBodies: false)
+            }
+            let pages = Mutex([String](repeating: "", count: batch.count))
+            DispatchQueue.concurrentPerform(iterations: batch.count) { slot in
+                let position = batch[slot]
+                let newer = position > 0 ? months[position - 1] : nil
+                let older = position + 1 < months.count ? months[position + 1] : nil
+                let page = renderer.monthPage(months[position], entries: entries[slot], previous: older, next: newer)
+                pages.withLock { $0[slot] = page }
+            }
+            for (slot, page) in pages.withLock({ $0 }).enumerated() {
+                try write(page, PageRenderer.monthPath(months[batch[slot]]))
+            }
         }
         try write(renderer.indexPage(latest: latest, months: months, sourceCount: sources.count), "index.html")
         try write(AtomWriter.render(latest, site: site, sources: sources), AtomWriter.fileName)

@@ -94,6 +94,8 @@ enum Migrations {
             error TEXT
         );
         CREATE INDEX fetch_log_by_source ON fetch_log (source_id, fetched_at);
+        -- Small named values: what the outputs were last written from.
+        CREATE TABLE state (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
         """,
     ]
 

@@ -69,4 +69,19 @@ extension Store {
             """, [.text(key), .integer(Int64(limit))]
         ).compactMap { date($0.int(0)) }
     }
+
+    /// A small named value (see the `state` table); nil when unset.
+    public func value(named name: String) throws(StoreError) -> String? {
+        try database.query("SELECT value FROM state WHERE name = ?", [.text(name)]).first?.string(0)
+    }
+
+    public func setValue(_ value: String?, named name: String) throws(StoreError) {
+        if let value {
+            try database.query(
+                "INSERT INTO state (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                [.text(name), .text(value)])
+        } else {
+            try database.query("DELETE FROM state WHERE name = ?", [.text(name)])
+        }
+    }
 }

@@ -352,10 +352,13 @@ public final class Store {
         try entries(where: "1", [], limit: limit)
     }
 
-    /// The entries dated within one UTC calendar month, newest first.
-    public func entries(year: Int, month: Int) throws(StoreError) -> [StoredEntry] {
+    /// The entries dated within one UTC calendar month, newest first. `withBodies: false` leaves out
+    /// summary and content, which a digest page does not show: a busy month holds thousands of entries.
+    public func entries(year: Int, month: Int, withBodies: Bool = true) throws(StoreError) -> [StoredEntry] {
         let (start, end) = Self.monthBounds(year: year, month: month)
-        return try entries(where: "e.sort_date >= ? AND e.sort_date < ?", [.integer(start), .integer(end)], limit: -1)
+        return try entries(
+            where: "e.sort_date >= ? AND e.sort_date < ?", [.integer(start), .integer(end)], limit: -1,
+            withBodies: withBodies)
     }
 
     /// Every month that has entries of configured sources, newest first.
@@ -370,13 +373,14 @@ public final class Store {
         ).map { MonthCount(year: $0.int(0) ?? 0, month: $0.int(1) ?? 0, count: $0.int(2) ?? 0) }
     }
 
-    private func entries(where condition: String, _ arguments: [SQLValue], limit: Int) throws(StoreError)
-        -> [StoredEntry]
+    private func entries(where condition: String, _ arguments: [SQLValue], limit: Int, withBodies: Bool = true)
+        throws(StoreError) -> [StoredEntry]
     {
-        try database.query(
+        let bodies = withBodies ? "e.summary, e.content" : "NULL, NULL"
+        return try database.query(
             """
             SELECT s.key, COALESCE(s.title, s.feed_title, s.key), s.site_link, e.entry_id, e.title, e.link, e.author,
-                   e.summary, e.content, e.categories, e.word_count, e.published_at, e.updated_at, e.first_seen_at,
+                   \(bodies), e.categories, e.word_count, e.published_at, e.updated_at, e.first_seen_at,
                    e.sort_date, e.excerpt
             FROM entries e JOIN sources s ON s.id = e.source_id AND s.active = 1
             WHERE \(condition)

@@ -57,16 +57,35 @@ public struct Refresh: Sendable {
         if mode == .due, requests.isEmpty { return RefreshReport(outcomes: [], written: []) }
         let cycle = Cycle(refresh: self, store: store, records: records, now: now)
         for (key, outcome) in try await cycle.run(requests) { outcomes[key] = outcome }
+        var pruned = 0
         if let retention = config.retention {
             let now = now()
-            try store.prune(olderThan: now.addingTimeInterval(-Double(retention.components.seconds)), now: now)
+            pruned = try store.prune(olderThan: now.addingTimeInterval(-Double(retention.components.seconds)), now: now)
         }
         try store.pruneFetchLog(olderThan: now().addingTimeInterval(-Self.fetchLogDays * 86_400))
-        let publisher = Publisher(
-            site: Site(title: config.title, baseURL: config.baseURL, maxEntries: config.maxEntries),
-            folder: config.outputFolder)
-        let report = try publisher.publish(from: store)
-        return RefreshReport(outcomes: config.sources.compactMap { outcomes[$0.key] }, written: report.written)
+        let changed = pruned > 0 || outcomes.values.contains { $0.changedEntries }
+        let written = try publish(from: store, entriesChanged: changed)
+        return RefreshReport(outcomes: config.sources.compactMap { outcomes[$0.key] }, written: written)
+    }
+
+    /// Writes the outputs, unless no entry changed and they were last written from the same settings and
+    /// sources by this version: rendering every month page again would only rewrite the same bytes.
+    private func publish(from store: Store, entriesChanged: Bool) throws -> [String] {
+        let site = Site(title: config.title, baseURL: config.baseURL, maxEntries: config.maxEntries)
+        let sources = try store.sources().map { "\($0.key)\u{1F}\($0.displayTitle)\u{1F}\($0.siteLink ?? "")" }
+        let fingerprint = Fingerprint.of(
+            [Product.version, site.title, site.baseURL, String(site.maxEntries), config.outputFolder.path] + sources)
+        let marker = "published"
+        if !entriesChanged, try store.value(named: marker) == fingerprint,
+            FileManager.default.fileExists(atPath: config.outputFolder.appendingPathComponent("index.html").path)
+        {
+            return []
+        }
+        // Forgotten first: a publish cut short is redone next time.
+        try store.setValue(nil, named: marker)
+        let report = try Publisher(site: site, folder: config.outputFolder).publish(from: store)
+        try store.setValue(fingerprint, named: marker)
+        return report.written
     }
 
     /// Every configured source's state, in configuration order.

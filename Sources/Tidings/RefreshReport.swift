@@ -20,6 +20,11 @@ public struct SourceOutcome: Sendable, Equatable {
     public var status: Status
     public var warnings: [String]
 
+    /// Whether this source's fetch added or changed entries.
+    var changedEntries: Bool {
+        if case .stored(let changes) = status { changes.new + changes.updated > 0 } else { false }
+    }
+
     public var summary: String {
         switch status {
         case .stored(let changes):

@@ -115,6 +115,19 @@ import XML
         #expect(sources.first { $0.key == "rss" }?.lastStatus == 304)
     }
 
+    @Test func aNewSiteTitleIsPublishedEvenWhenNoEntryChanged() async throws {
+        let refresh = Refresh(config: config)
+        let store = try refresh.openStore()
+        _ = try await refresh.run(store: store)
+        var renamed = config
+        renamed.title = "Renamed Digest"
+        let report = try await Refresh(config: renamed).run(store: store)
+        #expect(report.written.contains("index.html"))
+        let index = try String(contentsOf: config.outputFolder.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(index.contains("Renamed Digest"))
+        #expect(try await Refresh(config: renamed).run(store: store).written.isEmpty)
+    }
+
     @Test func outputsCarryTheParsedEntries() async throws {
         let refresh = Refresh(config: config)
         _ = try await refresh.run(store: try refresh.openStore())
