@@ -31,7 +31,7 @@ struct Cycle {
         var reachedAnything = false
         try await withThrowingTaskGroup(of: Processed.self) { group in
             var parsing = 0
-            func store(_ done: Processed) throws {
+            func keep(_ done: Processed) throws {
                 if case .fetchFailed(let error) = done.outcome, error.isUnreachable {
                     unreachable.append(done)
                 } else {
@@ -42,7 +42,7 @@ struct Cycle {
             for await result in refresh.fetcher.fetch(requests) {
                 guard let source = sources[result.key], let record = records[result.key] else { continue }
                 if parsing >= Self.parallelParses, let done = try await group.next() {
-                    try store(done)
+                    try keep(done)
                     parsing -= 1
                 }
                 let fetchTime = now()
@@ -62,7 +62,7 @@ struct Cycle {
                 }
                 parsing += 1
             }
-            for try await done in group { try store(done) }
+            for try await done in group { try keep(done) }
         }
         let networkDown = !reachedAnything && Set(unreachable.map { SiteKey.of($0.result.requestedURL) }).count >= 2
         for done in unreachable { outcomes[done.source.key] = try record(done, networkDown: networkDown) }

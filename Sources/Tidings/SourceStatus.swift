@@ -100,9 +100,8 @@ public struct SourceStatus: Sendable, Equatable, Codable {
         return String(decoding: try encoder.encode(rows), as: UTF8.self)
     }
 
+    /// "2026-11-23 19:59": minutes are enough in a table.
     private static func short(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
-        return String(formatter.string(from: date).prefix(16))
+        String(Timestamps.display(date).prefix(16))
     }
 }

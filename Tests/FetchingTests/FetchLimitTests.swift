@@ -62,4 +62,18 @@ import Testing
         #expect(body == Array(text.utf8))
         #expect(server.requests.first?.headers["accept-encoding"]?.contains("deflate") == true)
     }
+
+    @Test(arguments: [
+        // zlib-wrapped, as RFC 9110 defines "deflate"
+        "eJyzKSoutrNJzkjMy0vNsbMpySzJSbVLSU3LSSxJTbHRh/Bt9OEK9EHqAQ/CE0k=",
+        // raw deflate, as some servers send it anyway
+        "sykqLrazSc5IzMtLzbGzKcksyUm1S0lNy0ksSU2x0YfwbfThCvRB6gE=",
+    ])
+    func decodesBothKindsOfDeflate(_ base64: String) async throws {
+        let body = Array(try #require(Data(base64Encoded: base64)))
+        let server = try LoopbackHTTPServer { _ in .init(headers: [("Content-Encoding", "deflate")], body: body) }
+        let result = await fetcher.fetch(FetchRequest(key: "k", url: server.url("/deflate")))
+        guard case .fetched(let decoded) = result.outcome else { Issue.record("\(result.outcome)"); return }
+        #expect(String(decoding: decoded, as: UTF8.self) == "<rss><channel><title>deflated</title></channel></rss>")
+    }
 }
