@@ -208,10 +208,10 @@ final class Transfer {
     private func result(code: CURLcode, status: Int) -> FetchResult {
         let isFile = url.lowercased().hasPrefix("file:")
         let httpStatus: Int? = status == 0 ? (isFile && code == CURLE_OK ? 200 : nil) : status
+        // Past the limit while arriving, or announced so by Content-Length before any body arrived.
+        let tooLarge = if case .tooLarge = bodyFailure { true } else { code == CURLE_FILESIZE_EXCEEDED }
         let outcome: FetchResult.Outcome
-        if case .tooLarge = bodyFailure {
-            outcome = .failed(.tooLarge(url: url, limit: maxBodyBytes))
-        } else if code == CURLE_FILESIZE_EXCEEDED {
+        if tooLarge {
             outcome = .failed(.tooLarge(url: url, limit: maxBodyBytes))
         } else if case .damaged(let encoding) = bodyFailure {
             outcome = .failed(.transport(url: url, reason: "the \(encoding) body is damaged or cut short"))

@@ -91,10 +91,8 @@ extension FeedDiscovery {
         }
     }
 
-    /// Whether a page is a wall in front of the content — a login form or a bot challenge — rather
+    /// The wall in front of the content — a login form or a bot challenge — when a page is one rather
     /// than a blog: looking for feeds around it would only find the wrong ones.
-    public static func isWall(_ page: [UInt8]) -> Bool { wall(in: page) != nil }
-
     public static func wall(in page: [UInt8]) -> Wall? {
         let text = String(decoding: page.prefix(65_536), as: UTF8.self).lowercased()
         let title =

@@ -53,6 +53,9 @@ public struct SourceRecord: Sendable, Equatable {
         self.discoveredURL = discoveredURL
     }
 
+    /// The HTTP validators kept for conditional GET.
+    public var validators: Validators { Validators(etag: etag, lastModified: lastModified) }
+
     /// Where the next fetch goes: an adopted move, else a discovered feed, else the configured URL.
     public var fetchURL: String { poll.movedURL ?? discoveredURL ?? url }
 }

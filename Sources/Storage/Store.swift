@@ -55,11 +55,6 @@ public final class Store {
         }
     }
 
-    public func validators(for key: String) throws(StoreError) -> Validators {
-        let row = try database.query("SELECT etag, last_modified FROM sources WHERE key = ?", [.text(key)]).first
-        return Validators(etag: row?.string(0), lastModified: row?.string(1))
-    }
-
     /// The ids of a source's entries that have content, so following fetches only the pages of the others.
     public func entryIDsWithContent(for key: String) throws(StoreError) -> Set<String> {
         Set(
@@ -69,11 +64,6 @@ public final class Store {
                 WHERE source_id = (SELECT id FROM sources WHERE key = ?) AND content IS NOT NULL
                 """, [.text(key)]
             ).compactMap { $0.string(0) })
-    }
-
-    /// The feed URL discovered on the source's page, if any: fetched instead of the page from then on.
-    public func discoveredURL(for key: String) throws(StoreError) -> String? {
-        try database.query("SELECT discovered_url FROM sources WHERE key = ?", [.text(key)]).first?.string(0)
     }
 
     /// Remembers (or, with nil, forgets) the feed found on a source's page. Validators belong to the

@@ -45,9 +45,9 @@ public struct Daemon: Service {
     /// After a pause (a restart, a suspended machine), overdue sources are spread out instead of all
     /// polled in the first second.
     private func spreadOverduePolls(_ store: Store) throws {
-        try store.register(
-            refresh.config.sources.map { SourceDefinition(key: $0.key, url: $0.url, title: $0.title) })
-        let spread = refresh.planner.spreadOverdue(try store.sources(), now: Date())
+        let now = Date()
+        let records = try refresh.registeredSources(in: store, now: now)
+        let spread = refresh.planner.spreadOverdue(Array(records.values), now: now)
         for (key, at) in spread { try store.setNextPoll(at, for: key) }
         if !spread.isEmpty { logger.info("spreading overdue sources", metadata: ["sources": "\(spread.count)"]) }
     }

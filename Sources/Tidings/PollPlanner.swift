@@ -134,10 +134,23 @@ struct PollPlanner: Sendable {
         return Double(bits >> 11) / Double(UInt64(1) << 53)
     }
 
+    /// Why a source may not be fetched now whatever the schedule says (gone, or told to wait), or nil.
+    /// `tidings refresh` honours this; `--force` does not.
+    static func heldBack(_ record: SourceRecord, now: Date) -> String? {
+        if let gone = record.poll.goneSince {
+            return "gone (HTTP 410) since \(Timestamps.display(gone)); it is not fetched again until its URL in"
+                + " feeds.yaml changes (or with --force)"
+        }
+        if let wait = record.poll.waitUntil, wait > now {
+            let reason = record.poll.waitReason ?? "waiting"
+            return "\(reason); next try after \(Timestamps.display(wait)) (or now with --force)"
+        }
+        return nil
+    }
+
     /// Whether the daemon's schedule wants the source polled now.
     static func isDue(_ record: SourceRecord, now: Date) -> Bool {
-        record.poll.goneSince == nil && (record.poll.nextPollAt ?? .distantPast) <= now
-            && (record.poll.waitUntil ?? .distantPast) <= now
+        heldBack(record, now: now) == nil && (record.poll.nextPollAt ?? .distantPast) <= now
     }
 
     private func seconds(_ duration: Duration) -> TimeInterval {

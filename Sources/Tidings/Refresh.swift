@@ -39,16 +39,14 @@ public struct Refresh: Sendable {
     public func run(store: Store, mode: Mode = .all, now: @escaping @Sendable () -> Date = Date.init) async throws
         -> RefreshReport
     {
-        let definitions = config.sources.map { SourceDefinition(key: $0.key, url: $0.url, title: $0.title) }
-        try store.register(definitions, now: now())
-        let records = Dictionary(uniqueKeysWithValues: try store.sources().map { ($0.key, $0) })
+        let records = try registeredSources(in: store, now: now())
         let start = now()
         var outcomes: [String: SourceOutcome] = [:]
         var requests: [FetchRequest] = []
         for source in config.sources {
             guard let record = records[source.key] else { continue }
             if mode == .due, !PollPlanner.isDue(record, now: start) { continue }
-            if mode == .all, let reason = Self.heldBack(record, now: start) {
+            if mode == .all, let reason = PollPlanner.heldBack(record, now: start) {
                 outcomes[source.key] = SourceOutcome(key: source.key, status: .skipped(reason), warnings: [])
                 continue
             }
@@ -90,26 +88,19 @@ public struct Refresh: Sendable {
 
     /// Every configured source's state, in configuration order.
     public func status(store: Store, now: Date) throws -> [SourceStatus] {
-        try store.register(config.sources.map { SourceDefinition(key: $0.key, url: $0.url, title: $0.title) }, now: now)
-        let records = Dictionary(uniqueKeysWithValues: try store.sources().map { ($0.key, $0) })
+        let records = try registeredSources(in: store, now: now)
         return config.sources.compactMap { records[$0.key].map { SourceStatus($0, now: now) } }
+    }
+
+    /// Makes the store's sources match the configuration and reads them back, by key.
+    func registeredSources(in store: Store, now: Date) throws -> [String: SourceRecord] {
+        try store.register(
+            config.sources.map { SourceDefinition(key: $0.key, url: $0.url, title: $0.title) }, now: now)
+        return Dictionary(uniqueKeysWithValues: try store.sources().map { ($0.key, $0) })
     }
 
     /// How long the fetch log keeps its lines.
     static let fetchLogDays = 30.0
-
-    /// Why a one-shot refresh leaves a source alone, or nil to fetch it.
-    static func heldBack(_ record: SourceRecord, now: Date) -> String? {
-        if let gone = record.poll.goneSince {
-            return "gone (HTTP 410) since \(Timestamps.display(gone)); it is not fetched again until its URL in"
-                + " feeds.yaml changes (or with --force)"
-        }
-        if let wait = record.poll.waitUntil, wait > now {
-            let reason = record.poll.waitReason ?? "waiting"
-            return "\(reason); next try after \(Timestamps.display(wait)) (or now with --force)"
-        }
-        return nil
-    }
 
     private func request(for source: SourceConfig, record: SourceRecord) -> FetchRequest {
         // A blog page whose feed was found earlier: fetch the feed itself. A moved source: its new URL.

@@ -11,7 +11,7 @@ public struct SourceOutcome: Sendable, Equatable {
         /// Not fetched in this cycle, with why (a wait the server imposed, backoff, gone).
         case skipped(String)
 
-        var failureReason: String? {
+        public var failureReason: String? {
             if case .failed(let reason) = self { reason } else { nil }
         }
     }

@@ -51,10 +51,14 @@ public struct SourceStatus: Sendable, Equatable, Codable {
         waitReason = wait == nil ? nil : record.poll.waitReason
         entries = record.entryCount
         hub = record.poll.hub
-        state =
-            if record.poll.goneSince != nil { .gone } else if record.lastFetchedAt == nil { .new } else if wait != nil {
-                .waiting
-            } else if record.consecutiveFailures > 0 { .failing } else { .ok }
+        state = Self.state(of: record, waiting: wait != nil)
+    }
+
+    private static func state(of record: SourceRecord, waiting: Bool) -> State {
+        if record.poll.goneSince != nil { return .gone }
+        if record.lastFetchedAt == nil { return .new }
+        if waiting { return .waiting }
+        return record.consecutiveFailures > 0 ? .failing : .ok
     }
 
     /// What else the row should say: a move, a discovered feed, the last error.

@@ -79,7 +79,7 @@ import Tidings
         let store = site.store
         let first = try await site.run()
         #expect(first.outcomes.first?.summary == "blog: 1 new, 0 updated, 0 unchanged")
-        #expect(try store.discoveredURL(for: "blog") == server.url("/feeds/all.xml"))
+        #expect(try store.sources().first?.discoveredURL == server.url("/feeds/all.xml"))
         #expect(try store.sources().first?.discoveredURL == server.url("/feeds/all.xml"))
         _ = try await site.run()
         // The second refresh asks for the feed directly, conditionally, and not for the page.
@@ -120,13 +120,13 @@ extension DiscoveryTests {
         defer { server.stop() }
         let site = try TestSite("sources:\n  - key: blog\n    url: \(server.url("/"))\n")
         _ = try await site.run()
-        #expect(try site.store.discoveredURL(for: "blog") == server.url("/old.xml"))
+        #expect(try site.store.sources().first?.discoveredURL == server.url("/old.xml"))
         moved.withLock { $0 = true }
         let failed = try await site.run()
         #expect(failed.failures == 1)
-        #expect(try site.store.discoveredURL(for: "blog") == nil)
+        #expect(try site.store.sources().first?.discoveredURL == nil)
         _ = try await site.run()
-        #expect(try site.store.discoveredURL(for: "blog") == server.url("/new.xml"))
+        #expect(try site.store.sources().first?.discoveredURL == server.url("/new.xml"))
         // The gone feed once, then the page again and the feed it now advertises.
         #expect(server.requests.map(\.path).suffix(3) == ["/old.xml", "/", "/new.xml"])
     }

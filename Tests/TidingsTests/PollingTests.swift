@@ -237,10 +237,10 @@ import Tidings
             """)
         let report = try await site.refresh.run(store: site.store, now: { [clock] in clock.now })
         #expect(
-            report.outcomes[0].status.failureText?.hasPrefix(
+            report.outcomes[0].status.failureReason?.hasPrefix(
                 "\(server.url("/blocked")): HTTP 403 Forbidden: got a bot challenge page instead of the feed") == true)
         #expect(
-            report.outcomes[1].status.failureText?.hasPrefix(
+            report.outcomes[1].status.failureReason?.hasPrefix(
                 "\(server.url("/challenged")): got a bot challenge page instead of the feed") == true)
         #expect(server.requests.count == 2, "a challenge page is not searched for feeds")
     }
@@ -281,11 +281,5 @@ import Tidings
         clock.advance(by: 6 * 3600)
         let much = try await site.refresh.run(store: site.store, mode: .due, now: { clock.now })
         #expect(much.outcomes.map(\.key) == ["often", "seldom"])
-    }
-}
-
-extension SourceOutcome.Status {
-    var failureText: String? {
-        if case .failed(let reason) = self { reason } else { nil }
     }
 }
