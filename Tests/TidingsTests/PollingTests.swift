@@ -282,4 +282,20 @@ import Tidings
         let much = try await site.refresh.run(store: site.store, mode: .due, now: { clock.now })
         #expect(much.outcomes.map(\.key) == ["often", "seldom"])
     }
+
+    @Test func aFeedsHubAndTTLAreRecorded() async throws {
+        let feed = """
+            <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>T</title>
+            <link>https://t.example/</link><ttl>180</ttl><atom:link rel="hub" href="https://hub.example/"/>
+            <item><title>One</title><link>https://t.example/1</link></item></channel></rss>
+            """
+        let server = try LoopbackHTTPServer { _ in .init(body: feed) }
+        let site = try site(server, "/feed")
+        _ = try await run(site)
+        let poll = try record(site).poll
+        #expect(poll.hub == "https://hub.example/")
+        #expect(poll.updateInterval == .seconds(3 * 3600))
+        #expect(poll.nextPollAt == clock.now.addingTimeInterval(3 * 3600), "the ttl is a floor")
+        #expect(try site.refresh.status(store: site.store, now: clock.now).first?.hub == "https://hub.example/")
+    }
 }
