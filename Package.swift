@@ -35,16 +35,18 @@ let package = Package(
         .target(
             name: "XML", dependencies: ["CLibXML2"],
             swiftSettings: [.unsafeFlags(["-enable-library-evolution"])]),
-        .target(name: "Parsing", dependencies: ["XML"]),
-        .target(name: "Fetching", dependencies: ["CCurl", "CPSL", "CZlib"]),
-        .target(name: "Storage", dependencies: ["CSQLite", "Parsing"]),
+        // Checked conversions of numbers from outside (documents, headers, the config): nil, never a trap.
+        .target(name: "Checked"),
+        .target(name: "Parsing", dependencies: ["XML", "Checked"]),
+        .target(name: "Fetching", dependencies: ["CCurl", "CPSL", "CZlib", "Checked"]),
+        .target(name: "Storage", dependencies: ["CSQLite", "Parsing", "Checked"]),
         .target(
             name: "Publishing",
-            dependencies: ["Storage", "XML", .product(name: "Mustache", package: "swift-mustache")]),
+            dependencies: ["Storage", "XML", "Checked", .product(name: "Mustache", package: "swift-mustache")]),
         .target(
             name: "Tidings",
             dependencies: [
-                "Parsing", "Fetching", "Storage", "Publishing",
+                "Parsing", "Fetching", "Storage", "Publishing", "Checked",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,3 +1,4 @@
+import Checked
 internal import CCurl
 import Foundation
 
@@ -9,7 +10,9 @@ extension FetchResult {
         guard let value = headers["retry-after"]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
             return nil
         }
-        if let seconds = Int(value) { return now.addingTimeInterval(Double(max(0, seconds))) }
+        if let seconds = Checked.integer(value) { return Checked.adding(Double(max(0, seconds)), to: now) }
+        // A delay too long for an Int is still a delay: the planner caps it at max_retry_after.
+        if value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) { return Checked.latest }
         return HTTPDate.parse(value).map { max($0, now) }
     }
 
@@ -20,8 +23,8 @@ extension FetchResult {
             let directives = cacheControl.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             if directives.contains("no-cache") || directives.contains("no-store") { return nil }
             for directive in directives where directive.hasPrefix("max-age=") {
-                guard let seconds = Int(directive.dropFirst("max-age=".count)) else { continue }
-                return seconds > 0 ? now.addingTimeInterval(Double(seconds)) : nil
+                guard let seconds = Checked.integer(directive.dropFirst("max-age=".count)) else { continue }
+                return seconds > 0 ? Checked.adding(Double(seconds), to: now) : nil
             }
         }
         guard let expires = headers["expires"], let date = HTTPDate.parse(expires), date > now else { return nil }
@@ -33,6 +36,6 @@ extension FetchResult {
 enum HTTPDate {
     static func parse(_ text: String) -> Date? {
         let seconds = curl_getdate(text, nil)
-        return seconds < 0 ? nil : Date(timeIntervalSince1970: Double(seconds))
+        return seconds < 0 ? nil : Checked.date(Date(timeIntervalSince1970: Double(seconds)))
     }
 }

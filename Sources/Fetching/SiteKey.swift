@@ -8,8 +8,12 @@ public enum SiteKey {
     public static func of(_ url: String) -> String {
         guard let host = URLComponents(string: url)?.host?.lowercased(), !host.isEmpty else { return url }
         if host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." }) { return host }  // an IP address
-        guard let list = publicSuffixList, let domain = psl_registrable_domain(list, host) else { return host }
-        return String(cString: domain)
+        guard let list = publicSuffixList else { return host }
+        // psl_registrable_domain returns a pointer into the string it was given, so the copy must be made
+        // while that C string is still alive.
+        return host.withCString { hostPointer in
+            psl_registrable_domain(list, hostPointer).map { String(cString: $0) }
+        } ?? host
     }
 
     /// The system's list when installed (Debian's `publicsuffix`), else the copy built into libpsl.

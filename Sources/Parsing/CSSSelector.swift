@@ -212,16 +212,23 @@ private struct Parser {
         default: break
         }
         guard let n = text.firstIndex(where: { $0 == "n" || $0 == "N" }) else {
-            guard let b = Int(text) else { throw Failure(reason: "has ':nth-child(\(text))', which is not an+b") }
+            guard let b = Int(text), Self.nthRange.contains(b) else {
+                throw Failure(reason: "has ':nth-child(\(text))', which is not an+b with numbers up to a million")
+            }
             return (0, b)
         }
         let aText = String(text[..<n])
         let bText = String(text[text.index(after: n)...]).replacingOccurrences(of: "+", with: "")
         let a = aText.isEmpty || aText == "+" ? 1 : aText == "-" ? -1 : Int(aText)
         let b = bText.isEmpty ? 0 : Int(bText)
-        guard let a, let b else { throw Failure(reason: "has ':nth-child(\(text))', which is not an+b") }
+        guard let a, let b, Self.nthRange.contains(a), Self.nthRange.contains(b) else {
+            throw Failure(reason: "has ':nth-child(\(text))', which is not an+b with numbers up to a million")
+        }
         return (a, b)
     }
+
+    /// Positions past a million are no page's; the bound also keeps `-a` from overflowing.
+    static let nthRange = -1_000_000...1_000_000
 
     static func nthCondition(a: Int, b: Int) -> String {
         let position = "(count(preceding-sibling::*) + 1)"

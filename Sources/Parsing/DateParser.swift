@@ -1,3 +1,4 @@
+import Checked
 import Foundation
 
 /// Turns the date strings feeds and pages carry into UTC instants.
@@ -6,7 +7,8 @@ import Foundation
 /// partial `2026-03`, basic `20260312T100000Z`) and the RFC 822 family with its real-world variants
 /// (`Thu, 12 Mar 2026 10:00 GMT`, no weekday, two-digit years, lowercase or full month names, military
 /// zones), which also reads human dates on pages (`March 12, 2026`, `12 March 2026`).
-/// What cannot be read is nil: never a guessed date, never a crash.
+/// What cannot be read is nil: never a guessed date, never a crash. Every date returned lies within years
+/// 1 to 9999 (`Checked.earliest`…`Checked.latest`), so later arithmetic on it cannot overflow.
 public struct DateParser: Sendable {
     /// The zone of timestamps that carry no offset; UTC when nil.
     public var naiveTimeZone: TimeZone?
@@ -16,6 +18,10 @@ public struct DateParser: Sendable {
     }
 
     public func parse(_ text: String) -> Date? {
+        readMachine(text).flatMap(Checked.date)
+    }
+
+    private func readMachine(_ text: String) -> Date? {
         let trimmed = TextScan.trimmed(text)
         guard !trimmed.isEmpty, trimmed.utf8.count < 100 else { return nil }
         if let first = trimmed.utf8.first, first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9"),
@@ -82,6 +88,10 @@ public struct DateParser: Sendable {
     /// "yesterday") and dates without a year ("Mar 12"), which are taken as the latest such day not after
     /// `now`. With `format` (a Unicode date pattern such as `d MMMM yyyy`) only that format is read.
     public func parseHuman(_ text: String, format: String? = nil, now: Date) -> Date? {
+        readHuman(text, format: format, now: now).flatMap(Checked.date)
+    }
+
+    private func readHuman(_ text: String, format: String?, now: Date) -> Date? {
         let trimmed = TextScan.trimmed(text)
         if let format { return parse(trimmed, format: format) }
         if let date = parse(trimmed) { return date }
@@ -118,8 +128,9 @@ public struct DateParser: Sendable {
             "second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86_400,
             "week": 604_800, "month": 2_629_746, "year": 31_556_952,
         ]
-        guard let count, let length = seconds[unit] else { return nil }
-        return now.addingTimeInterval(-Double(count) * length)
+        // "99999999999 years ago" is no date: beyond the calendar's range, it is nil like any nonsense.
+        guard let count, count >= 0, count <= 100_000, let length = seconds[unit] else { return nil }
+        return Checked.date(now.addingTimeInterval(-Double(count) * length))
     }
 
     private func parseTextual(_ text: String, assumedYear: Int? = nil) -> Date? {
@@ -332,7 +343,11 @@ private struct ByteScanner {
             index += 1
         }
         guard count > 0 else { return nil }
-        for _ in count..<9 where count < 9 { value *= 10 }
+        var scaled = min(count, 9)
+        while scaled < 9 {
+            value *= 10
+            scaled += 1
+        }
         return value
     }
 

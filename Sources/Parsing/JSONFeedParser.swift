@@ -1,3 +1,4 @@
+import Checked
 import Foundation
 import XML
 
@@ -57,7 +58,7 @@ struct JSONFeedParser {
             else { return nil }
             return Enclosure(
                 url: url, type: Self.string(attachment["mime_type"]),
-                length: (attachment["size_in_bytes"] as? NSNumber)?.intValue)
+                length: Self.size(attachment["size_in_bytes"]))
         }
         return draft
     }
@@ -70,6 +71,12 @@ struct JSONFeedParser {
     static func author(_ object: [String: Any]) -> String? {
         let authors = (object["authors"] as? [Any] ?? []) + [object["author"] as Any]
         return authors.lazy.compactMap { ($0 as? [String: Any]).flatMap { string($0["name"]) } }.first
+    }
+
+    /// A size in bytes, when it is a whole number an `Int` can hold (`1e300` and `-5` are no sizes).
+    static func size(_ value: Any?) -> Int? {
+        guard let number = value as? NSNumber, let size = Checked.int(number.doubleValue), size >= 0 else { return nil }
+        return size
     }
 
     static func string(_ value: Any?) -> String? {

@@ -1,3 +1,4 @@
+import Checked
 import XML
 
 /// What a feed says about how often to poll it and where to be pushed its updates.
@@ -11,11 +12,14 @@ enum UpdateInterval {
         for child in channel.elementChildren {
             switch (child.name, child.namespaceURI) {
             case ("ttl", nil):
-                if let minutes = Int(TextScan.trimmed(child.text)), minutes > 0 { ttl = .seconds(minutes * 60) }
+                // A ttl past a year means nothing a poller can honour, and minutes × 60 could overflow.
+                if let minutes = Checked.integer(child.text), minutes > 0 {
+                    ttl = .seconds(min(minutes, Self.longestTTLMinutes) * 60)
+                }
             case ("updatePeriod", Namespace.syndication):
                 period = Self.period(TextScan.trimmed(child.text).lowercased())
             case ("updateFrequency", Namespace.syndication):
-                if let value = Int(TextScan.trimmed(child.text)), value > 0 { frequency = value }
+                if let value = Checked.integer(child.text), value > 0 { frequency = value }
             default:
                 continue
             }
@@ -23,6 +27,9 @@ enum UpdateInterval {
         let syndication = period.map { $0 / frequency }
         return [ttl, syndication].compactMap { $0 }.max()
     }
+
+    /// A year, in minutes: the longest ttl taken as written (the poll planner caps it further).
+    static let longestTTLMinutes = 366 * 24 * 60
 
     private static func period(_ name: String) -> Duration? {
         switch name {

@@ -1,3 +1,4 @@
+import Checked
 import Foundation
 
 /// The date formats the outputs use, all in UTC, formatted by hand: `DateFormatter` is slow and
@@ -14,7 +15,7 @@ enum Timestamp {
     }
 
     static func civil(_ date: Date) -> Civil {
-        let total = Int(floor(date.timeIntervalSince1970))
+        let total = Int(Checked.unixSeconds(date))
         let days = Int(floor(Double(total) / 86_400))
         let secondsOfDay = total - days * 86_400
         // Howard Hinnant's civil_from_days.

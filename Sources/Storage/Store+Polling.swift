@@ -1,3 +1,4 @@
+import Checked
 import Foundation
 
 /// The scheduler's state per source and the log of every fetch.
@@ -32,7 +33,7 @@ extension Store {
             """,
             [
                 .text(entry.sourceKey), seconds(entry.at), .text(entry.url), SQLValue(entry.status),
-                .integer(Int64(entry.bytes)), .integer(Int64((entry.durationSeconds * 1000).rounded())),
+                .integer(Int64(entry.bytes)), .integer(Int64(Checked.int(entry.durationSeconds * 1000, clampedTo: 0...Int(Int32.max)))),
                 .integer(entry.notModified ? 1 : 0), SQLValue(entry.error),
             ])
     }

@@ -1,3 +1,4 @@
+import Checked
 import Foundation
 import Parsing
 
@@ -257,8 +258,8 @@ public final class Store {
         let fingerprint = Self.fingerprint(of: entry, categories: categories, enclosures: enclosures)
         let unchanged = existing?.fingerprint == fingerprint
         if let existing, unchanged, existing.entryID == entry.id { return .unchanged }
-        let firstSeenSeconds = existing?.firstSeen ?? Int64(firstSeen.timeIntervalSince1970)
-        let sortDate = entry.published.map { Int64($0.timeIntervalSince1970) } ?? firstSeenSeconds
+        let firstSeenSeconds = existing?.firstSeen ?? Checked.unixSeconds(firstSeen)
+        let sortDate = entry.published.map(Checked.unixSeconds) ?? firstSeenSeconds
         let values: [SQLValue] = [
             SQLValue(entry.title), SQLValue(entry.link), SQLValue(entry.author), SQLValue(entry.summary),
             SQLValue(entry.content), SQLValue(entry.excerpt), .text(categories), .text(enclosures),
@@ -290,7 +291,7 @@ public final class Store {
     /// publisher re-dating an old post to push it back to the top.
     private static func keepPublishedDate(of existing: StoredMatch, for entry: inout ParsedEntry) {
         guard let stored = existing.published, let published = entry.published else { return }
-        let new = Int64(published.timeIntervalSince1970)
+        let new = Checked.unixSeconds(published)
         if new > stored && new >= existing.firstSeen {
             entry.published = Date(timeIntervalSince1970: TimeInterval(stored))
         }
@@ -311,7 +312,7 @@ public final class Store {
     @discardableResult
     public func prune(olderThan cutoff: Date, now: Date = Date()) throws(StoreError) -> Int {
         try database.transaction { () throws(StoreError) in
-            let cutoffSeconds = Int64(cutoff.timeIntervalSince1970)
+            let cutoffSeconds = Checked.unixSeconds(cutoff)
             try database.query(
                 """
                 INSERT OR REPLACE INTO tombstones (source_id, entry_id, alias_key, pruned_at)
@@ -394,7 +395,7 @@ public final class Store {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let start = calendar.date(from: DateComponents(year: year, month: month, day: 1))!
         let end = calendar.date(byAdding: .month, value: 1, to: start)!
-        return (Int64(start.timeIntervalSince1970), Int64(end.timeIntervalSince1970))
+        return (Checked.unixSeconds(start), Checked.unixSeconds(end))
     }
 
     /// What decides "updated" versus "unchanged"; `categories` and `enclosures` are their stored JSON.
@@ -402,8 +403,8 @@ public final class Store {
         Fingerprint.of([
             entry.title ?? "", entry.link ?? "", entry.author ?? "", entry.summary ?? "", entry.content ?? "",
             entry.excerpt ?? "",
-            entry.published.map { String(Int64($0.timeIntervalSince1970)) } ?? "",
-            entry.updated.map { String(Int64($0.timeIntervalSince1970)) } ?? "",
+            entry.published.map { String(Checked.unixSeconds($0)) } ?? "",
+            entry.updated.map { String(Checked.unixSeconds($0)) } ?? "",
             categories, enclosures,
         ])
     }
@@ -420,7 +421,7 @@ public final class Store {
     }
 
     func seconds(_ date: Date?) -> SQLValue {
-        date.map { .integer(Int64($0.timeIntervalSince1970)) } ?? .null
+        date.map { .integer(Checked.unixSeconds($0)) } ?? .null
     }
 
     func date(_ seconds: Int?) -> Date? {

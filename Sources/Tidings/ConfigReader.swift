@@ -1,3 +1,4 @@
+import Checked
 import Fetching
 import Foundation
 import Parsing
@@ -99,6 +100,9 @@ struct ConfigReader {
         guard let bytes = Self.bytes(in: text), bytes > 0 else {
             throw invalid(node, field, "'\(text)' is not a size; write e.g. 512KB, 16MB or a number of bytes")
         }
+        guard bytes <= Self.largestSize else {
+            throw invalid(node, field, "'\(text)' is more than 1GB, the most a response can be held in memory")
+        }
         return bytes
     }
 
@@ -110,10 +114,19 @@ struct ConfigReader {
         ]
         for (suffix, multiplier) in units where trimmed.hasSuffix(suffix) {
             let number = trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
-            return Int(number).map { $0 * multiplier }
+            guard let value = Checked.integer(number) ?? Self.saturated(number) else { return nil }
+            return Checked.product(value, multiplier) ?? .max
         }
-        return Int(trimmed)
+        return Checked.integer(trimmed) ?? Self.saturated(trimmed)
     }
+
+    /// `Int.max` for a run of digits too long for an `Int`, so it is reported as too large, not as nonsense.
+    private static func saturated(_ digits: String) -> Int? {
+        !digits.isEmpty && digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) ? .max : nil
+    }
+
+    /// The largest size any setting takes: a body is held in memory whole.
+    static let largestSize = 1 << 30
 
     // MARK: Sources
 
@@ -334,8 +347,14 @@ struct ConfigReader {
                 minimum == 60 ? "shorter than a minute, which is impolite to the sites polled" : "too short"
             throw invalid(node, field, "'\(text)' is \(reason)")
         }
+        guard seconds <= Self.longestInterval else {
+            throw invalid(node, field, "'\(text)' is longer than ten years (3650d), which no schedule needs")
+        }
         return .seconds(seconds)
     }
+
+    /// The longest interval a setting takes; longer ones are mistakes, and would overflow date arithmetic.
+    static let longestInterval = 3650 * 86_400
 
     /// "1h30m" → 5400. Units: s, m, h, d; a bare number is seconds.
     static func seconds(in text: String) -> Int? {
@@ -354,15 +373,16 @@ struct ConfigReader {
                 case "d": multiplier = 86_400
                 default: return nil
                 }
-                guard let value = Int(number) else { return nil }
-                total += value * multiplier
+                // Too many digits or an overflow saturates, so the caller's upper bound names the mistake.
+                guard let value = Checked.integer(number) ?? Self.saturated(number) else { return nil }
+                total = Checked.product(value, multiplier).flatMap { Checked.sum(total, $0) } ?? .max
                 number = ""
                 sawUnit = true
             }
         }
         if !number.isEmpty {
-            guard !sawUnit, let value = Int(number) else { return nil }
-            total += value
+            guard !sawUnit, let value = Checked.integer(number) ?? Self.saturated(number) else { return nil }
+            total = Checked.sum(total, value) ?? .max
         }
         return total > 0 ? total : nil
     }
@@ -372,12 +392,17 @@ struct ConfigReader {
         guard let seconds = Self.seconds(in: text), seconds >= 86_400 else {
             throw invalid(node, "retention", "'\(text)' is not a period of at least a day; write e.g. 90d or 365d")
         }
+        guard seconds <= 100 * Self.longestInterval else {
+            throw invalid(node, "retention", "'\(text)' is more than a thousand years; leave it out to keep everything")
+        }
         return .seconds(seconds)
     }
 
     private func positiveInt(_ node: Node?, field: String) throws(ConfigError) -> Int? {
         guard let node else { return nil }
-        guard let value = node.int, value > 0 else { throw invalid(node, field, "expected a whole number above 0") }
+        guard let value = node.int, value > 0, value <= 1_000_000 else {
+            throw invalid(node, field, "expected a whole number from 1 to 1000000")
+        }
         return value
     }
 

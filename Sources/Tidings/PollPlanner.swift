@@ -1,3 +1,4 @@
+import Checked
 import Fetching
 import Foundation
 import Parsing
@@ -40,8 +41,8 @@ struct PollPlanner: Sendable {
                 wait(&poll, key: record.key, failures: record.consecutiveFailures + 1, result: result, now: now)
             }
         }
-        var next = now.addingTimeInterval(
-            seconds(regularInterval(override, feed: poll.updateInterval, posts: postingDates, now: now)))
+        var next = Checked.adding(
+            seconds(regularInterval(override, feed: poll.updateInterval, posts: postingDates, now: now)), to: now)
         if case .success = verdict, let fresh = result.freshUntil(now: now) {
             next = max(next, min(fresh, now.addingTimeInterval(seconds(policy.maxInterval))))
         }
@@ -63,14 +64,16 @@ struct PollPlanner: Sendable {
         let meanGap = newest.timeIntervalSince(oldest) / Double(posts.count - 1)
         // A source that has gone quiet is polled as if its next post were as far off as its silence.
         let gap = max(meanGap, now.timeIntervalSince(newest))
-        let interval = Duration.seconds(Int(gap / 4))
+        // Dates stored from a feed are within years 1 to 9999, but a gap of millennia still overflows Int
+        // arithmetic on Duration: clamp before converting.
+        let interval = Duration.seconds(Checked.int(gap / 4, clampedTo: 0...Int(Int32.max)))
         return min(max(interval, policy.interval), policy.maxInterval)
     }
 
     /// Backoff after `failures` in a row, and the server's `Retry-After` on 429 and 503.
     private func wait(_ poll: inout PollState, key: String, failures: Int, result: FetchResult, now: Date) {
         let backoff = backoff(failures: failures, key: key)
-        var until = now.addingTimeInterval(backoff)
+        var until = Checked.adding(backoff, to: now)
         var reason = "backing off after \(failures) failure\(failures == 1 ? "" : "s") in a row"
         if let status = result.status, status == 429 || status == 503, let retryAfter = result.retryAfter(now: now) {
             let capped = min(retryAfter, now.addingTimeInterval(seconds(policy.maxRetryAfter)))

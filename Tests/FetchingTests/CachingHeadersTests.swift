@@ -32,6 +32,15 @@ import Testing
         #expect(result(["retry-after": "soon"]).retryAfter(now: now) == nil)
     }
 
+    @Test func numbersTooLargeForAnIntAreCappedNotTrapped() {
+        let latest = Date(timeIntervalSince1970: 253_402_300_799)  // 9999-12-31T23:59:59Z
+        #expect(result(["retry-after": "99999999999999999999999"]).retryAfter(now: now) == latest)
+        #expect(result(["retry-after": "9223372036854775807"]).retryAfter(now: now) == latest)
+        #expect(result(["cache-control": "max-age=9223372036854775807"]).freshUntil(now: now) == latest)
+        #expect(result(["cache-control": "max-age=-1"]).freshUntil(now: now) == nil)
+        #expect(result(["retry-after": "١٢٠"]).retryAfter(now: now) == nil, "digits that are not ASCII are no delay")
+    }
+
     private func result(_ headers: [String: String]) -> FetchResult {
         FetchResult(key: "k", requestedURL: "u", finalURL: "u", status: 200, headers: headers, outcome: .notModified)
     }

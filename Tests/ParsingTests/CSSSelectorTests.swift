@@ -65,6 +65,16 @@ import XML
         ("p:hover", "the CSS selector 'p:hover' uses the unsupported pseudo-class ':hover'"),
         ("a@", "the CSS selector 'a@' ends in '@' without an attribute name"),
         ("div!", "the CSS selector 'div!' has an unexpected '!' at position 4"),
+        (
+            "li:nth-child(-9223372036854775808n)",
+            "the CSS selector 'li:nth-child(-9223372036854775808n)' has ':nth-child(-9223372036854775808n)',"
+                + " which is not an+b with numbers up to a million"
+        ),
+        (
+            "li:nth-child(99999999999999999999)",
+            "the CSS selector 'li:nth-child(99999999999999999999)' has ':nth-child(99999999999999999999)',"
+                + " which is not an+b with numbers up to a million"
+        ),
     ])
     func refusesWhatItCannotRead(_ selector: String, _ message: String) {
         let error = #expect(throws: CSSSelector.SyntaxError.self) { try CSSSelector.xpath(selector) }

@@ -99,3 +99,32 @@ extension DateParserTests {
         #expect(DateParser().parseHuman("12 Mär 2026", now: now) == nil)
     }
 }
+
+/// Numbers from outside never trap: out of range is nil (found by probes from outside the project).
+extension DateParserTests {
+    @Test(arguments: [
+        ("2025-01-01T00:00:00.0123456789Z", "2025-01-01T00:00:00Z"),
+        ("2025-01-01T00:00:00.012345678901234567890123456789Z", "2025-01-01T00:00:00Z"),
+        ("2025-01-01T00:00:00,1234567890+01:00", "2024-12-31T23:00:00Z"),
+    ])
+    func readsAnyNumberOfFractionalDigits(_ input: String, _ expected: String) {
+        #expect(DateParser().parse(input).map(Self.format) == expected)
+    }
+
+    @Test(arguments: [
+        "99999999999 years ago", "9223372036854775807 days ago", "100001 years ago", "-5 days ago",
+        "999999999999999999999999 seconds ago",
+    ])
+    func refusesRelativeDatesBeyondTheCalendar(_ text: String) {
+        let now = Date(timeIntervalSince1970: 1_773_835_200)
+        #expect(DateParser().parseHuman(text, now: now) == nil, "\(text)")
+    }
+
+    @Test func everyDateReturnedLiesWithinYearsOneToNineThousandNineHundredNinetyNine() {
+        let now = Date(timeIntervalSince1970: 1_773_835_200)
+        #expect(DateParser().parseHuman("2000 years ago", now: now) != nil)
+        #expect(DateParser().parseHuman("3000 years ago", now: now) == nil)
+        #expect(DateParser().parse("10000-01-01T00:00:00Z") == nil)
+        #expect(DateParser().parseHuman("12 March 99999", format: "d MMMM yyyy", now: now) == nil)
+    }
+}

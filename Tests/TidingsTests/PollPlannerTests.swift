@@ -26,6 +26,14 @@ import Testing
         #expect(interval([]) == .seconds(30 * 60), "nothing known yet")
     }
 
+    @Test func postsMillenniaApartDoNotOverflowTheInterval() {
+        let extremes = [
+            Date(timeIntervalSince1970: 253_402_300_799), now, Date(timeIntervalSince1970: -62_135_596_800),
+        ]
+        #expect(interval(extremes) == .seconds(24 * 3600))
+        #expect(interval([now, now, Date(timeIntervalSince1970: -62_135_596_800)]) == .seconds(24 * 3600))
+    }
+
     @Test func aSourceGoneQuietIsPolledLessOften() {
         let quiet = posts(every: 3600).map { $0.addingTimeInterval(-40 * 86_400) }
         #expect(interval(quiet) == .seconds(24 * 3600))

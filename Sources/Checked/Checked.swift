@@ -1,0 +1,73 @@
+import Foundation
+
+/// Checked conversions for numbers that come from outside: documents, HTTP headers, the configuration and
+/// values stored from any of those. Swift traps on overflow and on converting an out-of-range `Double` to
+/// an integer, and a trap ends the whole process (every other source's refresh with it), so every such
+/// number goes through here and comes out as nil, or clamped, never as a crash.
+public enum Checked {
+    /// The first instant Tidings accepts: 0001-01-01T00:00:00Z.
+    public static let earliest = Date(timeIntervalSince1970: -62_135_596_800)
+    /// The last instant Tidings accepts: 9999-12-31T23:59:59Z. Anything later is not a date a post has.
+    public static let latest = Date(timeIntervalSince1970: 253_402_300_799)
+
+    /// The date when it lies within years 1 to 9999, else nil.
+    public static func date(_ date: Date) -> Date? {
+        let seconds = date.timeIntervalSince1970
+        guard seconds.isFinite, date >= earliest, date <= latest else { return nil }
+        return date
+    }
+
+    /// The date moved into years 1 to 9999 (for moments Tidings computes itself, such as the next poll).
+    public static func clamped(_ date: Date) -> Date {
+        let seconds = date.timeIntervalSince1970
+        if seconds.isNaN { return earliest }
+        return min(max(date, earliest), latest)
+    }
+
+    /// `date` moved by `seconds`, clamped to years 1 to 9999.
+    public static func adding(_ seconds: Double, to date: Date) -> Date {
+        clamped(date.addingTimeInterval(seconds.isNaN ? 0 : seconds))
+    }
+
+    /// Whole seconds since 1970 of a date, clamped to years 1 to 9999: always fits an `Int64`.
+    public static func unixSeconds(_ date: Date) -> Int64 {
+        Int64(clamped(date).timeIntervalSince1970.rounded(.down))
+    }
+
+    /// The integer part of `value`, or nil when it is NaN, infinite or out of `Int`'s range.
+    public static func int(_ value: Double) -> Int? {
+        guard value.isFinite else { return nil }
+        return Int(exactly: value.rounded(.towardZero))
+    }
+
+    /// The integer part of `value`, clamped to `range` (NaN gives the lower bound).
+    public static func int(_ value: Double, clampedTo range: ClosedRange<Int>) -> Int {
+        guard !value.isNaN else { return range.lowerBound }
+        if value <= Double(range.lowerBound) { return range.lowerBound }
+        if value >= Double(range.upperBound) { return range.upperBound }
+        return Int(value)
+    }
+
+    /// `a × b`, or nil on overflow.
+    public static func product(_ a: Int, _ b: Int) -> Int? {
+        let (result, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? nil : result
+    }
+
+    /// `a + b`, or nil on overflow.
+    public static func sum(_ a: Int, _ b: Int) -> Int? {
+        let (result, overflow) = a.addingReportingOverflow(b)
+        return overflow ? nil : result
+    }
+
+    /// A decimal integer made only of ASCII digits (an optional leading sign), or nil when it is anything
+    /// else or out of range: `Int("٣")` and `Int("+")` are not numbers a feed or header means.
+    public static func integer<S: StringProtocol>(_ text: S) -> Int? {
+        let trimmed = text.drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        var body = trimmed[...]
+        while let last = body.last, last == " " || last == "\t" || last == "\n" || last == "\r" { body = body.dropLast() }
+        let digits = body.first == "-" || body.first == "+" ? body.dropFirst() : body
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        return Int(String(body))
+    }
+}
