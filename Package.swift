@@ -75,3 +75,20 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Fuzz targets (libFuzzer) link only with `-sanitize=fuzzer`, so they are declared only when fuzz/run
+// asks for them (TIDINGS_FUZZ=1), and never built by `swift build` or `swift test`.
+if Context.environment["TIDINGS_FUZZ"] != nil {
+    package.targets.append(.target(name: "FuzzDriver", path: "fuzz/Sources/FuzzDriver"))
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("fuzz-feed", ["Parsing"]), ("fuzz-dates", ["Parsing"]), ("fuzz-sanitizer", ["Parsing"]),
+        ("fuzz-extraction", ["Parsing"]), ("fuzz-config", ["Tidings"]),
+    ]
+    for (name, dependencies) in fuzzTargets {
+        package.targets.append(
+            .executableTarget(
+                name: name, dependencies: ["FuzzDriver"] + dependencies, path: "fuzz/Sources/\(name)",
+                swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+        package.products.append(.executable(name: name, targets: [name]))
+    }
+}

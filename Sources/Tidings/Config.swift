@@ -38,7 +38,12 @@ public struct Config: Sendable, Equatable {
             let reason = FileManager.default.fileExists(atPath: file.path) ? "it is not UTF-8 text" : "no such file"
             throw .unreadable(path: file.path, reason: reason)
         }
-        return try ConfigReader(path: file.path, folder: file.deletingLastPathComponent()).read(text, file: file)
+        return try parse(text, file: file)
+    }
+
+    /// Reads and checks the text of a `feeds.yaml` that lives at `file` (relative paths resolve beside it).
+    public static func parse(_ text: String, file: URL) throws(ConfigError) -> Config {
+        try ConfigReader(path: file.path, folder: file.deletingLastPathComponent()).read(text, file: file)
     }
 }
 

@@ -1,0 +1,73 @@
+import FuzzDriver
+import Parsing
+
+/// The HTML sanitiser on any fragment, and a check of what it promises: every tag it writes is on the
+/// allowlist, no attribute is an event handler or a style, and every URL attribute is http, https or mailto.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzSanitizer(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let html = FuzzDriver.text(data, size)
+    let clean = HTMLSanitizer().sanitizeWithText(html, base: "https://fuzz.example/post/")
+    if let problem = SanitizedOutputCheck.problem(in: clean.html) {
+        fatalError("the sanitiser wrote \(problem) in: \(clean.html)")
+    }
+    return 0
+}
+
+@_cdecl("fuzz_sanitizer_main")
+public func fuzzSanitizerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    FuzzDriver.run(argc, argv, fuzzSanitizer)
+}
+
+/// Reads the sanitiser's output as a browser would see its tags (the output escapes `<` in text, so every
+/// `<` starts a tag) and names the first thing that should not be there.
+enum SanitizedOutputCheck {
+    static let urlAttributes: Set<String> = ["href", "src", "cite", "srcset", "poster", "action", "formaction"]
+    static let dangerousTags: Set<String> = ["script", "style", "svg", "math", "base", "meta", "object", "embed", "form"]
+
+    static func problem(in html: String) -> String? {
+        var rest = Substring(html)
+        while let open = rest.firstIndex(of: "<") {
+            guard let close = rest[open...].firstIndex(of: ">") else { return "an unclosed tag" }
+            let tag = rest[rest.index(after: open)..<close]
+            rest = rest[rest.index(after: close)...]
+            if tag.hasPrefix("/") { continue }
+            let name = tag.prefix { $0.isLetter || $0.isNumber }.lowercased()
+            if dangerousTags.contains(name) { return "a <\(name)> tag" }
+            for (attribute, value) in attributes(of: tag.dropFirst(name.count)) {
+                if attribute.hasPrefix("on") || attribute == "style" { return "the attribute \(attribute)" }
+                guard urlAttributes.contains(attribute) else { continue }
+                let urls = attribute == "srcset" ? value.split(separator: ",").map { String($0.split(separator: " ").first ?? "") } : [value]
+                for url in urls where !isSafe(url) { return "the URL \(url) in \(attribute)" }
+            }
+        }
+        return nil
+    }
+
+    private static func attributes(of text: Substring) -> [(String, String)] {
+        var result: [(String, String)] = []
+        var rest = text
+        while let equals = rest.firstIndex(of: "=") {
+            let name = rest[..<equals].split(separator: " ").last.map { $0.lowercased() } ?? ""
+            let afterEquals = rest[rest.index(after: equals)...]
+            guard afterEquals.first == "\"", let end = afterEquals.dropFirst().firstIndex(of: "\"") else { break }
+            result.append((name, String(afterEquals[afterEquals.index(after: afterEquals.startIndex)..<end])))
+            rest = afterEquals[afterEquals.index(after: end)...]
+        }
+        return result
+    }
+
+    private static func isSafe(_ url: String) -> Bool {
+        let lowered = url.replacingAmpersandEntities().lowercased()
+        return lowered.hasPrefix("https://") || lowered.hasPrefix("http://") || lowered.hasPrefix("mailto:")
+    }
+}
+
+extension String {
+    fileprivate func replacingAmpersandEntities() -> String {
+        var result = self
+        for (entity, character) in [("&amp;", "&"), ("&quot;", "\""), ("&#39;", "'"), ("&lt;", "<"), ("&gt;", ">")] {
+            result = result.split(separator: entity, omittingEmptySubsequences: false).joined(separator: character)
+        }
+        return result
+    }
+}
