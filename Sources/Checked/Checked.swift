@@ -71,3 +71,16 @@ public enum Checked {
         return Int(String(body))
     }
 }
+
+extension Checked {
+    /// The link when it may be handed to a reader: http or https (and `mailto:` where a link to a person is
+    /// expected). Call it on a link already resolved (xml:base, entities, whitespace): `javascript:`,
+    /// `vbscript:`, `data:`, `file:` and every other scheme give nil.
+    public static func link(_ url: String?, allowingMail: Bool = false) -> String? {
+        guard let url else { return nil }
+        let head = url.utf8.prefix(8).map { $0 | 0x20 }  // ASCII lowercase is enough for these prefixes
+        let isWeb = head.starts(with: "https://".utf8) || head.starts(with: "http://".utf8)
+        let isMail = allowingMail && head.starts(with: "mailto:".utf8)
+        return isWeb || isMail ? url : nil
+    }
+}

@@ -1,3 +1,4 @@
+import Checked
 import Foundation
 
 /// Makes links absolute. Feeds carry relative links far more often than the specs allow.
@@ -20,9 +21,7 @@ public enum URLResolver {
 
     /// Whether `url` uses a scheme that is safe to hand to a reader.
     public static func hasSafeScheme(_ url: String, allowingMail: Bool = false) -> Bool {
-        let lowered = url.lowercased()
-        return lowered.hasPrefix("http://") || lowered.hasPrefix("https://")
-            || (allowingMail && lowered.hasPrefix("mailto:"))
+        Checked.link(url, allowingMail: allowingMail) != nil
     }
 
     /// The commonest relative links, `/path` and `//host/path`, resolved without Foundation, which is slow

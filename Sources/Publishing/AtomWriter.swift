@@ -25,7 +25,7 @@ public enum AtomWriter {
         xml.open("entry")
         xml.element("title", entry.title ?? "(untitled)", [("type", "text")])
         xml.element("id", entry.globalID)
-        if let link = entry.link { xml.empty("link", [("rel", "alternate"), ("href", link)]) }
+        if let link = entry.publicLink { xml.empty("link", [("rel", "alternate"), ("href", link)]) }
         xml.element("published", Timestamp.rfc3339(entry.date))
         xml.element("updated", Timestamp.rfc3339(entry.lastChanged))
         xml.open("author")
@@ -33,10 +33,10 @@ public enum AtomWriter {
         xml.close("author")
         for category in entry.categories { xml.empty("category", [("term", category)]) }
         xml.open("source")
-        xml.element("id", source?.url ?? entry.sourceKey)
+        if let id = source?.publicURL ?? entry.publicSourceLink { xml.element("id", id) }
         xml.element("title", entry.sourceTitle)
-        if let link = entry.sourceLink { xml.empty("link", [("rel", "alternate"), ("href", link)]) }
-        if let url = source?.url { xml.empty("link", [("rel", "self"), ("href", url)]) }
+        if let link = entry.publicSourceLink { xml.empty("link", [("rel", "alternate"), ("href", link)]) }
+        if let url = source?.publicURL { xml.empty("link", [("rel", "self"), ("href", url)]) }
         xml.close("source")
         xml.element("summary", entry.summary, [("type", "html")])
         xml.element("content", entry.content, [("type", "html")])

@@ -94,7 +94,7 @@ struct PageRenderer {
 
     private func post(_ entry: StoredEntry) -> [String: Any] {
         [
-            "title": entry.title ?? "(untitled)", "link": entry.link ?? "", "hasLink": entry.link != nil,
+            "title": entry.title ?? "(untitled)", "link": entry.publicLink ?? "", "hasLink": entry.publicLink != nil,
             "source": entry.sourceTitle, "author": entry.author ?? "", "hasAuthor": entry.author != nil,
             "summary": entry.excerpt ?? "",
             "hasSummary": entry.excerpt != nil, "words": Self.grouped(entry.wordCount), "hasWords": entry.wordCount > 0,

@@ -34,12 +34,12 @@ public enum RSSWriter {
     private static func writeItem(_ entry: StoredEntry, source: SourceRecord?, into xml: inout XMLBuilder) {
         xml.open("item")
         xml.element("title", entry.title ?? "(untitled)")
-        xml.element("link", entry.link)
+        xml.element("link", entry.publicLink)
         xml.element("guid", entry.globalID, [("isPermaLink", "false")])
         xml.element("pubDate", Timestamp.rfc822(entry.date))
         xml.element("dc:creator", entry.author ?? entry.sourceTitle)
         for category in entry.categories { xml.element("category", category) }
-        if let url = source?.url {
+        if let url = source?.publicURL ?? entry.publicSourceLink {
             xml.element("source", entry.sourceTitle, [("url", url)])
         }
         xml.element("description", entry.summary ?? entry.content)

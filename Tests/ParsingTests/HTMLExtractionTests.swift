@@ -181,7 +181,8 @@ extension HTMLExtractionTests {
     @Test func warnsOfEachRuleThatMatchesNothing() throws {
         let rules = try Self.rules(
             "article.card", ["author": [".byline", "xpath: .//address"], "title": ["h2 a, h3 a"]])
-        let feed = try FeedParser().parse(fixtures.bytes("pages/front-page.html"), url: nil, rules: rules)
+        let feed = try FeedParser().parse(
+            fixtures.bytes("pages/front-page.html"), url: "https://quarry.example/", rules: rules)
         #expect(
             feed.warnings == [
                 "the html rule 'author' ('.byline', 'xpath: .//address') matched nothing in any of the 3 items"
