@@ -57,6 +57,7 @@ public struct FeedParser: Sendable {
         {
             let note = "repaired before reading: undeclared entities, bare ampersands or unescaped HTML"
             feed = ParsedFeed(metadata: second.metadata, entries: second.entries, warnings: feed.warnings + [note])
+            feed.isRecovered = true
         }
         feed.warnings = charset.warnings + feed.warnings
         return feed
@@ -75,6 +76,7 @@ public struct FeedParser: Sendable {
         guard let root = document.root else { throw .empty }
         var feed = try parseFeed(root: root, bytes: bytes, url: url)
         feed.warnings = document.warnings + feed.warnings
+        feed.isRecovered = !document.warnings.isEmpty
         return feed
     }
 

@@ -14,6 +14,9 @@ public enum ParseError: Error, CustomStringConvertible, Equatable, Sendable {
     case noFeedFound(attempts: [String])
     /// A login page or bot challenge answered where the feed was expected.
     case wall(FeedDiscovery.Wall)
+    /// A source that has served its feed answered an HTML page (an error or maintenance page): a failed
+    /// fetch, never a reason to look for, and adopt, another feed.
+    case pageInsteadOfKnownFeed(title: String?)
 
     public var description: String {
         switch self {
@@ -43,6 +46,10 @@ public enum ParseError: Error, CustomStringConvertible, Equatable, Sendable {
                 + " as a page"
         case .wall(let wall):
             return Self.wallMessage(wall)
+        case .pageInsteadOfKnownFeed(let title):
+            let named = title.map { $0.isEmpty ? "" : " (\"\($0)\")" } ?? ""
+            return "answered an HTML page\(named) instead of the feed it has served before; not searched for"
+                + " another feed (an error or maintenance page is retried later)"
         case .invalidRule(let field, let expression):
             return "the html rule '\(field)' (\(expression)) cannot be evaluated: check its XPath"
         }

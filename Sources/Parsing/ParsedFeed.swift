@@ -84,6 +84,9 @@ public struct ParsedFeed: Sendable, Equatable {
     public var entries: [ParsedEntry]
     /// Things the parser recovered from, for the source's status and `tidings parse`.
     public var warnings: [String]
+    /// The document was not well-formed and was read by recovery (libxml2's recover mode or the repair
+    /// pass): what it says may be cut short, so it must not overwrite longer stored fields.
+    public var isRecovered = false
 
     public init(metadata: FeedMetadata, entries: [ParsedEntry], warnings: [String] = []) {
         self.metadata = metadata

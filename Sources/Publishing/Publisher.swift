@@ -27,14 +27,30 @@ public struct Publisher {
         let renderer: PageRenderer
         do { renderer = try PageRenderer(site: site) } catch { throw PublishError.template(reason: "\(error)") }
 
+        OutputSet.removeLeftovers(in: folder)
         var report = Report()
+        var outputs = OutputSet(folder: folder)
         func write(_ contents: String, _ path: String) throws {
-            if try AtomicFile.write(contents, to: folder.appendingPathComponent(path)) {
+            if try outputs.stage(contents, at: path) {
                 report.written.append(path)
             } else {
                 report.unchanged += 1
             }
         }
+        do {
+            try render(from: store, months: months, latest: latest, sources: sources, renderer: renderer, write)
+            try outputs.commit()
+        } catch {
+            outputs.discard()
+            throw error
+        }
+        return report
+    }
+
+    private func render(
+        from store: Store, months: [MonthCount], latest: [StoredEntry], sources: [String: SourceRecord],
+        renderer: PageRenderer, _ write: (String, String) throws -> Void
+    ) throws {
         // Month pages first, then the index and the feeds that link to them. The store is read one month
         // at a time; the pages of a batch (one month per core) are rendered in parallel.
         let batchSize = ProcessInfo.processInfo.activeProcessorCount
@@ -58,6 +74,5 @@ public struct Publisher {
         try write(renderer.indexPage(latest: latest, months: months, sourceCount: sources.count), "index.html")
         try write(AtomWriter.render(latest, site: site, sources: sources), AtomWriter.fileName)
         try write(RSSWriter.render(latest, site: site, sources: sources), RSSWriter.fileName)
-        return report
     }
 }

@@ -97,6 +97,34 @@ enum Migrations {
         -- Small named values: what the outputs were last written from.
         CREATE TABLE state (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
         """,
+        // 4: what survives a crash: a change counter the outputs are compared with, notes of documents
+        // being parsed (a parse that never finished names its source), quarantine, and how a source
+        // yielded its feed (which decides whether discovery may ever replace it).
+        """
+        -- Moved by every change to entries, in the same transaction as the change: the outputs are written
+        -- whenever it differs from the value they were last written at, so a crash between storing and
+        -- publishing is made good by the next run.
+        CREATE TABLE entry_changes (id INTEGER PRIMARY KEY CHECK (id = 1), counter INTEGER NOT NULL);
+        INSERT INTO entry_changes (id, counter) VALUES (1, 0);
+        CREATE TRIGGER entries_inserted AFTER INSERT ON entries
+            BEGIN UPDATE entry_changes SET counter = counter + 1; END;
+        CREATE TRIGGER entries_updated AFTER UPDATE ON entries
+            BEGIN UPDATE entry_changes SET counter = counter + 1; END;
+        CREATE TRIGGER entries_deleted AFTER DELETE ON entries
+            BEGIN UPDATE entry_changes SET counter = counter + 1; END;
+        -- The hash of the document being parsed, set before the parse and cleared once its result is
+        -- stored: still set at start-up means the process died on it.
+        ALTER TABLE sources ADD COLUMN parsing_hash TEXT;
+        -- Which process is parsing it: a note of a process still running is not an interruption.
+        ALTER TABLE sources ADD COLUMN parsing_pid INTEGER;
+        -- Died while parsing once: parsed alone from then on, so a second death names it for certain.
+        ALTER TABLE sources ADD COLUMN parse_suspect INTEGER NOT NULL DEFAULT 0;
+        -- The document that killed the process twice, and why: skipped until the document changes.
+        ALTER TABLE sources ADD COLUMN quarantine_hash TEXT;
+        ALTER TABLE sources ADD COLUMN quarantine_reason TEXT;
+        -- 'feed' when the configured URL itself is the feed, 'page' when the feed was discovered on it.
+        ALTER TABLE sources ADD COLUMN yielded TEXT;
+        """,
     ]
 
     static var latestVersion: Int { steps.count }

@@ -32,6 +32,13 @@ public struct SourceRecord: Sendable, Equatable {
     /// The feed found on the source's page, fetched in its place.
     public var discoveredURL: String?
     public var poll = PollState()
+    /// Set when the source's document killed the process twice; it is skipped until the document changes.
+    public var quarantine: Quarantine?
+    /// The process died once while this source's document was being parsed: it is parsed alone until a
+    /// parse of it finishes.
+    public var isParseSuspect = false
+    /// How the source has yielded its feed, once it has.
+    public var yielded: FeedYield?
 
     public init(
         key: String, url: String, displayTitle: String, siteLink: String? = nil, etag: String? = nil,
@@ -184,4 +191,24 @@ extension StoredEntry {
     public var globalID: String {
         "urn:tidings:\(sourceKey):\(Fingerprint.of([entryID]))"
     }
+}
+
+/// A source held back because its document crashed Tidings.
+public struct Quarantine: Sendable, Equatable {
+    /// The hash of the document that crashed it (`PollState.bodyHash`'s kind): another document is parsed.
+    public var documentHash: String
+    public var reason: String
+
+    public init(documentHash: String, reason: String) {
+        self.documentHash = documentHash
+        self.reason = reason
+    }
+}
+
+/// Where a source's feed came from, which decides whether discovery may ever look for another.
+public enum FeedYield: String, Sendable, Equatable {
+    /// The configured URL itself answered a feed: it stays the feed, whatever it answers later.
+    case feed
+    /// The configured URL is a page and the feed was discovered on it.
+    case page
 }

@@ -49,6 +49,10 @@ public final class Store {
                         body_hash = CASE WHEN url = excluded.url THEN body_hash END,
                         next_poll_at = CASE WHEN url = excluded.url THEN next_poll_at END,
                         consecutive_failures = CASE WHEN url = excluded.url THEN consecutive_failures ELSE 0 END,
+                        quarantine_hash = CASE WHEN url = excluded.url THEN quarantine_hash END,
+                        quarantine_reason = CASE WHEN url = excluded.url THEN quarantine_reason END,
+                        parse_suspect = CASE WHEN url = excluded.url THEN parse_suspect ELSE 0 END,
+                        yielded = CASE WHEN url = excluded.url THEN yielded END,
                         url = excluded.url
                     """,
                     [.text(source.key), .text(source.url), SQLValue(source.title), seconds(now)])
@@ -82,7 +86,8 @@ public final class Store {
                    last_fetched_at, last_success_at, consecutive_failures,
                    (SELECT COUNT(*) FROM entries WHERE source_id = sources.id), discovered_url,
                    next_poll_at, wait_until, wait_reason, gone_since, moved_url, move_candidate, move_first_seen_at,
-                   move_seen_count, body_hash, update_interval, websub_hub
+                   move_seen_count, body_hash, update_interval, websub_hub, quarantine_hash, quarantine_reason,
+                   parse_suspect, yielded
             FROM sources WHERE active = 1 ORDER BY key
             """
         ).map { row in
@@ -102,6 +107,11 @@ public final class Store {
             record.poll.bodyHash = row.string(21)
             record.poll.updateInterval = row.int(22).map { .seconds($0) }
             record.poll.hub = row.string(23)
+            if let hash = row.string(24) {
+                record.quarantine = Quarantine(documentHash: hash, reason: row.string(25) ?? "")
+            }
+            record.isParseSuspect = (row.int(26) ?? 0) != 0
+            record.yielded = row.string(27).flatMap(FeedYield.init(rawValue:))
             return record
         }
     }
@@ -134,7 +144,7 @@ public final class Store {
                 let firstSeen = now.addingTimeInterval(-60 * Double(position))
                 switch try upsert(
                     entry, alias: document.aliases[position], sourceID: sourceID, firstSeen: firstSeen,
-                    document: document)
+                    document: document, isRecovered: feed.isRecovered)
                 {
                 case .new: changes.new += 1
                 case .updated: changes.updated += 1
@@ -197,7 +207,8 @@ public final class Store {
 
     /// The stored entry a parsed one was matched to.
     private struct StoredMatch {
-        static let columns = "id, fingerprint, first_seen_at, entry_id, published_at, content, word_count"
+        static let columns =
+            "id, fingerprint, first_seen_at, entry_id, published_at, content, word_count, title, summary, excerpt"
 
         let rowID: Int64
         let fingerprint: String?
@@ -206,6 +217,9 @@ public final class Store {
         let published: Int64?
         let content: String?
         let wordCount: Int
+        let title: String?
+        let summary: String?
+        let excerpt: String?
 
         init?(_ row: Row?) {
             guard let row, let rowID = row.int(0), let firstSeen = row.int(2) else { return nil }
@@ -216,6 +230,9 @@ public final class Store {
             published = row.int(4).map(Int64.init)
             content = row.string(5)
             wordCount = row.int(6) ?? 0
+            title = row.string(7)
+            summary = row.string(8)
+            excerpt = row.string(9)
         }
     }
 
@@ -225,7 +242,8 @@ public final class Store {
     /// entry whose own id is gone from the document and whose date (when both have one) is the same day.
     /// So a feed whose every item links to one page keeps its items apart.
     private func upsert(
-        _ entry: ParsedEntry, alias: String?, sourceID: Int64, firstSeen: Date, document: DocumentContext
+        _ entry: ParsedEntry, alias: String?, sourceID: Int64, firstSeen: Date, document: DocumentContext,
+        isRecovered: Bool
     ) throws(StoreError) -> UpsertOutcome {
         var entry = entry
         var existing = StoredMatch(
@@ -252,6 +270,7 @@ public final class Store {
                 entry.content = content
                 entry.wordCount = existing.wordCount
             }
+            if isRecovered { Self.keepLongerFields(of: existing, for: &entry) }
         }
         let categories = Self.json(entry.categories)
         let enclosures = Self.json(entry.enclosures)
@@ -284,6 +303,24 @@ public final class Store {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, values + [.integer(sourceID), .integer(firstSeenSeconds)])
         return .new
+    }
+
+    /// A document read by recovery may be cut short: a field it has shorter than, or lacks beside, the
+    /// stored one keeps the stored value. New entries from it are still added.
+    private static func keepLongerFields(of existing: StoredMatch, for entry: inout ParsedEntry) {
+        func isShorter(_ new: String?, than old: String?) -> Bool {
+            guard let old else { return false }
+            return (new?.utf8.count ?? 0) < old.utf8.count
+        }
+        if isShorter(entry.title, than: existing.title) { entry.title = existing.title }
+        if isShorter(entry.summary, than: existing.summary) {
+            entry.summary = existing.summary
+            entry.excerpt = existing.excerpt
+        }
+        if isShorter(entry.content, than: existing.content) {
+            entry.content = existing.content
+            entry.wordCount = existing.wordCount
+        }
     }
 
     /// A stored post's published date never moves later than when it was first seen: a later date is a

@@ -39,6 +39,7 @@ public struct Refresh: Sendable {
     public func run(store: Store, mode: Mode = .all, now: @escaping @Sendable () -> Date = Date.init) async throws
         -> RefreshReport
     {
+        let interrupted = try store.reviewInterruptedParses(now: now())
         let records = try registeredSources(in: store, now: now())
         let start = now()
         var outcomes: [String: SourceOutcome] = [:]
@@ -53,34 +54,42 @@ public struct Refresh: Sendable {
             requests.append(request(for: source, record: record))
         }
         if mode == .due, requests.isEmpty { return RefreshReport(outcomes: [], written: []) }
-        let cycle = Cycle(refresh: self, store: store, records: records, now: now)
+        var cycle = Cycle(refresh: self, store: store, records: records, now: now)
+        cycle.force = mode == .force
         for (key, outcome) in try await cycle.run(requests) { outcomes[key] = outcome }
-        var pruned = 0
+        for note in interrupted {
+            let text =
+                note.quarantined
+                ? "quarantined: Tidings died again while parsing its document alone"
+                : "Tidings died while this source's document was being parsed; it is parsed alone until a parse of"
+                    + " it finishes"
+            outcomes[note.key]?.warnings.append(text)
+        }
         if let retention = config.retention {
             let now = now()
-            pruned = try store.prune(olderThan: now.addingTimeInterval(-Double(retention.components.seconds)), now: now)
+            _ = try store.prune(olderThan: now.addingTimeInterval(-Double(retention.components.seconds)), now: now)
         }
         try store.pruneFetchLog(olderThan: now().addingTimeInterval(-Self.fetchLogDays * 86_400))
-        let changed = pruned > 0 || outcomes.values.contains { $0.changedEntries }
-        let written = try publish(from: store, entriesChanged: changed)
+        let written = try publish(from: store)
         return RefreshReport(outcomes: config.sources.compactMap { outcomes[$0.key] }, written: written)
     }
 
-    /// Writes the outputs, unless no entry changed and they were last written from the same settings and
-    /// sources by this version: rendering every month page again would only rewrite the same bytes.
-    private func publish(from store: Store, entriesChanged: Bool) throws -> [String] {
+    /// Writes the outputs, unless they were last written from the store as it is now (its change counter,
+    /// moved in the same transaction as every entry change) and from the same settings and sources by this
+    /// version. Deciding from the store, not from what this run changed, means a run killed between
+    /// storing and publishing is made good by the next one.
+    private func publish(from store: Store) throws -> [String] {
         let site = Site(title: config.title, baseURL: config.baseURL, maxEntries: config.maxEntries)
         let sources = try store.sources().map { "\($0.key)\u{1F}\($0.displayTitle)\u{1F}\($0.siteLink ?? "")" }
         let fingerprint = Fingerprint.of(
-            [Product.version, site.title, site.baseURL, String(site.maxEntries), config.outputFolder.path] + sources)
+            [Product.version, site.title, site.baseURL, String(site.maxEntries), config.outputFolder.path,
+             String(try store.changeCounter())] + sources)
         let marker = "published"
-        if !entriesChanged, try store.value(named: marker) == fingerprint,
+        if try store.value(named: marker) == fingerprint,
             FileManager.default.fileExists(atPath: config.outputFolder.appendingPathComponent("index.html").path)
         {
             return []
         }
-        // Forgotten first: a publish cut short is redone next time.
-        try store.setValue(nil, named: marker)
         let report = try Publisher(site: site, folder: config.outputFolder).publish(from: store)
         try store.setValue(fingerprint, named: marker)
         return report.written

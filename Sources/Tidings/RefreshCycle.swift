@@ -11,6 +11,8 @@ struct Cycle {
     let store: Store
     let records: [String: SourceRecord]
     let now: @Sendable () -> Date
+    /// `--force`: quarantined documents are parsed again.
+    var force = false
 
     /// How many documents are parsed at once: one per core, plus one so the cores keep parsing while this
     /// task stores (measured: 1,000 feeds cold, 15.1 s → 14.0 s on two cores).
@@ -39,6 +41,12 @@ struct Cycle {
                     outcomes[done.source.key] = try record(done, networkDown: false)
                 }
             }
+            func drain() async throws {
+                while let done = try await group.next() {
+                    try keep(done)
+                    parsing -= 1
+                }
+            }
             for await result in refresh.fetcher.fetch(requests) {
                 guard let source = sources[result.key], let record = records[result.key] else { continue }
                 if parsing >= Self.parallelParses, let done = try await group.next() {
@@ -47,10 +55,20 @@ struct Cycle {
                 }
                 let fetchTime = now()
                 let known = followed[source.key] ?? []
-                let previousHash = record.poll.bodyHash
+                let document = Self.document(result, for: source, record: record, force: force)
+                if case .parse(let hash) = document {
+                    // A source whose parse once died with the process is parsed alone, so that if it dies
+                    // again, the note left behind can only be its own.
+                    if record.isParseSuspect { try await drain() }
+                    try store.noteParsing(key: source.key, documentHash: hash)
+                }
+                // Once the configured URL has served a feed, an HTML page from it is a failure, never a reason
+                // to adopt whatever feed that page advertises.
+                let mayDiscover = record.yielded != .feed
                 group.addTask {
                     var processed = await Self.parse(
-                        result, for: source, previousHash: previousHash, finder: finder, now: fetchTime)
+                        result, for: source, document: document, mayDiscover: mayDiscover, finder: finder,
+                        now: fetchTime)
                     if let rule = source.follow, case .parsed(let feed) = processed.outcome {
                         let followed = await follower.follow(
                             feed, rule: rule, options: source.parser, known: known, now: fetchTime)
@@ -61,6 +79,7 @@ struct Cycle {
                     return processed
                 }
                 parsing += 1
+                if record.isParseSuspect { try await drain() }
             }
             for try await done in group { try keep(done) }
         }
@@ -68,6 +87,9 @@ struct Cycle {
         for done in unreachable { outcomes[done.source.key] = try record(done, networkDown: networkDown) }
         return outcomes
     }
+
+    /// How many 404 or 410 answers in a row make a discovered feed gone.
+    static let goneDiscoveredFeedFailures = 3
 
     /// A fetch result with what parsing made of it, on its way to the store.
     struct Processed: Sendable {
@@ -78,6 +100,8 @@ struct Cycle {
             case fetchFailed(FetchError)
             case unparsable(ParseError)
             case parsed(ParsedFeed)
+            /// The document that crashed Tidings before: not parsed again.
+            case quarantined(String)
         }
 
         var source: SourceConfig
@@ -88,8 +112,32 @@ struct Cycle {
         var bodyHash: String?
     }
 
+    /// What to do with a fetch result before any parsing, decided on the storing task so a parse can be
+    /// noted in the store before it starts.
+    enum Document: Sendable {
+        case notFetched
+        /// The body parsed last time.
+        case unchanged
+        /// The body that crashed Tidings, with the quarantine's reason.
+        case quarantined(String)
+        case parse(hash: String)
+    }
+
+    static func document(_ result: FetchResult, for source: SourceConfig, record: SourceRecord, force: Bool)
+        -> Document
+    {
+        guard case .fetched(let body) = result.outcome else { return .notFetched }
+        let hash = Fingerprint.of(bytes: body, seed: "\(Product.version) \(result.finalURL) \(source)")
+        if hash == record.poll.bodyHash { return .unchanged }
+        if let quarantine = record.quarantine, quarantine.documentHash == hash, !force {
+            return .quarantined(quarantine.reason)
+        }
+        return .parse(hash: hash)
+    }
+
     private static func parse(
-        _ result: FetchResult, for source: SourceConfig, previousHash: String?, finder: FeedFinder, now: Date
+        _ result: FetchResult, for source: SourceConfig, document: Document, mayDiscover: Bool, finder: FeedFinder,
+        now: Date
     ) async -> Processed {
         guard case .fetched(let body) = result.outcome else {
             let outcome: Processed.Outcome =
@@ -99,16 +147,24 @@ struct Cycle {
                 }
             return Processed(source: source, result: result, outcome: outcome)
         }
-        let hash = Fingerprint.of(bytes: body, seed: "\(Product.version) \(result.finalURL) \(source)")
-        if hash == previousHash { return Processed(source: source, result: result, outcome: .unchanged) }
+        let hash: String
+        switch document {
+        case .parse(let documentHash): hash = documentHash
+        case .quarantined(let reason): return Processed(source: source, result: result, outcome: .quarantined(reason))
+        case .unchanged, .notFetched: return Processed(source: source, result: result, outcome: .unchanged)
+        }
+        TestCrashHook.check(body)
         let outcome: Processed.Outcome
         do {
             outcome = .parsed(
                 try FeedParser(options: source.parser).parse(
                     body, url: result.finalURL, contentType: result.contentType, rules: source.html, now: now))
-        } catch .htmlInsteadOfFeed where source.html == nil {
+        } catch .htmlInsteadOfFeed(let title, _) where source.html == nil {
             if let wall = FeedDiscovery.wall(in: body) {
                 return Processed(source: source, result: result, outcome: .unparsable(.wall(wall)))
+            }
+            guard mayDiscover else {
+                return Processed(source: source, result: result, outcome: .unparsable(.pageInsteadOfKnownFeed(title: title)))
             }
             guard result.requestedURL == source.url else {
                 return Processed(source: source, result: result, outcome: .unparsable(.noFeedFound(attempts: [])))
@@ -149,9 +205,14 @@ struct Cycle {
             status = isUnchangedBody ? .sameDocument : .notModified
             verdict = .success(nil)
         case .fetchFailed(let error):
-            // A discovered feed that has gone away: look at the page again next time.
+            // A discovered feed that has gone away (404 or 410 three times in a row, so one bad answer cannot
+            // send the source looking for another feed): look at the page again next time.
             forgetDiscovered =
                 previous.discoveredURL == result.requestedURL && (result.status == 404 || result.status == 410)
+                && previous.consecutiveFailures + 1 >= Self.goneDiscoveredFeedFailures
+            if forgetDiscovered, let gone = previous.discoveredURL {
+                warnings.append("the feed found at \(gone) is gone; the page is searched again on the next fetch")
+            }
             // Not the source's fault: its page is searched again next time, without waiting.
             if forgetDiscovered { try store.setDiscoveredURL(nil, for: source.key) }
             let counts = !networkDown && !forgetDiscovered
@@ -168,20 +229,41 @@ struct Cycle {
             try store.recordFailure(key: source.key, status: result.status, error: reason, now: now)
             status = .failed(reason)
             verdict = .failure(counts: true)
+        case .quarantined(let reason):
+            try store.recordFailure(key: source.key, status: result.status, error: reason, counts: false, now: now)
+            status = .quarantined(reason)
+            verdict = .failure(counts: false)
         case .parsed(let feed):
-            if let discovered = processed.discoveredURL { try store.setDiscoveredURL(discovered, for: source.key) }
+            if let discovered = processed.discoveredURL {
+                try store.setDiscoveredURL(discovered, for: source.key)
+                try store.setYielded(.page, for: source.key)
+                if discovered != previous.discoveredURL {
+                    warnings.append("its feed was found at \(discovered) and is fetched from now on")
+                }
+            } else if previous.discoveredURL == nil {
+                try store.setYielded(.feed, for: source.key)
+            }
             let changes = try store.recordSuccess(
                 key: source.key, feed: feed,
                 validators: Validators(etag: result.etag, lastModified: result.lastModified),
                 status: result.status ?? 200, now: now)
             status = .stored(changes)
-            warnings = feed.warnings
+            warnings = feed.warnings + warnings
             verdict = .success(feed)
+        }
+        switch processed.outcome {
+        case .parsed, .unparsable: try store.finishParsing(key: source.key)
+        default: break
         }
         var poll = refresh.planner.plan(
             previous, result: result, verdict: verdict, interval: source.interval,
             postingDates: try store.postingDates(for: source.key), now: now)
-        if forgetDiscovered { poll.goneSince = nil }
+        if forgetDiscovered {
+            // The page is searched again at once, whatever waits the gone feed earned.
+            poll.goneSince = nil
+            poll.waitUntil = nil
+            poll.waitReason = nil
+        }
         if let hash = processed.bodyHash, case .parsed = processed.outcome { poll.bodyHash = hash }
         if let moved = poll.movedURL, moved != previous.poll.movedURL {
             warnings.append("moved permanently to \(moved); fetched there from now on (feeds.yaml is left as it is)")

@@ -10,6 +10,8 @@ public struct SourceOutcome: Sendable, Equatable {
         case failed(String)
         /// Not fetched in this cycle, with why (a wait the server imposed, backoff, gone).
         case skipped(String)
+        /// Fetched, but the document is the one that crashed Tidings: not parsed.
+        case quarantined(String)
 
         public var failureReason: String? {
             if case .failed(let reason) = self { reason } else { nil }
@@ -19,11 +21,6 @@ public struct SourceOutcome: Sendable, Equatable {
     public var key: String
     public var status: Status
     public var warnings: [String]
-
-    /// Whether this source's fetch added or changed entries.
-    var changedEntries: Bool {
-        if case .stored(let changes) = status { changes.new + changes.updated > 0 } else { false }
-    }
 
     public var summary: String {
         switch status {
@@ -41,6 +38,8 @@ public struct SourceOutcome: Sendable, Equatable {
             return line
         case .skipped(let reason):
             return "\(key): skipped: \(reason)"
+        case .quarantined(let reason):
+            return "\(key): quarantined: \(reason)"
         case .failed(let reason):
             return "\(key): failed: \(reason)"
         }

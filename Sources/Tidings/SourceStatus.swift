@@ -9,6 +9,7 @@ public struct SourceStatus: Sendable, Equatable, Codable {
         case failing
         case waiting
         case gone
+        case quarantined
         case new = "never fetched"
     }
 
@@ -32,6 +33,8 @@ public struct SourceStatus: Sendable, Equatable, Codable {
     public var waitReason: String?
     public var entries: Int
     public var hub: String?
+    /// Why the source's document is skipped (it crashed Tidings), while it is.
+    public var quarantineReason: String?
 
     public init(_ record: SourceRecord, now: Date) {
         key = record.key
@@ -51,10 +54,12 @@ public struct SourceStatus: Sendable, Equatable, Codable {
         waitReason = wait == nil ? nil : record.poll.waitReason
         entries = record.entryCount
         hub = record.poll.hub
+        quarantineReason = record.quarantine?.reason
         state = Self.state(of: record, waiting: wait != nil)
     }
 
     private static func state(of record: SourceRecord, waiting: Bool) -> State {
+        if record.quarantine != nil { return .quarantined }
         if record.poll.goneSince != nil { return .gone }
         if record.lastFetchedAt == nil { return .new }
         if waiting { return .waiting }
@@ -64,6 +69,7 @@ public struct SourceStatus: Sendable, Equatable, Codable {
     /// What else the row should say: a move, a discovered feed, the last error.
     var note: String {
         var parts: [String] = []
+        if let quarantineReason { parts.append(quarantineReason) }
         if let movedURL { parts.append("moved to \(movedURL)") }
         if let movingTo, let movingSeen {
             parts.append("redirects permanently to \(movingTo) (seen \(movingSeen)×, not adopted yet)")

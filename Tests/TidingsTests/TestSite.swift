@@ -15,7 +15,7 @@ struct TestSite {
         store = try refresh.openStore()
     }
 
-    func run() async throws -> RefreshReport {
-        try await refresh.run(store: store)
+    func run(_ mode: Refresh.Mode = .all) async throws -> RefreshReport {
+        try await refresh.run(store: store, mode: mode)
     }
 }

@@ -1,0 +1,99 @@
+import Foundation
+
+/// The output files of one publish, replaced together. Each changed file is first written in full beside
+/// its target under a temporary name and flushed; only when every one is written are they renamed over
+/// the old files. A failure on the way (a full disk, a folder that cannot be made) removes the new files
+/// and leaves every old one as it was, so the published set is always one publish or the other, never a
+/// mix, and never a half-written file.
+struct OutputSet {
+    let folder: URL
+    private var staged: [(temporary: URL, target: URL)] = []
+
+    init(folder: URL) {
+        self.folder = folder
+    }
+
+    /// Temporary files are `.NAME.PID.tmp`: a publish killed before renaming leaves some behind.
+    static let temporarySuffix = ".tmp"
+
+    /// Writes `contents` for `path` (relative to the folder) under a temporary name. Returns false,
+    /// writing nothing, when the file already holds exactly these bytes.
+    mutating func stage(_ contents: String, at path: String) throws(PublishError) -> Bool {
+        let target = folder.appendingPathComponent(path)
+        let data = Data(contents.utf8)
+        if let existing = try? Data(contentsOf: target), existing == data { return false }
+        let parent = target.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotWrite(path: parent.path, reason: "cannot create the folder for \(path) (\(Self.reason(error)))")
+        }
+        let temporary = parent.appendingPathComponent(".\(target.lastPathComponent).\(getpid())\(Self.temporarySuffix)")
+        staged.append((temporary, target))
+        try Self.write(data, to: temporary, for: path)
+        return true
+    }
+
+    /// Renames every staged file over its target.
+    mutating func commit() throws(PublishError) {
+        for (index, file) in staged.enumerated() where rename(file.temporary.path, file.target.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            for rest in staged[index...] { unlink(rest.temporary.path) }
+            staged = []
+            throw .cannotWrite(path: file.target.path, reason: "cannot replace it (\(reason))")
+        }
+        staged = []
+    }
+
+    /// Removes every staged file, leaving the old outputs untouched.
+    mutating func discard() {
+        for file in staged { unlink(file.temporary.path) }
+        staged = []
+    }
+
+    /// Removes temporary files left in the folder by a publish that was killed; those of a process still
+    /// running (a `tidings refresh` beside the daemon) are its own business.
+    static func removeLeftovers(in folder: URL) {
+        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else { return }
+        for case let url as URL in walker {
+            let name = url.lastPathComponent
+            guard name.hasPrefix("."), name.hasSuffix(temporarySuffix) else { continue }
+            let pid = name.dropLast(temporarySuffix.count).split(separator: ".").last.flatMap { Int32($0) }
+            if let pid, pid != getpid(), kill(pid, 0) == 0 { continue }
+            unlink(url.path)
+        }
+    }
+
+    /// Writes and flushes with plain system calls, so a full disk is reported as exactly that, with the path.
+    private static func write(_ data: Data, to url: URL, for path: String) throws(PublishError) {
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw .cannotWrite(path: url.path, reason: "cannot create the new \(path) (\(String(cString: strerror(errno))))")
+        }
+        var failure: Int32 = 0
+        data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += written
+            }
+        }
+        if failure == 0, fsync(descriptor) != 0 { failure = errno }
+        close(descriptor)
+        if failure != 0 {
+            unlink(url.path)
+            throw .cannotWrite(
+                path: url.path,
+                reason: "writing the new \(path) failed (\(String(cString: strerror(failure)))); the old outputs are kept")
+        }
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+    }
+}
