@@ -19,6 +19,11 @@ public struct Publisher {
         public var unchanged = 0
     }
 
+    /// Removes the temporary files a publish killed before renaming left in the folder.
+    public func removeLeftovers() {
+        OutputSet.removeLeftovers(in: folder)
+    }
+
     @discardableResult
     public func publish(from store: Store) throws -> Report {
         let sources = Dictionary(try store.sources().map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
@@ -27,7 +32,7 @@ public struct Publisher {
         let renderer: PageRenderer
         do { renderer = try PageRenderer(site: site) } catch { throw PublishError.template(reason: "\(error)") }
 
-        OutputSet.removeLeftovers(in: folder)
+        removeLeftovers()
         var report = Report()
         var outputs = OutputSet(folder: folder)
         func write(_ contents: String, _ path: String) throws {

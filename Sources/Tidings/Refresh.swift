@@ -85,12 +85,14 @@ public struct Refresh: Sendable {
             [Product.version, site.title, site.baseURL, String(site.maxEntries), config.outputFolder.path,
              String(try store.changeCounter())] + sources)
         let marker = "published"
+        let publisher = Publisher(site: site, folder: config.outputFolder)
+        publisher.removeLeftovers()
         if try store.value(named: marker) == fingerprint,
             FileManager.default.fileExists(atPath: config.outputFolder.appendingPathComponent("index.html").path)
         {
             return []
         }
-        let report = try Publisher(site: site, folder: config.outputFolder).publish(from: store)
+        let report = try publisher.publish(from: store)
         try store.setValue(fingerprint, named: marker)
         return report.written
     }

@@ -17,10 +17,11 @@ import Testing
         var errors: String
     }
 
-    static func tidings(_ arguments: [String], in folder: URL) throws -> Run {
+    static func tidings(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.currentDirectoryURL = folder
         let output = Pipe()
         let errors = Pipe()
