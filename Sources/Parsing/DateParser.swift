@@ -104,17 +104,12 @@ public struct DateParser: Sendable {
     }
 
     private func parse(_ text: String, format: String) -> Date? {
-        // Foundation's DateFormatter traps ("Incorrect range") on some non-ASCII text, and the text comes
-        // from a page. Dates read in en_US_POSIX are ASCII, so nothing else is handed to it.
-        guard text.utf8.count < 100, format.utf8.count < 100, text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }),
-            format.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F })
-        else { return nil }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = naiveTimeZone ?? .gmt
-        formatter.dateFormat = format
-        formatter.isLenient = false
-        return formatter.date(from: text)
+        guard text.utf8.count < 100, let pattern = DatePattern(format), let reading = pattern.read(text) else {
+            return nil
+        }
+        return components(
+            reading.year, reading.month, reading.day, reading.hour, reading.minute, reading.second, 0,
+            offset: reading.offset)
     }
 
     /// "3 days ago", "an hour ago", "yesterday", "today", "just now".

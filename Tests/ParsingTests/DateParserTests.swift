@@ -128,3 +128,28 @@ extension DateParserTests {
         #expect(DateParser().parseHuman("12 March 99999", format: "d MMMM yyyy", now: now) == nil)
     }
 }
+
+/// `date_format` patterns are read by Tidings, not by ICU, which trapped on page text (found by fuzzing).
+extension DateParserTests {
+    @Test(arguments: [
+        ("d MMMM yyyy", "12 March 2026", "2026-03-12T00:00:00Z"),
+        ("dd.MM.yy HH:mm", "12.03.26 10:15", "2026-03-12T10:15:00Z"),
+        ("EEE, d MMM yyyy h:mm a", "Thu, 12 Mar 2026 3:05 pm", "2026-03-12T15:05:00Z"),
+        ("yyyyMMddHHmmss", "20260312101500", "2026-03-12T10:15:00Z"),
+        ("yyyy-MM-dd'T'HH:mm:ss.SSSZ", "2026-03-12T10:15:00.123+0200", "2026-03-12T08:15:00Z"),
+        ("'Posted' MMM d", "Posted Sept 3", "1970-09-03T00:00:00Z"),
+        ("HH:mm:ss.S", "10:15:00." + String(repeating: "9", count: 85), "1970-01-01T10:15:00Z"),
+    ])
+    func readsAnExplicitPattern(_ pattern: String, _ text: String, _ expected: String) {
+        let now = Date(timeIntervalSince1970: 1_773_835_200)
+        #expect(DateParser().parseHuman(text, format: pattern, now: now).map(Self.format) == expected)
+    }
+
+    @Test(arguments: [
+        ("dd.MM.yyyy", "32.13.2026"), ("d MMMM yyyy", "12 Mär 2026"),
+        ("HH:mm", "99:99"), ("yyyy", "99999"), ("Q yyyy", "1 2026"),
+    ])
+    func refusesWhatAPatternDoesNotDescribe(_ pattern: String, _ text: String) {
+        #expect(DateParser().parseHuman(text, format: pattern, now: Date()) == nil)
+    }
+}

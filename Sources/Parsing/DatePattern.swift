@@ -1,0 +1,192 @@
+/// A `date_format` from `feeds.yaml` (a Unicode date pattern such as `d MMMM yyyy` or `dd.MM.yy HH:mm`),
+/// read by Tidings itself. Foundation's DateFormatter hands patterns to ICU, which traps or divides by zero
+/// on page text a hostile site can choose (85 digits under `S`, some non-ASCII text); this reads the
+/// fields feeds and pages use and gives nil for the rest, never a crash.
+///
+/// Fields: `y`/`yy`/`yyyy`, `M`/`MM` (number), `MMM`/`MMMM` (English name), `d`/`dd`, `H`/`HH`, `h`/`hh`
+/// with `a`, `m`/`mm`, `s`/`ss`, `S…` (fraction, dropped), `E…` (weekday name, skipped), `Z`/`X`/`x`
+/// (offset or `Z`), and text in single quotes. Other characters must appear as written (any run of
+/// spaces matches any run of spaces).
+public struct DatePattern {
+    enum Field: Equatable {
+        case year(digits: Int), month(digits: Int), monthName, day, hour24, hour12, amPm, minute, second,
+            fraction, weekday, zone
+        case literal(String)
+    }
+
+    let fields: [Field]
+
+    /// Whether `pattern` uses only what this reads, for checking `feeds.yaml`.
+    public static func isReadable(_ pattern: String) -> Bool { DatePattern(pattern) != nil }
+
+    /// Nil when the pattern uses a letter this does not read.
+    init?(_ pattern: String) {
+        var fields: [Field] = []
+        var characters = Array(pattern)[...]
+        while let first = characters.first {
+            if first == "'" {
+                characters = characters.dropFirst()
+                let text = characters.prefix { $0 != "'" }
+                characters = characters.dropFirst(text.count + 1)
+                fields.append(.literal(text.isEmpty ? "'" : String(text)))
+                continue
+            }
+            guard first.isASCII, first.isLetter else {
+                fields.append(.literal(String(first)))
+                characters = characters.dropFirst()
+                continue
+            }
+            let count = characters.prefix { $0 == first }.count
+            characters = characters.dropFirst(count)
+            guard let field = Self.field(first, count: count) else { return nil }
+            fields.append(field)
+        }
+        self.fields = fields
+    }
+
+    private static func field(_ letter: Character, count: Int) -> Field? {
+        switch letter {
+        case "y", "u": count == 2 ? .year(digits: 2) : .year(digits: 4)
+        case "M", "L": count >= 3 ? .monthName : .month(digits: count)
+        case "d": .day
+        case "H": .hour24
+        case "h": .hour12
+        case "a": .amPm
+        case "m": .minute
+        case "s": .second
+        case "S": .fraction
+        case "E", "e", "c": .weekday
+        case "Z", "X", "x", "z", "O": .zone
+        default: nil
+        }
+    }
+
+    /// The civil date and time in `text`, with the offset when the pattern has one.
+    struct Reading {
+        var year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0
+        var offset: Int?
+    }
+
+    func read(_ text: String) -> Reading? {
+        var scanner = Scanner(Array(text.utf8)[...])
+        var reading = Reading()
+        var pm: Bool?
+        for field in fields {
+            switch field {
+            case .literal(let literal):
+                guard scanner.literal(literal) else { return nil }
+            case .year(let digits):
+                guard let value = scanner.number(max: digits) else { return nil }
+                reading.year = digits == 2 && value < 100 ? (value < 50 ? 2000 + value : 1900 + value) : value
+            case .month(let digits):
+                guard let value = scanner.number(max: max(digits, 2)) else { return nil }
+                reading.month = value
+            case .monthName:
+                guard let value = scanner.monthName() else { return nil }
+                reading.month = value
+            case .day:
+                guard let value = scanner.number(max: 2) else { return nil }
+                reading.day = value
+            case .hour24, .hour12:
+                guard let value = scanner.number(max: 2) else { return nil }
+                reading.hour = value
+            case .amPm:
+                guard let value = scanner.amPm() else { return nil }
+                pm = value
+            case .minute:
+                guard let value = scanner.number(max: 2) else { return nil }
+                reading.minute = value
+            case .second:
+                guard let value = scanner.number(max: 2) else { return nil }
+                reading.second = value
+            case .fraction:
+                guard scanner.number(max: 9, dropping: true) != nil else { return nil }
+            case .weekday:
+                guard scanner.word() else { return nil }
+            case .zone:
+                guard let offset = scanner.offset() else { return nil }
+                reading.offset = offset
+            }
+        }
+        guard scanner.isAtEnd else { return nil }
+        if let pm {
+            guard (1...12).contains(reading.hour) else { return nil }
+            reading.hour = reading.hour % 12 + (pm ? 12 : 0)
+        }
+        return reading
+    }
+
+    /// A cursor over the text's bytes; every number is bounded in length, so none can overflow.
+    private struct Scanner {
+        var bytes: ArraySlice<UInt8>
+
+        init(_ bytes: ArraySlice<UInt8>) { self.bytes = bytes }
+
+        var isAtEnd: Bool { bytes.isEmpty }
+
+        mutating func literal(_ literal: String) -> Bool {
+            if literal.allSatisfy(\.isWhitespace) {
+                let spaces = bytes.prefix { $0 == 0x20 || $0 == 0x09 }
+                bytes = bytes.dropFirst(spaces.count)
+                return !spaces.isEmpty
+            }
+            let expected = Array(literal.utf8)
+            guard bytes.starts(with: expected) else { return false }
+            bytes = bytes.dropFirst(expected.count)
+            return true
+        }
+
+        /// Up to `max` digits (at least one); with `dropping`, any further digits are read and ignored.
+        mutating func number(max: Int, dropping: Bool = false) -> Int? {
+            let digits = bytes.prefix(max).prefix { $0 >= 0x30 && $0 <= 0x39 }
+            guard !digits.isEmpty else { return nil }
+            bytes = bytes.dropFirst(digits.count)
+            if dropping { bytes = bytes.drop { $0 >= 0x30 && $0 <= 0x39 } }
+            return digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        }
+
+        mutating func word() -> Bool {
+            let letters = bytes.prefix { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }
+            bytes = bytes.dropFirst(letters.count)
+            if bytes.first == UInt8(ascii: ".") { bytes = bytes.dropFirst() }
+            return !letters.isEmpty
+        }
+
+        mutating func monthName() -> Int? {
+            let letters = bytes.prefix { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }
+            guard letters.count >= 3 else { return nil }
+            let name = String(decoding: letters.map { $0 | 0x20 }, as: UTF8.self)
+            let months = [
+                "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december",
+            ]
+            guard let index = months.firstIndex(where: { $0.hasPrefix(name) || (name == "sept" && $0 == "september") })
+            else { return nil }
+            bytes = bytes.dropFirst(letters.count)
+            if bytes.first == UInt8(ascii: ".") { bytes = bytes.dropFirst() }
+            return index + 1
+        }
+
+        mutating func amPm() -> Bool? {
+            let letters = bytes.prefix(2).map { $0 | 0x20 }
+            guard letters == Array("am".utf8) || letters == Array("pm".utf8) else { return nil }
+            bytes = bytes.dropFirst(2)
+            return letters[0] == UInt8(ascii: "p")
+        }
+
+        /// `Z`, `+02`, `+0200` or `+02:00`, as seconds east of UTC.
+        mutating func offset() -> Int? {
+            if bytes.first == UInt8(ascii: "Z") {
+                bytes = bytes.dropFirst()
+                return 0
+            }
+            guard let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") else { return nil }
+            bytes = bytes.dropFirst()
+            guard let hours = number(max: 2), hours <= 14 else { return nil }
+            if bytes.first == UInt8(ascii: ":") { bytes = bytes.dropFirst() }
+            let minutes = number(max: 2) ?? 0
+            guard minutes < 60 else { return nil }
+            return (sign == UInt8(ascii: "+") ? 1 : -1) * (hours * 3600 + minutes * 60)
+        }
+    }
+}
