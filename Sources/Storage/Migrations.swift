@@ -124,6 +124,13 @@ enum Migrations {
         ALTER TABLE sources ADD COLUMN quarantine_reason TEXT;
         -- 'feed' when the configured URL itself is the feed, 'page' when the feed was discovered on it.
         ALTER TABLE sources ADD COLUMN yielded TEXT;
+        -- Dates outside years 1 to 9999 ("99999999999 years ago") were stored by earlier versions and made
+        -- every later refresh trap: they become unknown, and the entry sorts by when it was first seen.
+        UPDATE entries SET published_at = NULL
+            WHERE published_at < -62135596800 OR published_at > 253402300799;
+        UPDATE entries SET updated_at = NULL WHERE updated_at < -62135596800 OR updated_at > 253402300799;
+        UPDATE entries SET sort_date = first_seen_at
+            WHERE sort_date < -62135596800 OR sort_date > 253402300799;
         """,
     ]
 

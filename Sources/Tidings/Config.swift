@@ -31,12 +31,14 @@ public struct Config: Sendable, Equatable {
 
     /// Reads and checks `feeds.yaml`. Nothing is fetched or written when this throws.
     public static func load(from file: URL) throws(ConfigError) -> Config {
-        let text: String
-        do {
-            text = try String(contentsOf: file, encoding: .utf8)
-        } catch {
-            let reason = FileManager.default.fileExists(atPath: file.path) ? "it is not UTF-8 text" : "no such file"
+        // Read as bytes and decoded here: Foundation's String(contentsOf:encoding:) leaks its buffer when the
+        // file is not UTF-8 (LeakSanitizer).
+        guard let data = FileManager.default.contents(atPath: file.path) else {
+            let reason = FileManager.default.fileExists(atPath: file.path) ? "it cannot be read" : "no such file"
             throw .unreadable(path: file.path, reason: reason)
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw .unreadable(path: file.path, reason: "it is not UTF-8 text")
         }
         return try parse(text, file: file)
     }

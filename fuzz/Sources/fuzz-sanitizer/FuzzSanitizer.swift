@@ -25,10 +25,12 @@ enum SanitizedOutputCheck {
     static let dangerousTags: Set<String> = ["script", "style", "svg", "math", "base", "meta", "object", "embed", "form"]
 
     static func problem(in html: String) -> String? {
-        var rest = Substring(html)
+        // Scalars, not Characters: a browser tokenises code points, and a combining mark after `>` would
+        // make one Character of the two and hide the tag's end.
+        var rest = Substring(html).unicodeScalars[...]
         while let open = rest.firstIndex(of: "<") {
             guard let close = rest[open...].firstIndex(of: ">") else { return "an unclosed tag" }
-            let tag = rest[rest.index(after: open)..<close]
+            let tag = Substring(rest[rest.index(after: open)..<close])
             rest = rest[rest.index(after: close)...]
             if tag.hasPrefix("/") { continue }
             let name = tag.prefix { $0.isLetter || $0.isNumber }.lowercased()
