@@ -33,12 +33,20 @@ import Testing
         try LoopbackHTTPServer { _ in .init(headers: [("Content-Type", "application/rss+xml")], body: document.current) }
     }
 
+    /// A site following that one feed, refreshed once.
+    static func refreshedSite(serving document: Served, settings: String = "") async throws
+        -> (LoopbackHTTPServer, TestSite)
+    {
+        let server = try server(document)
+        let site = try TestSite(settings + "sources:\n  - key: blog\n    url: \(server.url("/feed"))\n")
+        _ = try await site.run()
+        return (server, site)
+    }
+
     @Test func aRunKilledBetweenStoringAndPublishingIsMadeGoodByTheNext() async throws {
         let document = Served(Self.rss([("a", "First post", "one")]))
-        let server = try Self.server(document)
+        let (server, site) = try await Self.refreshedSite(serving: document)
         defer { server.stop() }
-        let site = try TestSite("sources:\n  - key: blog\n    url: \(server.url("/feed"))\n")
-        _ = try await site.run()
         // What a run killed after its store transaction and before publishing leaves: a new entry stored,
         // outputs as before, and a document that now hashes as already parsed.
         let newer = ParsedFeed(
@@ -62,10 +70,8 @@ import Testing
 
     @Test func leftoverTemporaryFilesAreRemovedByTheNextRun() async throws {
         let document = Served(Self.rss([("a", "First post", "one")]))
-        let server = try Self.server(document)
+        let (server, site) = try await Self.refreshedSite(serving: document)
         defer { server.stop() }
-        let site = try TestSite("sources:\n  - key: blog\n    url: \(server.url("/feed"))\n")
-        _ = try await site.run()
         // PIDs far above any pid_max stand for processes killed long ago.
         let leftovers = ["output/.index.html.99999999.tmp", "output/2026/03/.index.html.99999998.tmp"]
         for path in leftovers { _ = try site.directory.write("half a page", to: path) }
@@ -78,10 +84,8 @@ import Testing
 
     @Test func anUnwritablePlaceLeavesTheOldOutputsWholeAndNamesThePath() async throws {
         let document = Served(Self.rss([("a", "March post", "one")]))
-        let server = try Self.server(document)
+        let (server, site) = try await Self.refreshedSite(serving: document)
         defer { server.stop() }
-        let site = try TestSite("sources:\n  - key: blog\n    url: \(server.url("/feed"))\n")
-        _ = try await site.run()
         let output = site.directory.file("output")
         let before = try Self.contents(of: output)
         // An April post needs output/2026/04/, and a file stands in its place.
@@ -105,11 +109,8 @@ import Testing
         let disk = try SmallFilesystem(kilobytes: 64)
         defer { disk.unmount() }
         let document = Served(Self.rss([("a", "Short post", "one")]))
-        let server = try Self.server(document)
+        let (server, site) = try await Self.refreshedSite(serving: document, settings: "output: \(disk.path)\n")
         defer { server.stop() }
-        let site = try TestSite(
-            "output: \(disk.path)\nsources:\n  - key: blog\n    url: \(server.url("/feed"))\n")
-        _ = try await site.run()
         let before = try Self.contents(of: URL(fileURLWithPath: disk.path))
         let long = String(repeating: "A long paragraph that fills the disk. ", count: 3_000)
         document.set(Self.rss([("b", "Long post", long), ("a", "Short post", "one")]))
@@ -152,10 +153,8 @@ import Testing
     @Test func aTruncatedDocumentAddsNewEntriesButShortensNoStoredOne() async throws {
         let full = String(repeating: "Every word of the whole article. ", count: 50)
         let document = Served(Self.rss([("a", "Long read", full)]))
-        let server = try Self.server(document)
+        let (server, site) = try await Self.refreshedSite(serving: document)
         defer { server.stop() }
-        let site = try TestSite("sources:\n  - key: blog\n    url: \(server.url("/feed"))\n")
-        _ = try await site.run()
         let cut = Self.rss([("b", "Newer post", "fresh"), ("a", "Long read", full)])
         document.set(String(cut.prefix(cut.count - 700)))
         let report = try await site.run()
