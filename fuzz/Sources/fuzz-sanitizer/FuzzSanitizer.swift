@@ -38,13 +38,22 @@ enum SanitizedOutputCheck {
             for (attribute, value) in attributes(of: tag.dropFirst(name.count)) {
                 if attribute.hasPrefix("on") || attribute == "style" { return "the attribute \(attribute)" }
                 guard urlAttributes.contains(attribute) else { continue }
-                let urls = attribute == "srcset" ? value.split(separator: ",").map { String($0.split(separator: " ").first ?? "") } : [value]
+                let urls = attribute == "srcset" ? srcsetURLs(value) : [value]
                 // Images may be inline (data:image/…): an <img> never runs script, not even an SVG's.
                 let inlineImage = name == "img" && attribute == "src" && value.lowercased().hasPrefix("data:image/")
                 for url in urls where !isSafe(url) && !inlineImage { return "the URL \(url) in \(attribute)" }
             }
         }
         return nil
+    }
+
+    /// The URLs of a srcset as a browser reads them: a URL runs to the next whitespace (a comma inside it
+    /// belongs to it), and `2x` or `480w` are descriptors.
+    private static func srcsetURLs(_ value: String) -> [String] {
+        value.split(whereSeparator: \.isWhitespace).map { String($0).trimmingCommas }.filter { token in
+            guard let unit = token.last, unit == "x" || unit == "w" else { return !token.isEmpty }
+            return !token.dropLast().allSatisfy { $0.isNumber || $0 == "." }
+        }
     }
 
     private static func attributes(of text: Substring) -> [(String, String)] {
@@ -67,6 +76,13 @@ enum SanitizedOutputCheck {
 }
 
 extension String {
+    fileprivate var trimmingCommas: String {
+        var text = Substring(self)
+        while text.first == "," { text = text.dropFirst() }
+        while text.last == "," { text = text.dropLast() }
+        return String(text)
+    }
+
     fileprivate func replacingAmpersandEntities() -> String {
         var result = self
         for (entity, character) in [("&amp;", "&"), ("&quot;", "\""), ("&#39;", "'"), ("&lt;", "<"), ("&gt;", ">")] {
