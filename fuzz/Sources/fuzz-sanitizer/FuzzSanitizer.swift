@@ -47,12 +47,30 @@ enum SanitizedOutputCheck {
         return nil
     }
 
-    /// The URLs of a srcset as a browser reads them: a URL runs to the next whitespace (a comma inside it
-    /// belongs to it), and `2x` or `480w` are descriptors.
-    private static func srcsetURLs(_ value: String) -> [String] {
-        value.split(whereSeparator: \.isWhitespace).map { String($0).trimmingCommas }.filter { token in
-            guard let unit = token.last, unit == "x" || unit == "w" else { return !token.isEmpty }
-            return !token.dropLast().allSatisfy { $0.isNumber || $0 == "." }
+    /// The URLs of a srcset as a browser reads them (HTML's srcset parsing): a URL runs to the next
+    /// whitespace (a comma inside it belongs to it, trailing commas end the candidate); whatever follows it
+    /// up to a comma outside parentheses is descriptors, never a URL.
+    static func srcsetURLs(_ value: String) -> [String] {
+        var urls: [String] = []
+        var rest = Substring(value).unicodeScalars[...]
+        while true {
+            rest = rest.drop { $0.properties.isWhitespace || $0 == "," }
+            guard !rest.isEmpty else { return urls }
+            let url = rest.prefix { !$0.properties.isWhitespace }
+            rest = rest.dropFirst(url.count)
+            var text = String(String.UnicodeScalarView(url))
+            if text.hasSuffix(",") {
+                while text.hasSuffix(",") { text.removeLast() }
+                urls.append(text)
+                continue
+            }
+            urls.append(text)
+            var depth = 0
+            while let scalar = rest.first {
+                rest = rest.dropFirst()
+                if scalar == "(" { depth += 1 } else if scalar == ")" { depth = max(0, depth - 1) }
+                if scalar == ",", depth == 0 { break }
+            }
         }
     }
 
@@ -76,13 +94,6 @@ enum SanitizedOutputCheck {
 }
 
 extension String {
-    fileprivate var trimmingCommas: String {
-        var text = Substring(self)
-        while text.first == "," { text = text.dropFirst() }
-        while text.last == "," { text = text.dropLast() }
-        return String(text)
-    }
-
     fileprivate func replacingAmpersandEntities() -> String {
         var result = self
         for (entity, character) in [("&amp;", "&"), ("&quot;", "\""), ("&#39;", "'"), ("&lt;", "<"), ("&gt;", ">")] {
