@@ -8,20 +8,37 @@ struct EntryPolicies {
 
     func apply(to entries: [ParsedEntry]) -> [ParsedEntry] {
         var result: [ParsedEntry] = []
-        var seen: [String: Int] = [:]
-        for var entry in entries {
+        var seen: Set<String> = []
+        let prepared = entries.map { entry in
+            var entry = entry
             entry.id = identity(of: entry)
             applyDatePolicy(to: &entry)
-            if let earlier = seen[entry.id] {
-                // The same id twice in one document: the same post listed twice is kept once; distinct
-                // posts that share a guid (a lazy CMS) are told apart by their links.
-                if result[earlier].link == entry.link { continue }
-                entry.id += " " + (entry.link ?? String(result.count))
-            }
-            seen[entry.id] = result.count
+            return entry
+        }
+        let shared = Self.sharedIDs(prepared)
+        for var entry in prepared {
+            // Distinct posts that share a guid (a lazy CMS) are each told apart by something of their own,
+            // never by their position: reordering, adding or removing a sibling changes no id.
+            if shared.contains(entry.id) { entry.id += " " + Self.distinction(of: entry) }
+            // The same post listed twice is kept once.
+            guard seen.insert(entry.id).inserted else { continue }
             result.append(entry)
         }
         return result
+    }
+
+    /// The ids that more than one distinct post carries.
+    private static func sharedIDs(_ entries: [ParsedEntry]) -> Set<String> {
+        var distinctions: [String: Set<String>] = [:]
+        for entry in entries { distinctions[entry.id, default: []].insert(distinction(of: entry)) }
+        return Set(distinctions.filter { $0.value.count > 1 }.keys)
+    }
+
+    /// What tells a post apart from others sharing its guid: its link, normalised (so a move to https or
+    /// tracking parameters change nothing), else its title and date.
+    private static func distinction(of entry: ParsedEntry) -> String {
+        LinkAlias.key(for: entry.link) ?? entry.link
+            ?? StableID.make(from: [entry.title ?? "", entry.published.map { String($0.timeIntervalSince1970) } ?? ""])
     }
 
     private func identity(of entry: ParsedEntry) -> String {

@@ -24,7 +24,7 @@ public enum AtomWriter {
     private static func writeEntry(_ entry: StoredEntry, source: SourceRecord?, into xml: inout XMLBuilder) {
         xml.open("entry")
         xml.element("title", entry.title ?? "(untitled)", [("type", "text")])
-        xml.element("id", entry.globalID)
+        xml.element("id", entry.publicID)
         if let link = entry.publicLink { xml.empty("link", [("rel", "alternate"), ("href", link)]) }
         xml.element("published", Timestamp.rfc3339(entry.date))
         xml.element("updated", Timestamp.rfc3339(entry.lastChanged))

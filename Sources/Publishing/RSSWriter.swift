@@ -35,7 +35,7 @@ public enum RSSWriter {
         xml.open("item")
         xml.element("title", entry.title ?? "(untitled)")
         xml.element("link", entry.publicLink)
-        xml.element("guid", entry.globalID, [("isPermaLink", "false")])
+        xml.element("guid", entry.publicID, [("isPermaLink", "false")])
         xml.element("pubDate", Timestamp.rfc822(entry.date))
         xml.element("dc:creator", entry.author ?? entry.sourceTitle)
         for category in entry.categories { xml.element("category", category) }

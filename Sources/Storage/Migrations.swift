@@ -132,6 +132,27 @@ enum Migrations {
         UPDATE entries SET sort_date = first_seen_at
             WHERE sort_date < -62135596800 OR sort_date > 253402300799;
         """,
+        // 5: each entry's public id, assigned at first insert and never changed (see EntryIdentity). The
+        // entries already stored get the ids they were published under (filled by `backfills`).
+        """
+        ALTER TABLE entries ADD COLUMN public_id TEXT;
+        """,
+    ]
+
+    /// Steps that need Swift as well as SQL, run in the same transaction right after the step's SQL, by
+    /// the version the step brings the schema to.
+    static let backfills: [Int: @Sendable (Database) throws(StoreError) -> Void] = [
+        5: { database throws(StoreError) in
+            let rows = try database.query(
+                "SELECT e.id, s.key, e.entry_id FROM entries e JOIN sources s ON s.id = e.source_id")
+            for row in rows {
+                guard let id = row.int(0), let key = row.string(1), let entryID = row.string(2) else { continue }
+                try database.query(
+                    "UPDATE entries SET public_id = ? WHERE id = ?",
+                    [.text(EntryIdentity.publicID(sourceKey: key, entryID: entryID)), .integer(Int64(id))])
+            }
+            try database.execute("CREATE UNIQUE INDEX entries_by_public_id ON entries (public_id)")
+        }
     ]
 
     static var latestVersion: Int { steps.count }
@@ -144,6 +165,7 @@ enum Migrations {
         for version in current..<latestVersion {
             try database.transaction { () throws(StoreError) in
                 try database.execute(steps[version])
+                try backfills[version + 1]?(database)
                 try database.execute("PRAGMA user_version = \(version + 1)")
             }
         }

@@ -170,6 +170,8 @@ public struct StoredEntry: Sendable, Equatable {
     public var date: Date
     /// A short plain-text description.
     public var excerpt: String?
+    /// The id the outputs publish it under: assigned at first insert and never changed (`EntryIdentity`).
+    public var publicID: String
 }
 
 /// How many entries a month holds, for the digest pages and their navigation.
@@ -185,13 +187,6 @@ public struct MonthCount: Sendable, Equatable, Hashable {
     }
 }
 
-extension StoredEntry {
-    /// An id for this entry in the combined feeds: unique across sources (two sources may use the same
-    /// id) and stable across runs, so readers never see an entry twice.
-    public var globalID: String {
-        "urn:tidings:\(sourceKey):\(Fingerprint.of([entryID]))"
-    }
-}
 
 /// A source held back because its document crashed Tidings.
 public struct Quarantine: Sendable, Equatable {

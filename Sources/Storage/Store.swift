@@ -143,7 +143,7 @@ public final class Store {
                 // Undated entries first seen together keep the page's order: each one a minute older.
                 let firstSeen = now.addingTimeInterval(-60 * Double(position))
                 switch try upsert(
-                    entry, alias: document.aliases[position], sourceID: sourceID, firstSeen: firstSeen,
+                    entry, alias: document.aliases[position], sourceID: sourceID, sourceKey: key, firstSeen: firstSeen,
                     document: document, isRecovered: feed.isRecovered)
                 {
                 case .new: changes.new += 1
@@ -242,8 +242,8 @@ public final class Store {
     /// entry whose own id is gone from the document and whose date (when both have one) is the same day.
     /// So a feed whose every item links to one page keeps its items apart.
     private func upsert(
-        _ entry: ParsedEntry, alias: String?, sourceID: Int64, firstSeen: Date, document: DocumentContext,
-        isRecovered: Bool
+        _ entry: ParsedEntry, alias: String?, sourceID: Int64, sourceKey: String, firstSeen: Date,
+        document: DocumentContext, isRecovered: Bool
     ) throws(StoreError) -> UpsertOutcome {
         var entry = entry
         var existing = StoredMatch(
@@ -296,12 +296,14 @@ public final class Store {
                 """, values + [.integer(existing.rowID)])
             return unchanged ? .unchanged : .updated
         }
+        let publicID = try unusedPublicID(EntryIdentity.publicID(sourceKey: sourceKey, entryID: entry.id))
         try database.query(
             """
             INSERT INTO entries (title, link, author, summary, content, excerpt, categories, enclosures, word_count,
-                published_at, updated_at, sort_date, fingerprint, alias_key, entry_id, source_id, first_seen_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, values + [.integer(sourceID), .integer(firstSeenSeconds)])
+                published_at, updated_at, sort_date, fingerprint, alias_key, entry_id, source_id, first_seen_at,
+                public_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, values + [.integer(sourceID), .integer(firstSeenSeconds), .text(publicID)])
         return .new
     }
 
@@ -321,6 +323,18 @@ public final class Store {
             entry.content = existing.content
             entry.wordCount = existing.wordCount
         }
+    }
+
+    /// `candidate`, or the first of `candidate#2`, `#3`… no entry has: an entry merged under a new id keeps
+    /// its public id, so a later post carrying its old id must not be published under the same one.
+    private func unusedPublicID(_ candidate: String) throws(StoreError) -> String {
+        var publicID = candidate
+        var suffix = 1
+        while !(try database.query("SELECT 1 FROM entries WHERE public_id = ?", [.text(publicID)]).isEmpty) {
+            suffix += 1
+            publicID = "\(candidate)#\(suffix)"
+        }
+        return publicID
     }
 
     /// A stored post's published date never moves later than when it was first seen: a later date is a
@@ -409,7 +423,7 @@ public final class Store {
             """
             SELECT s.key, COALESCE(s.title, s.feed_title, s.key), s.site_link, e.entry_id, e.title, e.link, e.author,
                    \(bodies), e.categories, e.word_count, e.published_at, e.updated_at, e.first_seen_at,
-                   e.sort_date, e.excerpt
+                   e.sort_date, e.excerpt, e.public_id
             FROM entries e JOIN sources s ON s.id = e.source_id AND s.active = 1
             WHERE \(condition)
             ORDER BY e.sort_date DESC, e.id DESC LIMIT ?
@@ -421,7 +435,8 @@ public final class Store {
                 summary: row.string(7), content: row.string(8), categories: Self.decode(row.string(9)),
                 wordCount: row.int(10) ?? 0, published: date(row.int(11)), updated: date(row.int(12)),
                 firstSeen: date(row.int(13)) ?? Date(timeIntervalSince1970: 0),
-                date: date(row.int(14)) ?? Date(timeIntervalSince1970: 0), excerpt: row.string(15))
+                date: date(row.int(14)) ?? Date(timeIntervalSince1970: 0), excerpt: row.string(15),
+                publicID: row.string(16) ?? EntryIdentity.publicID(sourceKey: row.string(0) ?? "", entryID: row.string(3) ?? ""))
         }
     }
 
