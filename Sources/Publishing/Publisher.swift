@@ -17,6 +17,10 @@ public struct Publisher {
         /// Paths relative to the output folder of the files whose content changed.
         public var written: [String] = []
         public var unchanged = 0
+        /// The month pages rendered (written or found unchanged), as `YYYY/MM`.
+        public var renderedMonths: [String] = []
+
+        public init() {}
     }
 
     /// Removes the temporary files a publish killed before renaming left in the folder.
@@ -24,11 +28,15 @@ public struct Publisher {
         OutputSet.removeLeftovers(in: folder)
     }
 
+    /// Writes the outputs; with `onlyMonths`, only those months' pages are rendered (with the index and the
+    /// feeds), the others being known to be as they were.
     @discardableResult
-    public func publish(from store: Store) throws -> Report {
+    public func publish(from store: Store, onlyMonths: Set<MonthKey>? = nil) throws -> Report {
         let sources = Dictionary(try store.sources().map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         let latest = try store.latestEntries(limit: site.maxEntries)
         let months = try store.months()
+        let rendered = onlyMonths.map { only in months.indices.filter { only.contains(months[$0].key) } }
+            ?? Array(months.indices)
         let renderer: PageRenderer
         do { renderer = try PageRenderer(site: site) } catch { throw PublishError.template(reason: "\(error)") }
 
@@ -42,8 +50,11 @@ public struct Publisher {
                 report.unchanged += 1
             }
         }
+        report.renderedMonths = rendered.map { PageRenderer.monthPath(months[$0]).replacingOccurrences(of: "/index.html", with: "") }
         do {
-            try render(from: store, months: months, latest: latest, sources: sources, renderer: renderer, write)
+            try render(
+                from: store, months: months, rendering: rendered, latest: latest, sources: sources, renderer: renderer,
+                write)
             try outputs.commit()
         } catch {
             outputs.discard()
@@ -53,14 +64,14 @@ public struct Publisher {
     }
 
     private func render(
-        from store: Store, months: [MonthCount], latest: [StoredEntry], sources: [String: SourceRecord],
-        renderer: PageRenderer, _ write: (String, String) throws -> Void
+        from store: Store, months: [MonthCount], rendering: [Int], latest: [StoredEntry],
+        sources: [String: SourceRecord], renderer: PageRenderer, _ write: (String, String) throws -> Void
     ) throws {
         // Month pages first, then the index and the feeds that link to them. The store is read one month
         // at a time; the pages of a batch (one month per core) are rendered in parallel.
         let batchSize = ProcessInfo.processInfo.activeProcessorCount
-        for batchStart in stride(from: 0, to: months.count, by: batchSize) {
-            let batch = Array(months.indices[batchStart..<min(batchStart + batchSize, months.count)])
+        for batchStart in stride(from: 0, to: rendering.count, by: batchSize) {
+            let batch = Array(rendering[batchStart..<min(batchStart + batchSize, rendering.count)])
             let entries = try batch.map {
                 try store.entries(year: months[$0].year, month: months[$0].month, withBodies: false)
             }

@@ -137,6 +137,50 @@ enum Migrations {
         """
         ALTER TABLE entries ADD COLUMN public_id TEXT;
         """,
+        // 6: what the writer needs without scanning every entry: how many entries each source has in each
+        // month, and which months changed since their pages were last written, both kept by triggers in
+        // the transaction that changes the entries; and the fetch log by time, for pruning.
+        """
+        CREATE TABLE month_counts (
+            source_id INTEGER NOT NULL,
+            month INTEGER NOT NULL, -- year * 100 + month, UTC, of the entry's sort date
+            count INTEGER NOT NULL,
+            PRIMARY KEY (source_id, month)
+        ) WITHOUT ROWID;
+        INSERT INTO month_counts (source_id, month, count)
+            SELECT source_id, CAST(strftime('%Y%m', sort_date, 'unixepoch') AS INTEGER), COUNT(*)
+            FROM entries GROUP BY 1, 2;
+        -- With the change counter of its latest change (plus one, so never below it whichever trigger runs
+        -- first): a publish clears only the marks it has seen, not one a concurrent writer adds meanwhile.
+        CREATE TABLE dirty_months (month INTEGER PRIMARY KEY, counter INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TRIGGER entries_counted AFTER INSERT ON entries BEGIN
+            INSERT INTO month_counts (source_id, month, count)
+                VALUES (NEW.source_id, CAST(strftime('%Y%m', NEW.sort_date, 'unixepoch') AS INTEGER), 1)
+                ON CONFLICT (source_id, month) DO UPDATE SET count = count + 1;
+            INSERT OR REPLACE INTO dirty_months VALUES (
+                CAST(strftime('%Y%m', NEW.sort_date, 'unixepoch') AS INTEGER), (SELECT counter + 1 FROM entry_changes));
+        END;
+        CREATE TRIGGER entries_uncounted AFTER DELETE ON entries BEGIN
+            UPDATE month_counts SET count = count - 1
+                WHERE source_id = OLD.source_id AND month = CAST(strftime('%Y%m', OLD.sort_date, 'unixepoch') AS INTEGER);
+            DELETE FROM month_counts WHERE source_id = OLD.source_id AND count <= 0;
+            INSERT OR REPLACE INTO dirty_months VALUES (
+                CAST(strftime('%Y%m', OLD.sort_date, 'unixepoch') AS INTEGER), (SELECT counter + 1 FROM entry_changes));
+        END;
+        CREATE TRIGGER entries_recounted AFTER UPDATE ON entries BEGIN
+            UPDATE month_counts SET count = count - 1
+                WHERE source_id = OLD.source_id AND month = CAST(strftime('%Y%m', OLD.sort_date, 'unixepoch') AS INTEGER);
+            DELETE FROM month_counts WHERE source_id = OLD.source_id AND count <= 0;
+            INSERT INTO month_counts (source_id, month, count)
+                VALUES (NEW.source_id, CAST(strftime('%Y%m', NEW.sort_date, 'unixepoch') AS INTEGER), 1)
+                ON CONFLICT (source_id, month) DO UPDATE SET count = count + 1;
+            INSERT OR REPLACE INTO dirty_months VALUES (
+                CAST(strftime('%Y%m', OLD.sort_date, 'unixepoch') AS INTEGER), (SELECT counter + 1 FROM entry_changes));
+            INSERT OR REPLACE INTO dirty_months VALUES (
+                CAST(strftime('%Y%m', NEW.sort_date, 'unixepoch') AS INTEGER), (SELECT counter + 1 FROM entry_changes));
+        END;
+        CREATE INDEX fetch_log_by_time ON fetch_log (fetched_at);
+        """,
     ]
 
     /// Steps that need Swift as well as SQL, run in the same transaction right after the step's SQL, by

@@ -174,6 +174,17 @@ public struct StoredEntry: Sendable, Equatable {
     public var publicID: String
 }
 
+/// A calendar month (UTC), as the month pages are made.
+public struct MonthKey: Sendable, Hashable {
+    public var year: Int
+    public var month: Int
+
+    public init(year: Int, month: Int) {
+        self.year = year
+        self.month = month
+    }
+}
+
 /// How many entries a month holds, for the digest pages and their navigation.
 public struct MonthCount: Sendable, Equatable, Hashable {
     public var year: Int
@@ -185,6 +196,8 @@ public struct MonthCount: Sendable, Equatable, Hashable {
         self.month = month
         self.count = count
     }
+
+    public var key: MonthKey { MonthKey(year: year, month: month) }
 }
 
 

@@ -53,10 +53,12 @@ extension Store {
         }
     }
 
+    static let pruneFetchLogQuery = "DELETE FROM fetch_log WHERE fetched_at < ?"
+
     /// Forgets log lines older than `cutoff`, so the log stays a window rather than a history.
     @discardableResult
     public func pruneFetchLog(olderThan cutoff: Date) throws(StoreError) -> Int {
-        try database.query("DELETE FROM fetch_log WHERE fetched_at < ?", [seconds(cutoff)])
+        try database.query(Self.pruneFetchLogQuery, [seconds(cutoff)])
         return database.changes
     }
 

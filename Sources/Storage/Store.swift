@@ -404,15 +404,36 @@ public final class Store {
     }
 
     /// Every month that has entries of configured sources, newest first.
+    /// Read from the per-source month counts the triggers keep (migration 6), not by scanning the entries.
     public func months() throws(StoreError) -> [MonthCount] {
-        try database.query(
-            """
-            SELECT CAST(strftime('%Y', e.sort_date, 'unixepoch') AS INTEGER),
-                   CAST(strftime('%m', e.sort_date, 'unixepoch') AS INTEGER), COUNT(*)
-            FROM entries e JOIN sources s ON s.id = e.source_id AND s.active = 1
-            GROUP BY 1, 2 ORDER BY 1 DESC, 2 DESC
-            """
-        ).map { MonthCount(year: $0.int(0) ?? 0, month: $0.int(1) ?? 0, count: $0.int(2) ?? 0) }
+        try database.query(Self.monthsQuery).map { row in
+            let month = row.int(0) ?? 0
+            return MonthCount(year: month / 100, month: month % 100, count: row.int(1) ?? 0)
+        }
+    }
+
+    static let monthsQuery = """
+        SELECT m.month, SUM(m.count) FROM month_counts m JOIN sources s ON s.id = m.source_id AND s.active = 1
+        GROUP BY m.month HAVING SUM(m.count) > 0 ORDER BY m.month DESC
+        """
+
+    /// The months whose entries changed since `clearDirtyMonths` was last told they were written.
+    public func dirtyMonths() throws(StoreError) -> Set<MonthKey> {
+        Set(try database.query("SELECT month FROM dirty_months").compactMap { row in
+            row.int(0).map { MonthKey(year: $0 / 100, month: $0 % 100) }
+        })
+    }
+
+    /// The pages of these months are written from the store as it was at change counter `counter`: they
+    /// are clean unless their entries changed since (a writer beside this one).
+    public func clearDirtyMonths(_ months: Set<MonthKey>, upTo counter: Int) throws(StoreError) {
+        try database.transaction { () throws(StoreError) in
+            for month in months {
+                try database.query(
+                    "DELETE FROM dirty_months WHERE month = ? AND counter <= ?",
+                    [.integer(Int64(month.year * 100 + month.month)), .integer(Int64(counter))])
+            }
+        }
     }
 
     private func entries(where condition: String, _ arguments: [SQLValue], limit: Int, withBodies: Bool = true)

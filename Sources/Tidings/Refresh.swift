@@ -70,7 +70,7 @@ public struct Refresh: Sendable {
             _ = try store.prune(olderThan: now.addingTimeInterval(-Double(retention.components.seconds)), now: now)
         }
         try store.pruneFetchLog(olderThan: now().addingTimeInterval(-Self.fetchLogDays * 86_400))
-        let written = try publish(from: store)
+        let written = try publish(from: store).written
         return RefreshReport(outcomes: config.sources.compactMap { outcomes[$0.key] }, written: written)
     }
 
@@ -78,23 +78,41 @@ public struct Refresh: Sendable {
     /// moved in the same transaction as every entry change) and from the same settings and sources by this
     /// version. Deciding from the store, not from what this run changed, means a run killed between
     /// storing and publishing is made good by the next one.
-    private func publish(from store: Store) throws -> [String] {
+    ///
+    /// When only entries changed, only the month pages whose entries changed (the store's dirty months, marked
+    /// by triggers in the entries' own transactions) are rendered again, with the index and the feeds; a new
+    /// or vanished month (which changes its neighbours' links), other settings, sources or version, or
+    /// `full`, render everything.
+    func publish(from store: Store, full: Bool = false) throws -> Publisher.Report {
         let site = Site(title: config.title, baseURL: config.baseURL, maxEntries: config.maxEntries)
         let sources = try store.sources().map { "\($0.key)\u{1F}\($0.displayTitle)\u{1F}\($0.siteLink ?? "")" }
-        let fingerprint = Fingerprint.of(
-            [Product.version, site.title, site.baseURL, String(site.maxEntries), config.outputFolder.path,
-             String(try store.changeCounter())] + sources)
-        let marker = "published"
+        let layout = Fingerprint.of(
+            [Product.version, site.title, site.baseURL, String(site.maxEntries), config.outputFolder.path] + sources)
+        let months = try store.months().map { "\($0.year)-\($0.month)" }.joined(separator: ",")
+        let counter = try store.changeCounter()
+        let changes = String(counter)
         let publisher = Publisher(site: site, folder: config.outputFolder)
         publisher.removeLeftovers()
-        if try store.value(named: marker) == fingerprint,
-            FileManager.default.fileExists(atPath: config.outputFolder.appendingPathComponent("index.html").path)
-        {
-            return []
-        }
-        let report = try publisher.publish(from: store)
-        try store.setValue(fingerprint, named: marker)
-        return report.written
+        let hasIndex = FileManager.default.fileExists(
+            atPath: config.outputFolder.appendingPathComponent("index.html").path)
+        let publishedLayout = try store.value(named: "published")
+        let sameLayout = publishedLayout == layout && hasIndex && !full
+        if sameLayout, try store.value(named: "published-changes") == changes { return Publisher.Report() }
+        let dirty = try store.dirtyMonths()
+        let publishedMonths = try store.value(named: "published-months")
+        let incremental = sameLayout && publishedMonths == months
+        let report = try publisher.publish(from: store, onlyMonths: incremental ? dirty : nil)
+        try store.clearDirtyMonths(dirty, upTo: counter)
+        try store.setValue(layout, named: "published")
+        try store.setValue(months, named: "published-months")
+        try store.setValue(changes, named: "published-changes")
+        return report
+    }
+
+    /// Renders every output again from the store (`tidings render`), fetching nothing.
+    public func render(store: Store) throws -> Publisher.Report {
+        _ = try registeredSources(in: store, now: Date())
+        return try publish(from: store, full: true)
     }
 
     /// Every configured source's state, in configuration order.

@@ -1,0 +1,52 @@
+import Foundation
+import Parsing
+import Storage
+import TestSupport
+import Testing
+
+@testable import Tidings
+
+/// A refresh renders only the month pages whose entries changed, with the index and the feeds; a new
+/// month, or `tidings render`, renders them all; nothing changed renders nothing.
+@Suite struct IncrementalPublishTests {
+    static func entry(_ id: String, month: Int) -> ParsedEntry {
+        var components = DateComponents(year: 2026, month: month, day: 10, hour: 10)
+        components.timeZone = TimeZone(identifier: "UTC")
+        return ParsedEntry(
+            id: id, title: "Post \(id)", link: "https://blog.example/\(id)",
+            published: Calendar(identifier: .gregorian).date(from: components))
+    }
+
+    func store(_ site: TestSite, _ entries: [ParsedEntry]) throws {
+        let feed = ParsedFeed(metadata: FeedMetadata(title: "Blog", format: .rss20), entries: entries)
+        try site.store.recordSuccess(key: "blog", feed: feed, validators: Validators(), status: 200)
+    }
+
+    @Test func onlyChangedMonthsAreRenderedAgain() async throws {
+        let site = try TestSite("sources:\n  - key: blog\n    url: https://blog.example/feed\n")
+        _ = try site.refresh.registeredSources(in: site.store, now: Date())
+        var entries = [Self.entry("jan", month: 1), Self.entry("feb", month: 2), Self.entry("mar", month: 3)]
+        try store(site, entries)
+        let first = try site.refresh.publish(from: site.store)
+        #expect(first.renderedMonths == ["2026/03", "2026/02", "2026/01"])
+
+        entries.append(Self.entry("feb2", month: 2))
+        try store(site, entries)
+        let one = try site.refresh.publish(from: site.store)
+        #expect(one.renderedMonths == ["2026/02"])
+        #expect(Set(one.written) == ["2026/02/index.html", "index.html", "feed.atom", "feed.rss"])
+        let february = try String(contentsOf: site.directory.file("output/2026/02/index.html"), encoding: .utf8)
+        #expect(february.contains("Post feb2"))
+
+        #expect(try site.refresh.publish(from: site.store).renderedMonths.isEmpty, "nothing changed")
+
+        // A new month changes its neighbours' links: everything is rendered.
+        entries.append(Self.entry("apr", month: 4))
+        try store(site, entries)
+        #expect(try site.refresh.publish(from: site.store).renderedMonths.count == 4)
+
+        let full = try site.refresh.render(store: site.store)
+        #expect(full.renderedMonths.count == 4)
+        #expect(full.written.isEmpty, "the same bytes are not written again")
+    }
+}
