@@ -162,15 +162,25 @@ public struct HTMLSanitizer: Sendable {
         return result
     }
 
+    /// `2x`, `1.5x` or `480w`: the only descriptors a srcset candidate may carry.
+    static func isSrcsetDescriptor(_ text: String) -> Bool {
+        guard let unit = text.last, unit == "x" || unit == "w", text.count > 1 else { return false }
+        return text.dropLast().allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
+    }
+
     private func cleanValue(_ value: String, attribute: String, element: String, base: String?) -> String? {
         if attribute == "srcset" {
-            let candidates = value.split(separator: ",").compactMap { candidate -> String? in
-                let parts = candidate.split(separator: " ", omittingEmptySubsequences: true)
-                guard let first = parts.first,
-                    let url = URLResolver.resolve(String(first), against: base),
-                    URLResolver.hasSafeScheme(url)
+            // Split by scalars, as a browser does: as Characters, a comma followed by a combining mark is one
+            // character and would smuggle the next candidate's URL through unchecked as a "descriptor".
+            let candidates = value.unicodeScalars.split(separator: ",").compactMap { candidate -> String? in
+                let parts = candidate.split(whereSeparator: { $0.properties.isWhitespace }).map {
+                    String(String.UnicodeScalarView($0))
+                }
+                guard let first = parts.first, let url = URLResolver.resolve(first, against: base),
+                    URLResolver.hasSafeScheme(url),
+                    parts.dropFirst().allSatisfy(Self.isSrcsetDescriptor)
                 else { return nil }
-                return ([url] + parts.dropFirst().map(String.init)).joined(separator: " ")
+                return ([url] + parts.dropFirst()).joined(separator: " ")
             }
             return candidates.isEmpty ? nil : candidates.joined(separator: ", ")
         }

@@ -66,6 +66,15 @@ extension HTMLSanitizerTests {
                 == "<img src=\"https://s.example/p/a.jpg\" srcset=\"https://s.example/p/a.jpg 1x, https://s.example/b.jpg 2x\" />"
         )
     }
+
+    /// Found by fuzzing: as Swift Characters, a comma followed by a combining mark is not a comma, so the
+    /// next candidate passed unchecked as a "descriptor" of the one before.
+    @Test func aCombiningMarkCannotHideASrcsetCandidate() {
+        let output = sanitizer.sanitize(
+            "<img srcset=\"a.jpg 1x,\u{0616}javascript:alert(1) 2x, b.jpg 2x junk\">", base: "https://s.example/p/")
+        // The hidden candidate is checked, and dropped; so is one with a descriptor that is not one.
+        #expect(output == "<img srcset=\"https://s.example/p/a.jpg 1x\" />")
+    }
 }
 
 extension HTMLSanitizerTests {
