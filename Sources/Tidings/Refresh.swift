@@ -67,7 +67,7 @@ public struct Refresh: Sendable {
         }
         if let retention = config.retention {
             let now = now()
-            _ = try store.prune(olderThan: now.addingTimeInterval(-Double(retention.components.seconds)), now: now)
+            try store.prune(olderThan: now.addingTimeInterval(-Double(retention.components.seconds)), now: now)
         }
         try store.pruneFetchLog(olderThan: now().addingTimeInterval(-Self.fetchLogDays * 86_400))
         let written = try publish(from: store).written
