@@ -26,7 +26,11 @@ public final class Store {
     /// Makes the stored sources match the configuration. A source whose URL changed forgets its
     /// validators (they belong to the old URL). A source no longer configured keeps its entries, so
     /// adding it back loses nothing, but they are no longer published.
+    /// Does nothing when the definitions are those registered last time: the daemon registers every round,
+    /// and rewriting every source row each time costs more than the rest of a quiet round.
     public func register(_ sources: [SourceDefinition], now: Date = Date()) throws(StoreError) {
+        let definitions = Fingerprint.of(sources.flatMap { [$0.key, $0.url, $0.title ?? "\u{0}"] })
+        if try value(named: "registered") == definitions { return }
         try database.transaction { () throws(StoreError) in
             try database.query("UPDATE sources SET active = 0")
             for source in sources {
@@ -57,6 +61,7 @@ public final class Store {
                     """,
                     [.text(source.key), .text(source.url), SQLValue(source.title), seconds(now)])
             }
+            try setValue(definitions, named: "registered")
         }
     }
 
@@ -84,7 +89,7 @@ public final class Store {
             """
             SELECT key, url, COALESCE(title, feed_title, key), site_link, etag, last_modified, last_status, last_error,
                    last_fetched_at, last_success_at, consecutive_failures,
-                   (SELECT COUNT(*) FROM entries WHERE source_id = sources.id), discovered_url,
+                   (SELECT COALESCE(SUM(count), 0) FROM month_counts WHERE source_id = sources.id), discovered_url,
                    next_poll_at, wait_until, wait_reason, gone_since, moved_url, move_candidate, move_first_seen_at,
                    move_seen_count, body_hash, update_interval, websub_hub, quarantine_hash, quarantine_reason,
                    parse_suspect, yielded

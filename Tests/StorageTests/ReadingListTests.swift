@@ -71,6 +71,19 @@ import Testing
         #expect(try store.dirtyMonths() == [MonthKey(year: 2026, month: 3)])
     }
 
+    @Test func theSameConfigurationIsNotRegisteredAgain() throws {
+        let definitions = [
+            SourceDefinition(key: "a", url: "https://a.example/feed"), SourceDefinition(key: "b", url: "https://b.example/feed"),
+        ]
+        // A mark no registration would leave: if the rows were rewritten, it would be gone.
+        try store.database.query("UPDATE sources SET active = 0")
+        try store.register(definitions, now: now)
+        #expect(try store.sources().isEmpty, "the same definitions: nothing written")
+        try store.register(definitions + [SourceDefinition(key: "c", url: "https://c.example/feed")], now: now)
+        #expect(try store.sources().map(\.key) == ["a", "b", "c"])
+        #expect(try store.sources().map(\.entryCount) == [0, 0, 0])
+    }
+
     @Test func hotQueriesUseIndexesNotScansOfEntries() throws {
         let months = try store.database.query("EXPLAIN QUERY PLAN " + Store.monthsQuery).compactMap { $0.string(3) }
         #expect(!months.contains { $0.contains("entries") }, "\(months)")
