@@ -24,8 +24,9 @@ public final class Store {
     // MARK: Sources
 
     /// Makes the stored sources match the configuration. A source whose URL changed forgets its
-    /// validators (they belong to the old URL). A source no longer configured keeps its entries, so
-    /// adding it back loses nothing, but they are no longer published.
+    /// validators (they belong to the old URL). A source whose key changed (same URL) keeps everything.
+    /// A source no longer configured keeps its entries, so adding it back loses nothing, but they are no
+    /// longer published.
     /// Does nothing when the definitions are those registered last time: the daemon registers every round,
     /// and rewriting every source row each time costs more than the rest of a quiet round.
     public func register(_ sources: [SourceDefinition], now: Date = Date()) throws(StoreError) {
@@ -33,6 +34,7 @@ public final class Store {
         if try value(named: "registered") == definitions { return }
         try database.transaction { () throws(StoreError) in
             try database.query("UPDATE sources SET active = 0")
+            try renameMovedKeys(sources)
             for source in sources {
                 try database.query(
                     """
@@ -62,6 +64,20 @@ public final class Store {
                     [.text(source.key), .text(source.url), SQLValue(source.title), seconds(now)])
             }
             try setValue(definitions, named: "registered")
+        }
+    }
+
+    /// A new key whose URL is that of a stored source no longer configured under its old key is the same
+    /// source renamed: the row takes the new key, keeping its entries, their public ids and its fetch state.
+    private func renameMovedKeys(_ sources: [SourceDefinition]) throws(StoreError) {
+        let configured = Set(sources.map(\.key))
+        for source in sources {
+            guard try database.query("SELECT 1 FROM sources WHERE key = ?", [.text(source.key)]).isEmpty,
+                let old = try database.query(
+                    "SELECT key FROM sources WHERE url = ? ORDER BY last_success_at DESC", [.text(source.url)]
+                ).compactMap({ $0.string(0) }).first(where: { !configured.contains($0) })
+            else { continue }
+            try database.query("UPDATE sources SET key = ? WHERE key = ?", [.text(source.key), .text(old)])
         }
     }
 

@@ -3,6 +3,8 @@ import Storage
 import TestSupport
 import Testing
 
+@testable import Tidings
+
 /// A post is published once, under one id, forever: whatever a publisher churns between two fetches
 /// (scheme, host, slashes, trackers, GUIDs, order, siblings sharing a GUID), the ids in `feed.atom` stay
 /// the same and every post appears once.
@@ -106,6 +108,26 @@ import Testing
     static func between(_ text: String, _ start: String, _ end: String) -> String? {
         guard let from = text.range(of: start), let to = text[from.upperBound...].range(of: end) else { return nil }
         return String(text[from.upperBound..<to.lowerBound])
+    }
+
+    @Test func aRenamedKeyKeepsThePublishedIDs() async throws {
+        let items = Self.posts { Item(guid: "g\($0)", link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) }
+        let document = CrashSafetyTests.Served(Self.rss(items))
+        let server = try CrashSafetyTests.server(document)
+        defer { server.stop() }
+        let site = try TestSite("sources:\n  - key: blog\n    url: \(server.url("/feed"))\n")
+        _ = try await site.run()
+        let before = try Self.publishedIDs(in: site).ids
+        // The same store and output, the source now called `journal`.
+        let renamed = try Refresh(
+            config: try Config.load(
+                from: try site.directory.write("sources:\n  - key: journal\n    url: \(server.url("/feed"))\n", to: "feeds.yaml")))
+        _ = try await renamed.run(store: site.store, mode: .force)
+        let after = try Self.publishedIDs(in: site)
+        #expect(after.ids == before)
+        #expect(after.counts.values.allSatisfy { $0 == 1 })
+        #expect(try site.store.sources().map(\.key) == ["journal"])
+        #expect(try site.store.sources().first?.entryCount == items.count)
     }
 
     @Test(arguments: cases)
