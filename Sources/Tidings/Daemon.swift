@@ -33,6 +33,7 @@ public struct Daemon: Service {
             "started",
             metadata: ["sources": "\(refresh.config.sources.count)", "interval": "\(refresh.config.pollInterval)"])
         try spreadOverduePolls(store)
+        publishWhatTheStoreHolds(store)
         while !Task.isShuttingDownGracefully {
             await runOnce(store: store)
             let sleep = (try? timeUntilNextPoll(store)) ?? Self.longestSleep
@@ -50,6 +51,17 @@ public struct Daemon: Service {
         let spread = refresh.planner.spreadOverdue(Array(records.values), now: now)
         for (key, at) in spread { try store.setNextPoll(at, for: key) }
         if !spread.isEmpty { logger.info("spreading overdue sources", metadata: ["sources": "\(spread.count)"]) }
+    }
+
+    /// A process killed between storing and publishing left the outputs behind the store; the first round
+    /// may be minutes away once overdue sources are spread, so the outputs are brought up to date at once.
+    private func publishWhatTheStoreHolds(_ store: Store) {
+        do {
+            let written = try refresh.publish(from: store).written
+            if !written.isEmpty { logger.info("outputs brought up to date", metadata: ["files-written": "\(written.count)"]) }
+        } catch {
+            logger.error("writing the outputs failed: \(error)")
+        }
     }
 
     private func timeUntilNextPoll(_ store: Store) throws -> Duration {

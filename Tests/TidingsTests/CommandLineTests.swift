@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 import TestSupport
 import Testing
 
@@ -126,6 +127,34 @@ import Testing
 }
 
 extension CommandLineTests {
+    /// After a kill between storing and publishing, the daemon brings the outputs up to date at start,
+    /// before any source is due.
+    @Test func theDaemonPublishesWhatTheStoreHoldsAtStart() throws {
+        let site = try Self.exampleSite()
+        #expect(try Self.tidings(["refresh"], in: site.url).status == 0)
+        // Outputs behind the store: one is missing and the store has changed since they were written.
+        try Store(path: site.file("tidings.sqlite").path).setValue("0", named: "published-changes")
+        let atom = site.file("output/feed.atom").path
+        try FileManager.default.removeItem(atPath: atom)
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["run"]
+        process.currentDirectoryURL = site.url
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: atom), Date() < deadline, process.isRunning {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(FileManager.default.fileExists(atPath: atom), "written at start, no source being due")
+        process.terminate()
+        let stopDeadline = Date().addingTimeInterval(10)
+        while process.isRunning, Date() < stopDeadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
     @Test func previewExplainsWhereEachFieldCameFrom() throws {
         let site = try Self.exampleSite()
         let run = try Self.tidings(["preview", "slow-reading"], in: site.url)
