@@ -65,7 +65,9 @@ public enum Checked {
     public static func integer<S: StringProtocol>(_ text: S) -> Int? {
         let trimmed = text.drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
         var body = trimmed[...]
-        while let last = body.last, last == " " || last == "\t" || last == "\n" || last == "\r" { body = body.dropLast() }
+        while let last = body.last, last == " " || last == "\t" || last == "\n" || last == "\r" {
+            body = body.dropLast()
+        }
         let digits = body.first == "-" || body.first == "+" ? body.dropFirst() : body
         guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
         return Int(String(body))

@@ -1,5 +1,5 @@
-import Checked
 internal import CCurl
+import Checked
 import Foundation
 
 /// What a response says about when to ask again.

@@ -14,7 +14,9 @@ enum LinkPolicy {
             if let link = Checked.link(url) { return link }
             let shown = String(url.prefix(80))
             if !url.contains(":") {
-                warnings.append("\(owner()): dropped the relative link '\(shown)': the document has no address to resolve it against")
+                warnings.append(
+                    "\(owner()): dropped the relative link '\(shown)': the document has no address to resolve it against"
+                )
             } else if !(isLocal && url.lowercased().hasPrefix("file:")) {
                 warnings.append("\(owner()): dropped the link '\(shown)': only http and https links are kept")
             }

@@ -68,8 +68,9 @@ enum XMLRepair {
                 let afterName = afterBracket + name.count
                 guard afterName < text.count else { continue }
                 let next = text[afterName]
-                guard next == UInt8(ascii: ">") || next == UInt8(ascii: " ") || next == UInt8(ascii: "\t")
-                    || next == UInt8(ascii: "\n"),
+                guard
+                    next == UInt8(ascii: ">") || next == UInt8(ascii: " ") || next == UInt8(ascii: "\t")
+                        || next == UInt8(ascii: "\n"),
                     let end = ByteSearch.find(UInt8(ascii: ">"), in: text, from: afterName)
                 else { continue }
                 let attributes = text[afterName..<end]

@@ -26,7 +26,8 @@ struct OutputSet {
         do {
             try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
         } catch {
-            throw .cannotWrite(path: parent.path, reason: "cannot create the folder for \(path) (\(Self.reason(error)))")
+            throw .cannotWrite(
+                path: parent.path, reason: "cannot create the folder for \(path) (\(Self.reason(error)))")
         }
         let temporary = parent.appendingPathComponent(".\(target.lastPathComponent).\(getpid())\(Self.temporarySuffix)")
         staged.append((temporary, target))
@@ -68,7 +69,8 @@ struct OutputSet {
     private static func write(_ data: Data, to url: URL, for path: String) throws(PublishError) {
         let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw .cannotWrite(path: url.path, reason: "cannot create the new \(path) (\(String(cString: strerror(errno))))")
+            throw .cannotWrite(
+                path: url.path, reason: "cannot create the new \(path) (\(String(cString: strerror(errno))))")
         }
         var failure: Int32 = 0
         data.withUnsafeBytes { buffer in
@@ -89,7 +91,8 @@ struct OutputSet {
             unlink(url.path)
             throw .cannotWrite(
                 path: url.path,
-                reason: "writing the new \(path) failed (\(String(cString: strerror(failure)))); the old outputs are kept")
+                reason:
+                    "writing the new \(path) failed (\(String(cString: strerror(failure)))); the old outputs are kept")
         }
     }
 

@@ -35,7 +35,8 @@ public struct Publisher {
         let sources = Dictionary(try store.sources().map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         let latest = try store.latestEntries(limit: site.maxEntries)
         let months = try store.months()
-        let rendered = onlyMonths.map { only in months.indices.filter { only.contains(months[$0].key) } }
+        let rendered =
+            onlyMonths.map { only in months.indices.filter { only.contains(months[$0].key) } }
             ?? Array(months.indices)
         let renderer: PageRenderer
         do { renderer = try PageRenderer(site: site) } catch { throw PublishError.template(reason: "\(error)") }
@@ -50,7 +51,9 @@ public struct Publisher {
                 report.unchanged += 1
             }
         }
-        report.renderedMonths = rendered.map { PageRenderer.monthPath(months[$0]).replacingOccurrences(of: "/index.html", with: "") }
+        report.renderedMonths = rendered.map {
+            PageRenderer.monthPath(months[$0]).replacingOccurrences(of: "/index.html", with: "")
+        }
         do {
             try render(
                 from: store, months: months, rendering: rendered, latest: latest, sources: sources, renderer: renderer,

@@ -200,7 +200,6 @@ public struct MonthCount: Sendable, Equatable, Hashable {
     public var key: MonthKey { MonthKey(year: year, month: month) }
 }
 
-
 /// A source held back because its document crashed Tidings.
 public struct Quarantine: Sendable, Equatable {
     /// The hash of the document that crashed it (`PollState.bodyHash`'s kind): another document is parsed.

@@ -33,7 +33,8 @@ extension Store {
             """,
             [
                 .text(entry.sourceKey), seconds(entry.at), .text(entry.url), SQLValue(entry.status),
-                .integer(Int64(entry.bytes)), .integer(Int64(Checked.int(entry.durationSeconds * 1000, clampedTo: 0...Int(Int32.max)))),
+                .integer(Int64(entry.bytes)),
+                .integer(Int64(Checked.int(entry.durationSeconds * 1000, clampedTo: 0...Int(Int32.max)))),
                 .integer(entry.notModified ? 1 : 0), SQLValue(entry.error),
             ])
     }

@@ -440,9 +440,10 @@ public final class Store {
 
     /// The months whose entries changed since `clearDirtyMonths` was last told they were written.
     public func dirtyMonths() throws(StoreError) -> Set<MonthKey> {
-        Set(try database.query("SELECT month FROM dirty_months").compactMap { row in
-            row.int(0).map { MonthKey(year: $0 / 100, month: $0 % 100) }
-        })
+        Set(
+            try database.query("SELECT month FROM dirty_months").compactMap { row in
+                row.int(0).map { MonthKey(year: $0 / 100, month: $0 % 100) }
+            })
     }
 
     /// The pages of these months are written from the store as it was at change counter `counter`: they
@@ -478,7 +479,8 @@ public final class Store {
                 wordCount: row.int(10) ?? 0, published: date(row.int(11)), updated: date(row.int(12)),
                 firstSeen: date(row.int(13)) ?? Date(timeIntervalSince1970: 0),
                 date: date(row.int(14)) ?? Date(timeIntervalSince1970: 0), excerpt: row.string(15),
-                publicID: row.string(16) ?? EntryIdentity.publicID(sourceKey: row.string(0) ?? "", entryID: row.string(3) ?? ""))
+                publicID: row.string(16)
+                    ?? EntryIdentity.publicID(sourceKey: row.string(0) ?? "", entryID: row.string(3) ?? ""))
         }
     }
 

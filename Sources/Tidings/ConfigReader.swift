@@ -261,7 +261,8 @@ struct ConfigReader {
         if let format = rules.dateFormat, !DatePattern.isReadable(format), let node = fields["date_format"] {
             throw invalid(
                 node, "\(label).date_format",
-                "'\(format)' uses a letter Tidings does not read; use y, M, d, H, h, a, m, s, S, E, Z and 'quoted text'")
+                "'\(format)' uses a letter Tidings does not read; use y, M, d, H, h, a, m, s, S, E, Z and 'quoted text'"
+            )
         }
         if let idNode = fields["id"] {
             rules.id = idNode.string == "link" ? .link : .selector(try selectors(idNode, field: "\(label).id"))

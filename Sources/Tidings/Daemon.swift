@@ -58,7 +58,9 @@ public struct Daemon: Service {
     private func publishWhatTheStoreHolds(_ store: Store) {
         do {
             let written = try refresh.publish(from: store).written
-            if !written.isEmpty { logger.info("outputs brought up to date", metadata: ["files-written": "\(written.count)"]) }
+            if !written.isEmpty {
+                logger.info("outputs brought up to date", metadata: ["files-written": "\(written.count)"])
+            }
         } catch {
             logger.error("writing the outputs failed: \(error)")
         }

@@ -164,7 +164,8 @@ struct Cycle {
                 return Processed(source: source, result: result, outcome: .unparsable(.wall(wall)))
             }
             guard mayDiscover else {
-                return Processed(source: source, result: result, outcome: .unparsable(.pageInsteadOfKnownFeed(title: title)))
+                return Processed(
+                    source: source, result: result, outcome: .unparsable(.pageInsteadOfKnownFeed(title: title)))
             }
             guard result.requestedURL == source.url else {
                 return Processed(source: source, result: result, outcome: .unparsable(.noFeedFound(attempts: [])))

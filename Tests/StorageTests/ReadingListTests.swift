@@ -16,7 +16,10 @@ import Testing
         directory = try TemporaryDirectory()
         store = try Store(path: directory.file("store.sqlite").path)
         try store.register(
-            [SourceDefinition(key: "a", url: "https://a.example/feed"), SourceDefinition(key: "b", url: "https://b.example/feed")],
+            [
+                SourceDefinition(key: "a", url: "https://a.example/feed"),
+                SourceDefinition(key: "b", url: "https://b.example/feed"),
+            ],
             now: now)
     }
 
@@ -27,7 +30,9 @@ import Testing
     func store(_ key: String, _ entries: [(String, Date)]) throws {
         let feed = ParsedFeed(
             metadata: FeedMetadata(title: key, format: .rss20),
-            entries: entries.map { ParsedEntry(id: $0.0, title: $0.0, link: "https://\(key).example/\($0.0)", published: $0.1) })
+            entries: entries.map {
+                ParsedEntry(id: $0.0, title: $0.0, link: "https://\(key).example/\($0.0)", published: $0.1)
+            })
         try store.recordSuccess(key: key, feed: feed, validators: Validators(), status: 200, now: now)
     }
 
@@ -73,7 +78,8 @@ import Testing
 
     @Test func theSameConfigurationIsNotRegisteredAgain() throws {
         let definitions = [
-            SourceDefinition(key: "a", url: "https://a.example/feed"), SourceDefinition(key: "b", url: "https://b.example/feed"),
+            SourceDefinition(key: "a", url: "https://a.example/feed"),
+            SourceDefinition(key: "b", url: "https://b.example/feed"),
         ]
         // A mark no registration would leave: if the rows were rewritten, it would be gone.
         try store.database.query("UPDATE sources SET active = 0")
@@ -89,7 +95,10 @@ import Testing
         #expect(!months.contains { $0.contains("entries") }, "\(months)")
         let prune = try store.database.query("EXPLAIN QUERY PLAN " + Store.pruneFetchLogQuery, [.integer(0)])
             .compactMap { $0.string(3) }
-        #expect(prune.contains { $0.contains("USING COVERING INDEX fetch_log_by_time") || $0.contains("USING INDEX fetch_log_by_time") }, "\(prune)")
+        #expect(
+            prune.contains {
+                $0.contains("USING COVERING INDEX fetch_log_by_time") || $0.contains("USING INDEX fetch_log_by_time")
+            }, "\(prune)")
     }
 }
 

@@ -30,7 +30,8 @@ import Testing
 
     /// A loopback server whose one feed the test changes between runs.
     static func server(_ document: Served) throws -> LoopbackHTTPServer {
-        try LoopbackHTTPServer { _ in .init(headers: [("Content-Type", "application/rss+xml")], body: document.current) }
+        try LoopbackHTTPServer { _ in .init(headers: [("Content-Type", "application/rss+xml")], body: document.current)
+        }
     }
 
     /// A site following that one feed, refreshed once.
@@ -58,7 +59,9 @@ import Testing
             ])
         try site.store.recordSuccess(key: "blog", feed: newer, validators: Validators(), status: 200)
         let output = site.directory.file("output")
-        #expect(!(try String(contentsOf: output.appendingPathComponent("feed.atom"), encoding: .utf8)).contains("Second post"))
+        #expect(
+            !(try String(contentsOf: output.appendingPathComponent("feed.atom"), encoding: .utf8)).contains(
+                "Second post"))
         let next = try await site.run()
         #expect(next.written.contains("feed.atom"))
         for file in ["feed.atom", "feed.rss", "index.html", "2026/03/index.html"] {
@@ -78,7 +81,9 @@ import Testing
         // PID 1 always runs: its file belongs to a publish in progress.
         let mine = try site.directory.write("another writer's page", to: "output/.feed.atom.1.tmp")
         #expect(try await site.run().written.isEmpty)
-        for path in leftovers { #expect(!FileManager.default.fileExists(atPath: site.directory.file(path).path), "\(path)") }
+        for path in leftovers {
+            #expect(!FileManager.default.fileExists(atPath: site.directory.file(path).path), "\(path)")
+        }
         #expect(FileManager.default.fileExists(atPath: mine.path), "a running process's file is its own")
     }
 
@@ -92,7 +97,8 @@ import Testing
         _ = try site.directory.write("in the way", to: "output/2026/04")
         document.set(
             Self.rss([("b", "April post", "two"), ("a", "March post", "one")])
-                .replacingOccurrences(of: "<guid>b</guid><pubDate>Thu, 12 Mar", with: "<guid>b</guid><pubDate>Sun, 12 Apr"))
+                .replacingOccurrences(
+                    of: "<guid>b</guid><pubDate>Thu, 12 Mar", with: "<guid>b</guid><pubDate>Sun, 12 Apr"))
         let error = await #expect(throws: (any Error).self) { try await site.run() }
         #expect("\(error.map { "\($0)" } ?? "")".contains(output.appendingPathComponent("2026/04").path))
         var after = try Self.contents(of: output)
@@ -101,7 +107,8 @@ import Testing
         try FileManager.default.removeItem(at: output.appendingPathComponent("2026/04"))
         let recovered = try await site.run()
         #expect(recovered.written.contains("2026/04/index.html"))
-        #expect(try String(contentsOf: output.appendingPathComponent("feed.atom"), encoding: .utf8).contains("April post"))
+        #expect(
+            try String(contentsOf: output.appendingPathComponent("feed.atom"), encoding: .utf8).contains("April post"))
     }
 
     @Test(.enabled(if: SmallFilesystem.isAvailable))
@@ -161,7 +168,8 @@ import Testing
         #expect(report.outcomes.first?.summary.hasPrefix("blog: 1 new, 0 updated, 1 unchanged") == true)
         let stored = try site.store.latestEntries(limit: 10)
         #expect(Set(stored.compactMap(\.title)) == ["Newer post", "Long read"])
-        let long = try #require(try site.store.entries(year: 2026, month: 3, withBodies: true).first { $0.title == "Long read" })
+        let long = try #require(
+            try site.store.entries(year: 2026, month: 3, withBodies: true).first { $0.title == "Long read" })
         #expect(long.summary?.contains(String(full.suffix(60)).trimmingCharacters(in: .whitespaces)) == true)
     }
 

@@ -132,7 +132,9 @@ extension DiscoveryTests {
         }
         let failed = try await site.run(.force)
         #expect(failed.failures == 1)
-        #expect(failed.outcomes.first?.warnings.first?.hasPrefix("the feed found at \(server.url("/old.xml")) is gone") == true)
+        #expect(
+            failed.outcomes.first?.warnings.first?.hasPrefix("the feed found at \(server.url("/old.xml")) is gone")
+                == true)
         #expect(try site.store.sources().first?.discoveredURL == nil)
         _ = try await site.run()
         #expect(try site.store.sources().first?.discoveredURL == server.url("/new.xml"))

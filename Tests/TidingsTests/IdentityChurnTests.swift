@@ -27,56 +27,98 @@ import Testing
     static func posts(_ make: (Int) -> Item) -> [Item] { (1...4).map(make) }
 
     static let cases: [Case] = [
-        Case(name: "http to https", documents: [
-            posts { Item(link: "http://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
-            posts { Item(link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
-        ]),
-        Case(name: "www. added", documents: [
-            posts { Item(link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
-            posts { Item(link: "https://www.blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
-        ]),
-        Case(name: "trailing slash", documents: [
-            posts { Item(link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
-            posts { Item(link: "https://blog.example/posts/\($0)/", title: "Post \($0)", day: $0) },
-        ]),
-        Case(name: "trackers added and removed", documents: [
-            posts { Item(link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
-            posts {
-                Item(link: "https://blog.example/posts/\($0)?utm_source=rss&amp;utm_medium=feed&amp;fbclid=x", title: "Post \($0)", day: $0)
-            },
-            posts { Item(link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
-        ]),
-        Case(name: "GUIDs rebuilt", documents: [
-            posts { Item(guid: "tag:blog.example,2026:\($0)", link: "https://blog.example/p/\($0)", title: "Post \($0)", day: $0) },
-            posts { Item(guid: "https://blog.example/p/\($0)", link: "https://blog.example/p/\($0)", title: "Post \($0)", day: $0) },
-        ]),
-        Case(name: "GUID-less items reordered", documents: [
-            posts { Item(link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
-            posts { Item(link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) }.reversed(),
-        ]),
-        Case(name: "shared GUIDs reordered", documents: [
-            [Item(guid: "same", link: "https://blog.example/a", title: "A"), Item(guid: "same", link: "https://blog.example/b", title: "B")],
-            [Item(guid: "same", link: "https://blog.example/b", title: "B"), Item(guid: "same", link: "https://blog.example/a", title: "A")],
-        ]),
-        Case(name: "a shared GUID gains a second and a third post", documents: [
-            [Item(guid: "same", link: "https://blog.example/a", title: "A")],
-            [Item(guid: "same", link: "https://blog.example/b", title: "B"), Item(guid: "same", link: "https://blog.example/a", title: "A")],
-            [
-                Item(guid: "same", link: "https://blog.example/c", title: "C"),
-                Item(guid: "same", link: "https://blog.example/b", title: "B"),
-                Item(guid: "same", link: "https://blog.example/a", title: "A"),
-            ],
-        ]),
-        Case(name: "an entry removed and restored", documents: [
-            posts { Item(guid: "g\($0)", link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
-            posts { Item(guid: "g\($0)", link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) }.filter { $0.title != "Post 2" },
-            posts { Item(guid: "g\($0)", link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
-        ]),
+        Case(
+            name: "http to https",
+            documents: [
+                posts { Item(link: "http://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
+                posts { Item(link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
+            ]),
+        Case(
+            name: "www. added",
+            documents: [
+                posts { Item(link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
+                posts { Item(link: "https://www.blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
+            ]),
+        Case(
+            name: "trailing slash",
+            documents: [
+                posts { Item(link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
+                posts { Item(link: "https://blog.example/posts/\($0)/", title: "Post \($0)", day: $0) },
+            ]),
+        Case(
+            name: "trackers added and removed",
+            documents: [
+                posts { Item(link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
+                posts {
+                    Item(
+                        link: "https://blog.example/posts/\($0)?utm_source=rss&amp;utm_medium=feed&amp;fbclid=x",
+                        title: "Post \($0)", day: $0)
+                },
+                posts { Item(link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
+            ]),
+        Case(
+            name: "GUIDs rebuilt",
+            documents: [
+                posts {
+                    Item(
+                        guid: "tag:blog.example,2026:\($0)", link: "https://blog.example/p/\($0)", title: "Post \($0)",
+                        day: $0)
+                },
+                posts {
+                    Item(
+                        guid: "https://blog.example/p/\($0)", link: "https://blog.example/p/\($0)", title: "Post \($0)",
+                        day: $0)
+                },
+            ]),
+        Case(
+            name: "GUID-less items reordered",
+            documents: [
+                posts { Item(link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
+                posts { Item(link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) }.reversed(),
+            ]),
+        Case(
+            name: "shared GUIDs reordered",
+            documents: [
+                [
+                    Item(guid: "same", link: "https://blog.example/a", title: "A"),
+                    Item(guid: "same", link: "https://blog.example/b", title: "B"),
+                ],
+                [
+                    Item(guid: "same", link: "https://blog.example/b", title: "B"),
+                    Item(guid: "same", link: "https://blog.example/a", title: "A"),
+                ],
+            ]),
+        Case(
+            name: "a shared GUID gains a second and a third post",
+            documents: [
+                [Item(guid: "same", link: "https://blog.example/a", title: "A")],
+                [
+                    Item(guid: "same", link: "https://blog.example/b", title: "B"),
+                    Item(guid: "same", link: "https://blog.example/a", title: "A"),
+                ],
+                [
+                    Item(guid: "same", link: "https://blog.example/c", title: "C"),
+                    Item(guid: "same", link: "https://blog.example/b", title: "B"),
+                    Item(guid: "same", link: "https://blog.example/a", title: "A"),
+                ],
+            ]),
+        Case(
+            name: "an entry removed and restored",
+            documents: [
+                posts { Item(guid: "g\($0)", link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
+                posts { Item(guid: "g\($0)", link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) }
+                    .filter { $0.title != "Post 2" },
+                posts { Item(guid: "g\($0)", link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
+            ]),
         Case(
             name: "id_from: link with GUIDs that change on every fetch",
             documents: [
-                posts { Item(guid: "random-a-\($0)", link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
-                posts { Item(guid: "random-b-\($0)", link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
+                posts {
+                    Item(guid: "random-a-\($0)", link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0)
+                },
+                posts {
+                    Item(guid: "random-b-\($0)", link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0)
+                },
             ], settings: "    id_from: link\n"),
     ]
 
@@ -111,7 +153,9 @@ import Testing
     }
 
     @Test func aRenamedKeyKeepsThePublishedIDs() async throws {
-        let items = Self.posts { Item(guid: "g\($0)", link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) }
+        let items = Self.posts {
+            Item(guid: "g\($0)", link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0)
+        }
         let document = CrashSafetyTests.Served(Self.rss(items))
         let server = try CrashSafetyTests.server(document)
         defer { server.stop() }
@@ -121,7 +165,8 @@ import Testing
         // The same store and output, the source now called `journal`.
         let renamed = try Refresh(
             config: try Config.load(
-                from: try site.directory.write("sources:\n  - key: journal\n    url: \(server.url("/feed"))\n", to: "feeds.yaml")))
+                from: try site.directory.write(
+                    "sources:\n  - key: journal\n    url: \(server.url("/feed"))\n", to: "feeds.yaml")))
         _ = try await renamed.run(store: site.store, mode: .force)
         let after = try Self.publishedIDs(in: site)
         #expect(after.ids == before)

@@ -32,7 +32,8 @@ import Testing
         #expect(second.status != 0, "parsed alone, it crashes again: now it is known")
         let third = try CommandLineTests.tidings(["refresh"], in: site.url, environment: crash)
         #expect(third.status == 0, "\(third.errors)")
-        #expect(third.output.contains("charlie: quarantined: Tidings stopped while parsing this source's document alone"))
+        #expect(
+            third.output.contains("charlie: quarantined: Tidings stopped while parsing this source's document alone"))
         let feed = try String(contentsOf: site.file("output/feed.atom"), encoding: .utf8)
         for name in ["alpha", "bravo", "delta"] { #expect(feed.contains("\(name) post"), "\(name)") }
         #expect(!feed.contains("charlie post"))

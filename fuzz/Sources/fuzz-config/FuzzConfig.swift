@@ -1,5 +1,5 @@
-import FuzzDriver
 import Foundation
+import FuzzDriver
 import Tidings
 
 /// The configuration reader: any text as `feeds.yaml`. It must answer a config or a `ConfigError`.

@@ -1,5 +1,5 @@
-import FuzzDriver
 import Foundation
+import FuzzDriver
 import Parsing
 
 /// The date parser: machine dates, human dates with and without a time zone, and explicit formats (the

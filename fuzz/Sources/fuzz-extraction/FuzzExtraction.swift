@@ -1,5 +1,5 @@
-import FuzzDriver
 import Foundation
+import FuzzDriver
 import Parsing
 
 /// HTML extraction rules and the CSS selector translator. The first line is a selector, used as the item

@@ -1,5 +1,5 @@
-import FuzzDriver
 import Foundation
+import FuzzDriver
 import Parsing
 
 /// The feed parser, bytes in: every format it detects (RSS, RDF, Atom, JSON Feed, an HTML page where a

@@ -22,7 +22,9 @@ public func fuzzSanitizerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeM
 /// `<` starts a tag) and names the first thing that should not be there.
 enum SanitizedOutputCheck {
     static let urlAttributes: Set<String> = ["href", "src", "cite", "srcset", "poster", "action", "formaction"]
-    static let dangerousTags: Set<String> = ["script", "style", "svg", "math", "base", "meta", "object", "embed", "form"]
+    static let dangerousTags: Set<String> = [
+        "script", "style", "svg", "math", "base", "meta", "object", "embed", "form",
+    ]
 
     static func problem(in html: String) -> String? {
         // Scalars, not Characters: a browser tokenises code points, and a combining mark after `>` would
