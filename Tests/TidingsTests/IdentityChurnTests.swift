@@ -163,10 +163,9 @@ import Testing
         _ = try await site.run()
         let before = try Self.publishedIDs(in: site).ids
         // The same store and output, the source now called `journal`.
-        let renamed = try Refresh(
-            config: try Config.load(
-                from: try site.directory.write(
-                    "sources:\n  - key: journal\n    url: \(server.url("/feed"))\n", to: "feeds.yaml")))
+        let file = try site.directory.write(
+            "sources:\n  - key: journal\n    url: \(server.url("/feed"))\n", to: "feeds.yaml")
+        let renamed = Refresh(config: try Config.load(from: file))
         _ = try await renamed.run(store: site.store, mode: .force)
         let after = try Self.publishedIDs(in: site)
         #expect(after.ids == before)
