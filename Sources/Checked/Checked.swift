@@ -62,15 +62,15 @@ public enum Checked {
 
     /// A decimal integer made only of ASCII digits (an optional leading sign), or nil when it is anything
     /// else or out of range: `Int("٣")` and `Int("+")` are not numbers a feed or header means.
-    public static func integer<S: StringProtocol>(_ text: S) -> Int? {
-        let trimmed = text.drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        var body = trimmed[...]
-        while let last = body.last, last == " " || last == "\t" || last == "\n" || last == "\r" {
-            body = body.dropLast()
-        }
+    /// With `saturating`, a run of digits too long for an `Int` is `Int.max` rather than nil: a delay or
+    /// size that large is still one, and the caller's own upper bound then names the mistake.
+    public static func integer<S: StringProtocol>(_ text: S, saturating: Bool = false) -> Int? {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        var body = text.drop(while: isSpace)
+        while let last = body.last, isSpace(last) { body = body.dropLast() }
         let digits = body.first == "-" || body.first == "+" ? body.dropFirst() : body
         guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-        return Int(String(body))
+        return Int(String(body)) ?? (saturating && body.first != "-" ? .max : nil)
     }
 }
 

@@ -10,9 +10,10 @@ extension FetchResult {
         guard let value = headers["retry-after"]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
             return nil
         }
-        if let seconds = Checked.integer(value) { return Checked.adding(Double(max(0, seconds)), to: now) }
         // A delay too long for an Int is still a delay: the planner caps it at max_retry_after.
-        if value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) { return Checked.latest }
+        if let seconds = Checked.integer(value, saturating: true) {
+            return Checked.adding(Double(max(0, seconds)), to: now)
+        }
         return HTTPDate.parse(value).map { max($0, now) }
     }
 

@@ -61,7 +61,12 @@ struct PageRenderer {
 
     /// Where a month's page lives, relative to the output folder.
     static func monthPath(_ month: MonthCount) -> String {
-        String(format: "%04d/%02d/index.html", month.year, month.month)
+        monthFolder(month) + "/index.html"
+    }
+
+    /// `2026/03`: the folder of a month's page.
+    static func monthFolder(_ month: MonthCount) -> String {
+        String(format: "%04d/%02d", month.year, month.month)
     }
 
     static func countLine(_ count: Int) -> String {

@@ -23,7 +23,8 @@ public struct Publisher {
         public init() {}
     }
 
-    /// Removes the temporary files a publish killed before renaming left in the folder.
+    /// Removes the temporary files a publish killed before renaming left in the folder. The caller does it
+    /// before deciding whether to publish at all, so leftovers go even when nothing needs writing.
     public func removeLeftovers() {
         OutputSet.removeLeftovers(in: folder)
     }
@@ -41,7 +42,6 @@ public struct Publisher {
         let renderer: PageRenderer
         do { renderer = try PageRenderer(site: site) } catch { throw PublishError.template(reason: "\(error)") }
 
-        removeLeftovers()
         var report = Report()
         var outputs = OutputSet(folder: folder)
         func write(_ contents: String, _ path: String) throws {
@@ -51,9 +51,7 @@ public struct Publisher {
                 report.unchanged += 1
             }
         }
-        report.renderedMonths = rendered.map {
-            PageRenderer.monthPath(months[$0]).replacingOccurrences(of: "/index.html", with: "")
-        }
+        report.renderedMonths = rendered.map { PageRenderer.monthFolder(months[$0]) }
         do {
             try render(
                 from: store, months: months, rendering: rendered, latest: latest, sources: sources, renderer: renderer,

@@ -35,8 +35,8 @@ extension Store {
 
     /// Looks for parses that never finished (the process died during them). A source found for the first
     /// time becomes a suspect, parsed alone from now on; a suspect found again died alone, so its document
-    /// is certainly the cause and is quarantined until it changes.
-    public func reviewInterruptedParses(now: Date) throws(StoreError) -> [InterruptedParse] {
+    /// is certainly the cause and is quarantined, with `quarantineReason`, until it changes.
+    public func reviewInterruptedParses(quarantineReason: String) throws(StoreError) -> [InterruptedParse] {
         try database.transaction { () throws(StoreError) -> [InterruptedParse] in
             let rows = try database.query(
                 """
@@ -49,48 +49,29 @@ extension Store {
                 let pid = Int32(clamping: row.int(3) ?? 0)
                 // Another process parsing right now (a `tidings refresh` beside the daemon) was not interrupted.
                 if pid > 0, pid != getpid(), kill(pid, 0) == 0 { continue }
-                if pid == getpid() {
-                    // This process's own earlier round, ended by an error rather than a crash.
-                    try database.query("UPDATE sources SET parsing_hash = NULL WHERE key = ?", [.text(key)])
-                    continue
-                }
-                if (row.int(2) ?? 0) != 0 {
-                    let reason =
-                        "Tidings stopped while parsing this source's document alone (noticed \(Self.display(now)));"
-                        + " it is skipped until the document changes (or with --force)"
-                    try database.query(
-                        """
-                        UPDATE sources SET quarantine_hash = ?, quarantine_reason = ?, parsing_hash = NULL,
-                            parse_suspect = 0 WHERE key = ?
-                        """, [.text(hash), .text(reason), .text(key)])
-                    found.append(InterruptedParse(key: key, quarantined: true))
-                } else {
-                    try database.query(
-                        "UPDATE sources SET parsing_hash = NULL, parse_suspect = 1 WHERE key = ?", [.text(key)])
-                    found.append(InterruptedParse(key: key, quarantined: false))
-                }
+                // This process's own earlier round, ended by an error rather than a crash, names no culprit.
+                let died = pid != getpid()
+                let quarantined = died && (row.int(2) ?? 0) != 0
+                try database.query(
+                    """
+                    UPDATE sources SET parsing_hash = NULL,
+                        parse_suspect = CASE WHEN ?1 THEN NOT ?2 ELSE parse_suspect END,
+                        quarantine_hash = CASE WHEN ?2 THEN ?3 ELSE quarantine_hash END,
+                        quarantine_reason = CASE WHEN ?2 THEN ?4 ELSE quarantine_reason END
+                    WHERE key = ?5
+                    """,
+                    [
+                        .integer(died ? 1 : 0), .integer(quarantined ? 1 : 0), .text(hash), .text(quarantineReason),
+                        .text(key),
+                    ])
+                if died { found.append(InterruptedParse(key: key, quarantined: quarantined)) }
             }
             return found
         }
     }
 
-    /// Lifts a quarantine: the document changed, or the user forced a refresh.
-    public func clearQuarantine(key: String) throws(StoreError) {
-        try database.query(
-            "UPDATE sources SET quarantine_hash = NULL, quarantine_reason = NULL WHERE key = ? AND quarantine_hash IS NOT NULL",
-            [.text(key)])
-    }
-
     /// Records how the source yielded its feed (once it has).
     public func setYielded(_ yield: FeedYield, for key: String) throws(StoreError) {
-        try database.query(
-            "UPDATE sources SET yielded = ? WHERE key = ? AND yielded IS NOT ?",
-            [.text(yield.rawValue), .text(key), .text(yield.rawValue)])
-    }
-
-    private static func display(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
-        return formatter.string(from: date) + " UTC"
+        try database.query("UPDATE sources SET yielded = ? WHERE key = ?", [.text(yield.rawValue), .text(key)])
     }
 }

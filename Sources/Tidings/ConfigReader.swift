@@ -114,15 +114,10 @@ struct ConfigReader {
         ]
         for (suffix, multiplier) in units where trimmed.hasSuffix(suffix) {
             let number = trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
-            guard let value = Checked.integer(number) ?? Self.saturated(number) else { return nil }
+            guard let value = Checked.integer(number, saturating: true) else { return nil }
             return Checked.product(value, multiplier) ?? .max
         }
-        return Checked.integer(trimmed) ?? Self.saturated(trimmed)
-    }
-
-    /// `Int.max` for a run of digits too long for an `Int`, so it is reported as too large, not as nonsense.
-    private static func saturated(_ digits: String) -> Int? {
-        !digits.isEmpty && digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) ? .max : nil
+        return Checked.integer(trimmed, saturating: true)
     }
 
     /// The largest size any setting takes: a body is held in memory whole.
@@ -380,14 +375,14 @@ struct ConfigReader {
                 default: return nil
                 }
                 // Too many digits or an overflow saturates, so the caller's upper bound names the mistake.
-                guard let value = Checked.integer(number) ?? Self.saturated(number) else { return nil }
+                guard let value = Checked.integer(number, saturating: true) else { return nil }
                 total = Checked.product(value, multiplier).flatMap { Checked.sum(total, $0) } ?? .max
                 number = ""
                 sawUnit = true
             }
         }
         if !number.isEmpty {
-            guard !sawUnit, let value = Checked.integer(number) ?? Self.saturated(number) else { return nil }
+            guard !sawUnit, let value = Checked.integer(number, saturating: true) else { return nil }
             total = Checked.sum(total, value) ?? .max
         }
         return total > 0 ? total : nil

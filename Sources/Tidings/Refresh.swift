@@ -39,7 +39,9 @@ public struct Refresh: Sendable {
     public func run(store: Store, mode: Mode = .all, now: @escaping @Sendable () -> Date = Date.init) async throws
         -> RefreshReport
     {
-        let interrupted = try store.reviewInterruptedParses(now: now())
+        let interrupted = try store.reviewInterruptedParses(
+            quarantineReason: "Tidings stopped while parsing this source's document alone (noticed"
+                + " \(Timestamps.display(now()))); it is skipped until the document changes (or with --force)")
         let records = try registeredSources(in: store, now: now())
         let start = now()
         var outcomes: [String: SourceOutcome] = [:]

@@ -237,11 +237,11 @@ struct Cycle {
         case .parsed(let feed):
             if let discovered = processed.discoveredURL {
                 try store.setDiscoveredURL(discovered, for: source.key)
-                try store.setYielded(.page, for: source.key)
+                if previous.yielded != .page { try store.setYielded(.page, for: source.key) }
                 if discovered != previous.discoveredURL {
                     warnings.append("its feed was found at \(discovered) and is fetched from now on")
                 }
-            } else if previous.discoveredURL == nil {
+            } else if previous.discoveredURL == nil, previous.yielded != .feed {
                 try store.setYielded(.feed, for: source.key)
             }
             let changes = try store.recordSuccess(
