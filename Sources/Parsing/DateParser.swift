@@ -155,8 +155,7 @@ public struct DateParser: Sendable {
                 } else if token.count <= 2, day == nil, (1...31).contains(number) {
                     day = number
                 } else if token.count == 2, year == nil {
-                    // RFC 2822's rule for two-digit years.
-                    year = number < 50 ? 2000 + number : 1900 + number
+                    year = Self.fullYear(twoDigits: number)
                 } else {
                     return nil
                 }
@@ -183,7 +182,13 @@ public struct DateParser: Sendable {
             && monthNumber(token) == nil
     }
 
-    private static func monthNumber(_ token: Substring) -> Int? {
+    /// RFC 2822's rule for two-digit years: 00–49 are 2000–2049, 50–99 are 1950–1999.
+    static func fullYear(twoDigits year: Int) -> Int {
+        year < 50 ? 2000 + year : 1900 + year
+    }
+
+    /// The month a lowercase name or abbreviation names ("mar", "march", "sept").
+    static func monthNumber(_ token: Substring) -> Int? {
         guard token.count >= 3, token.first?.isLetter == true else { return nil }
         let prefix = String(token.prefix(3))
         guard let index = months.firstIndex(of: prefix) else { return nil }
@@ -228,7 +233,7 @@ public struct DateParser: Sendable {
 
     /// Named zones, numeric offsets and RFC 822's military letters (with RFC 822's own signs:
     /// A–M west of UTC, N–Y east, as feedparser reads them).
-    private static func zone(_ token: Substring) -> Int? {
+    static func zone(_ token: Substring) -> Int? {
         let named: [String: Int] = [
             "ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7,
             "mdt": -6, "pst": -8, "pdt": -7, "bst": 1, "cet": 1, "cest": 2, "eet": 2, "eest": 3, "ist": 5,

@@ -77,7 +77,7 @@ public struct DatePattern {
                 guard scanner.literal(literal) else { return nil }
             case .year(let digits):
                 guard let value = scanner.number(max: digits) else { return nil }
-                reading.year = digits == 2 && value < 100 ? (value < 50 ? 2000 + value : 1900 + value) : value
+                reading.year = digits == 2 && value < 100 ? DateParser.fullYear(twoDigits: value) : value
             case .month(let digits):
                 guard let value = scanner.number(max: max(digits, 2)) else { return nil }
                 reading.month = value
@@ -154,17 +154,11 @@ public struct DatePattern {
 
         mutating func monthName() -> Int? {
             let letters = bytes.prefix { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }
-            guard letters.count >= 3 else { return nil }
             let name = String(decoding: letters.map { $0 | 0x20 }, as: UTF8.self)
-            let months = [
-                "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-                "november", "december",
-            ]
-            guard let index = months.firstIndex(where: { $0.hasPrefix(name) || (name == "sept" && $0 == "september") })
-            else { return nil }
+            guard let month = DateParser.monthNumber(Substring(name)) else { return nil }
             bytes = bytes.dropFirst(letters.count)
             if bytes.first == UInt8(ascii: ".") { bytes = bytes.dropFirst() }
-            return index + 1
+            return month
         }
 
         mutating func amPm() -> Bool? {
@@ -174,19 +168,15 @@ public struct DatePattern {
             return letters[0] == UInt8(ascii: "p")
         }
 
-        /// `Z`, `+02`, `+0200` or `+02:00`, as seconds east of UTC.
+        /// An offset as the date parser reads zones (`Z`, `+0200`, `+02:00`, `GMT`, `EST`…), in seconds east of
+        /// UTC: the rest of the word.
         mutating func offset() -> Int? {
-            if bytes.first == UInt8(ascii: "Z") {
-                bytes = bytes.dropFirst()
-                return 0
+            let word = bytes.prefix { $0 != 0x20 && $0 != 0x09 }
+            guard let offset = DateParser.zone(Substring(String(decoding: word, as: UTF8.self).lowercased())) else {
+                return nil
             }
-            guard let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") else { return nil }
-            bytes = bytes.dropFirst()
-            guard let hours = number(max: 2), hours <= 14 else { return nil }
-            if bytes.first == UInt8(ascii: ":") { bytes = bytes.dropFirst() }
-            let minutes = number(max: 2) ?? 0
-            guard minutes < 60 else { return nil }
-            return (sign == UInt8(ascii: "+") ? 1 : -1) * (hours * 3600 + minutes * 60)
+            bytes = bytes.dropFirst(word.count)
+            return offset
         }
     }
 }
