@@ -141,43 +141,41 @@ enum Migrations {
         // month, and which months changed since their pages were last written, both kept by triggers in
         // the transaction that changes the entries; and the fetch log by time, for pruning.
         """
+        -- The UTC month of an entry's sort date as year * 100 + month: what its page is made of.
+        ALTER TABLE entries ADD COLUMN month INTEGER
+            AS (CAST(strftime('%Y%m', sort_date, 'unixepoch') AS INTEGER)) VIRTUAL;
         CREATE TABLE month_counts (
             source_id INTEGER NOT NULL,
-            month INTEGER NOT NULL, -- year * 100 + month, UTC, of the entry's sort date
+            month INTEGER NOT NULL,
             count INTEGER NOT NULL,
             PRIMARY KEY (source_id, month)
         ) WITHOUT ROWID;
         INSERT INTO month_counts (source_id, month, count)
-            SELECT source_id, CAST(strftime('%Y%m', sort_date, 'unixepoch') AS INTEGER), COUNT(*)
-            FROM entries GROUP BY 1, 2;
+            SELECT source_id, month, COUNT(*) FROM entries GROUP BY 1, 2;
         -- With the change counter of its latest change (plus one, so never below it whichever trigger runs
         -- first): a publish clears only the marks it has seen, not one a concurrent writer adds meanwhile.
         CREATE TABLE dirty_months (month INTEGER PRIMARY KEY, counter INTEGER NOT NULL) WITHOUT ROWID;
         CREATE TRIGGER entries_counted AFTER INSERT ON entries BEGIN
-            INSERT INTO month_counts (source_id, month, count)
-                VALUES (NEW.source_id, CAST(strftime('%Y%m', NEW.sort_date, 'unixepoch') AS INTEGER), 1)
+            INSERT INTO month_counts (source_id, month, count) VALUES (NEW.source_id, NEW.month, 1)
                 ON CONFLICT (source_id, month) DO UPDATE SET count = count + 1;
-            INSERT OR REPLACE INTO dirty_months VALUES (
-                CAST(strftime('%Y%m', NEW.sort_date, 'unixepoch') AS INTEGER), (SELECT counter + 1 FROM entry_changes));
+            INSERT OR REPLACE INTO dirty_months VALUES (NEW.month, (SELECT counter + 1 FROM entry_changes));
         END;
         CREATE TRIGGER entries_uncounted AFTER DELETE ON entries BEGIN
-            UPDATE month_counts SET count = count - 1
-                WHERE source_id = OLD.source_id AND month = CAST(strftime('%Y%m', OLD.sort_date, 'unixepoch') AS INTEGER);
+            UPDATE month_counts SET count = count - 1 WHERE source_id = OLD.source_id AND month = OLD.month;
             DELETE FROM month_counts WHERE source_id = OLD.source_id AND count <= 0;
-            INSERT OR REPLACE INTO dirty_months VALUES (
-                CAST(strftime('%Y%m', OLD.sort_date, 'unixepoch') AS INTEGER), (SELECT counter + 1 FROM entry_changes));
+            INSERT OR REPLACE INTO dirty_months VALUES (OLD.month, (SELECT counter + 1 FROM entry_changes));
         END;
-        CREATE TRIGGER entries_recounted AFTER UPDATE ON entries BEGIN
-            UPDATE month_counts SET count = count - 1
-                WHERE source_id = OLD.source_id AND month = CAST(strftime('%Y%m', OLD.sort_date, 'unixepoch') AS INTEGER);
+        -- Counts move only when an entry changes month or source; any change marks its page(s).
+        CREATE TRIGGER entries_moved AFTER UPDATE OF sort_date, source_id ON entries
+            WHEN OLD.month IS NOT NEW.month OR OLD.source_id IS NOT NEW.source_id BEGIN
+            UPDATE month_counts SET count = count - 1 WHERE source_id = OLD.source_id AND month = OLD.month;
             DELETE FROM month_counts WHERE source_id = OLD.source_id AND count <= 0;
-            INSERT INTO month_counts (source_id, month, count)
-                VALUES (NEW.source_id, CAST(strftime('%Y%m', NEW.sort_date, 'unixepoch') AS INTEGER), 1)
+            INSERT INTO month_counts (source_id, month, count) VALUES (NEW.source_id, NEW.month, 1)
                 ON CONFLICT (source_id, month) DO UPDATE SET count = count + 1;
-            INSERT OR REPLACE INTO dirty_months VALUES (
-                CAST(strftime('%Y%m', OLD.sort_date, 'unixepoch') AS INTEGER), (SELECT counter + 1 FROM entry_changes));
-            INSERT OR REPLACE INTO dirty_months VALUES (
-                CAST(strftime('%Y%m', NEW.sort_date, 'unixepoch') AS INTEGER), (SELECT counter + 1 FROM entry_changes));
+        END;
+        CREATE TRIGGER entries_marked AFTER UPDATE ON entries BEGIN
+            INSERT OR REPLACE INTO dirty_months VALUES (OLD.month, (SELECT counter + 1 FROM entry_changes));
+            INSERT OR REPLACE INTO dirty_months VALUES (NEW.month, (SELECT counter + 1 FROM entry_changes));
         END;
         CREATE INDEX fetch_log_by_time ON fetch_log (fetched_at);
         """,
