@@ -100,8 +100,8 @@ import Testing
         #expect(run.errors.contains("tidings.sqlite"))
     }
 
-    @Test func theDaemonRefreshesThenStopsOnSIGTERM() throws {
-        let site = try Self.exampleSite()
+    /// Starts `tidings run` in `site` and waits (at most `seconds`) for `file` to appear.
+    static func startDaemon(in site: TemporaryDirectory, waitingFor file: String, seconds: Double) throws -> Process {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = ["run"]
@@ -109,18 +109,29 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let atom = site.file("output/feed.atom").path
-        let deadline = Date().addingTimeInterval(30)
-        while !FileManager.default.fileExists(atPath: atom), Date() < deadline, process.isRunning {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !FileManager.default.fileExists(atPath: file), Date() < deadline, process.isRunning {
             Thread.sleep(forTimeInterval: 0.1)
         }
-        #expect(FileManager.default.fileExists(atPath: atom), "the daemon refreshes at start")
-        #expect(process.isRunning, "and then waits for the next interval")
-        process.terminate()  // SIGTERM
+        return process
+    }
+
+    /// SIGTERM, then SIGKILL if it has not stopped within ten seconds.
+    static func stop(_ process: Process) {
+        process.terminate()
         let stopDeadline = Date().addingTimeInterval(10)
         while process.isRunning, Date() < stopDeadline { Thread.sleep(forTimeInterval: 0.05) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+    }
+
+    @Test func theDaemonRefreshesThenStopsOnSIGTERM() throws {
+        let site = try Self.exampleSite()
+        let atom = site.file("output/feed.atom").path
+        let process = try Self.startDaemon(in: site, waitingFor: atom, seconds: 30)
+        #expect(FileManager.default.fileExists(atPath: atom), "the daemon refreshes at start")
+        #expect(process.isRunning, "and then waits for the next interval")
+        Self.stop(process)
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)
     }
@@ -136,23 +147,20 @@ extension CommandLineTests {
         try Store(path: site.file("tidings.sqlite").path).setValue("0", named: "published-changes")
         let atom = site.file("output/feed.atom").path
         try FileManager.default.removeItem(atPath: atom)
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = ["run"]
-        process.currentDirectoryURL = site.url
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(20)
-        while !FileManager.default.fileExists(atPath: atom), Date() < deadline, process.isRunning {
-            Thread.sleep(forTimeInterval: 0.1)
-        }
+        let process = try Self.startDaemon(in: site, waitingFor: atom, seconds: 20)
         #expect(FileManager.default.fileExists(atPath: atom), "written at start, no source being due")
-        process.terminate()
-        let stopDeadline = Date().addingTimeInterval(10)
-        while process.isRunning, Date() < stopDeadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        Self.stop(process)
+    }
+
+    /// The bundled examples are local files: their paths must never reach what subscribers and visitors see.
+    @Test func noLocalPathReachesTheOutputs() throws {
+        let site = try Self.exampleSite()
+        #expect(try Self.tidings(["refresh"], in: site.url).status == 0)
+        for file in ["feed.atom", "feed.rss", "index.html", "2026/03/index.html"] {
+            let text = try String(contentsOf: site.file("output/\(file)"), encoding: .utf8)
+            #expect(!text.contains("file:"), "\(file)")
+            #expect(!text.contains(site.url.path), "\(file)")
+        }
     }
 
     @Test func previewExplainsWhereEachFieldCameFrom() throws {

@@ -24,101 +24,59 @@ import Testing
         var testDescription: String { name }
     }
 
-    static func posts(_ make: (Int) -> Item) -> [Item] { (1...4).map(make) }
+    /// Posts 1 to 4, titled "Post N" and dated the Nth, with links (and GUIDs) made from N.
+    static func posts(link: (Int) -> String, guid: ((Int) -> String)? = nil) -> [Item] {
+        (1...4).map { Item(guid: guid?($0), link: link($0), title: "Post \($0)", day: $0) }
+    }
+
+    /// Posts that all carry the GUID "same", one per title, each linking to its own page, in this order.
+    static func sharingAGUID(_ titles: String...) -> [Item] {
+        titles.map { Item(guid: "same", link: "https://blog.example/\($0.lowercased())", title: $0) }
+    }
+
+    static func path(_ n: Int) -> String { "https://blog.example/posts/\(n)" }
 
     static let cases: [Case] = [
         Case(
             name: "http to https",
-            documents: [
-                posts { Item(link: "http://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
-                posts { Item(link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
-            ]),
+            documents: [posts { "http://blog.example/posts/\($0)" }, posts(link: path)]),
         Case(
             name: "www. added",
-            documents: [
-                posts { Item(link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
-                posts { Item(link: "https://www.blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
-            ]),
+            documents: [posts(link: path), posts { "https://www.blog.example/posts/\($0)" }]),
         Case(
             name: "trailing slash",
-            documents: [
-                posts { Item(link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
-                posts { Item(link: "https://blog.example/posts/\($0)/", title: "Post \($0)", day: $0) },
-            ]),
+            documents: [posts(link: path), posts { path($0) + "/" }]),
         Case(
             name: "trackers added and removed",
             documents: [
-                posts { Item(link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
-                posts {
-                    Item(
-                        link: "https://blog.example/posts/\($0)?utm_source=rss&amp;utm_medium=feed&amp;fbclid=x",
-                        title: "Post \($0)", day: $0)
-                },
-                posts { Item(link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
+                posts(link: path), posts { path($0) + "?utm_source=rss&amp;utm_medium=feed&amp;fbclid=x" },
+                posts(link: path),
             ]),
         Case(
             name: "GUIDs rebuilt",
             documents: [
-                posts {
-                    Item(
-                        guid: "tag:blog.example,2026:\($0)", link: "https://blog.example/p/\($0)", title: "Post \($0)",
-                        day: $0)
-                },
-                posts {
-                    Item(
-                        guid: "https://blog.example/p/\($0)", link: "https://blog.example/p/\($0)", title: "Post \($0)",
-                        day: $0)
-                },
+                posts(link: path, guid: { "tag:blog.example,2026:\($0)" }), posts(link: path, guid: path),
             ]),
         Case(
             name: "GUID-less items reordered",
-            documents: [
-                posts { Item(link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
-                posts { Item(link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) }.reversed(),
-            ]),
+            documents: [posts(link: path), posts(link: path).reversed()]),
         Case(
             name: "shared GUIDs reordered",
-            documents: [
-                [
-                    Item(guid: "same", link: "https://blog.example/a", title: "A"),
-                    Item(guid: "same", link: "https://blog.example/b", title: "B"),
-                ],
-                [
-                    Item(guid: "same", link: "https://blog.example/b", title: "B"),
-                    Item(guid: "same", link: "https://blog.example/a", title: "A"),
-                ],
-            ]),
+            documents: [sharingAGUID("A", "B"), sharingAGUID("B", "A")]),
         Case(
             name: "a shared GUID gains a second and a third post",
-            documents: [
-                [Item(guid: "same", link: "https://blog.example/a", title: "A")],
-                [
-                    Item(guid: "same", link: "https://blog.example/b", title: "B"),
-                    Item(guid: "same", link: "https://blog.example/a", title: "A"),
-                ],
-                [
-                    Item(guid: "same", link: "https://blog.example/c", title: "C"),
-                    Item(guid: "same", link: "https://blog.example/b", title: "B"),
-                    Item(guid: "same", link: "https://blog.example/a", title: "A"),
-                ],
-            ]),
+            documents: [sharingAGUID("A"), sharingAGUID("B", "A"), sharingAGUID("C", "B", "A")]),
         Case(
             name: "an entry removed and restored",
             documents: [
-                posts { Item(guid: "g\($0)", link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
-                posts { Item(guid: "g\($0)", link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) }
-                    .filter { $0.title != "Post 2" },
-                posts { Item(guid: "g\($0)", link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0) },
+                posts(link: path, guid: { "g\($0)" }),
+                posts(link: path, guid: { "g\($0)" }).filter { $0.title != "Post 2" },
+                posts(link: path, guid: { "g\($0)" }),
             ]),
         Case(
             name: "id_from: link with GUIDs that change on every fetch",
             documents: [
-                posts {
-                    Item(guid: "random-a-\($0)", link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0)
-                },
-                posts {
-                    Item(guid: "random-b-\($0)", link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0)
-                },
+                posts(link: path, guid: { "random-a-\($0)" }), posts(link: path, guid: { "random-b-\($0)" }),
             ], settings: "    id_from: link\n"),
     ]
 
@@ -153,9 +111,7 @@ import Testing
     }
 
     @Test func aRenamedKeyKeepsThePublishedIDs() async throws {
-        let items = Self.posts {
-            Item(guid: "g\($0)", link: "https://blog.example/posts/\($0)", title: "Post \($0)", day: $0)
-        }
+        let items = Self.posts(link: Self.path, guid: { "g\($0)" })
         let document = CrashSafetyTests.Served(Self.rss(items))
         let server = try CrashSafetyTests.server(document)
         defer { server.stop() }

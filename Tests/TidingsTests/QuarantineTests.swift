@@ -17,20 +17,27 @@ import Testing
         """
     }
 
-    @Test func aPoisonedSourceIsQuarantinedAndTheHealthyOnesArePublished() throws {
+    /// No crash report: the runtime's backtracer is slow, and a crash is what the tests ask for.
+    static let crash = ["TIDINGS_TEST_CRASH_MARKER": marker, "SWIFT_BACKTRACE": "enable=no"]
+
+    /// Four local feeds, `charlie` poisoned, refreshed until Tidings no longer dies: the first two runs
+    /// crash (the second parsing `charlie` alone); the third, returned, quarantines it.
+    static func quarantinedSite() throws -> (TemporaryDirectory, CommandLineTests.Run) {
         let site = try TemporaryDirectory()
         for name in ["alpha", "bravo", "delta"] { _ = try site.write(Self.feed(name), to: "\(name).xml") }
         _ = try site.write(Self.feed("charlie", poisoned: true), to: "charlie.xml")
         let sources = ["alpha", "bravo", "charlie", "delta"].map { "  - key: \($0)\n    url: \($0).xml\n" }
         _ = try site.write("sources:\n" + sources.joined(), to: "feeds.yaml")
-        // No crash report: the runtime's backtracer is slow, and a crash is what the test asks for.
-        let crash = ["TIDINGS_TEST_CRASH_MARKER": Self.marker, "SWIFT_BACKTRACE": "enable=no"]
-
         let first = try CommandLineTests.tidings(["refresh"], in: site.url, environment: crash)
         #expect(first.status != 0, "the hook crashes the process")
         let second = try CommandLineTests.tidings(["refresh"], in: site.url, environment: crash)
         #expect(second.status != 0, "parsed alone, it crashes again: now it is known")
-        let third = try CommandLineTests.tidings(["refresh"], in: site.url, environment: crash)
+        return (site, try CommandLineTests.tidings(["refresh"], in: site.url, environment: crash))
+    }
+
+    @Test func aPoisonedSourceIsQuarantinedAndTheHealthyOnesArePublished() throws {
+        let (site, third) = try Self.quarantinedSite()
+        let crash = Self.crash
         #expect(third.status == 0, "\(third.errors)")
         #expect(
             third.output.contains("charlie: quarantined: Tidings stopped while parsing this source's document alone"))
@@ -49,5 +56,16 @@ import Testing
         #expect(healed.output.contains("charlie: 1 new"), "\(healed.output)")
         let after = try CommandLineTests.tidings(["status"], in: site.url)
         #expect(after.output.split(separator: "\n").first { $0.hasPrefix("charlie") }?.contains(" ok ") == true)
+    }
+
+    @Test func forceParsesAQuarantinedDocumentAgain() throws {
+        let (site, quarantined) = try Self.quarantinedSite()
+        #expect(quarantined.output.contains("charlie: quarantined"))
+        // Forced, the same document is parsed again: with the hook off it lives, and the quarantine is over.
+        let forced = try CommandLineTests.tidings(
+            ["refresh", "--force"], in: site.url, environment: ["SWIFT_BACKTRACE": "enable=no"])
+        #expect(forced.output.contains("charlie: 1 new"), "\(forced.output)")
+        let status = try CommandLineTests.tidings(["status"], in: site.url)
+        #expect(status.output.split(separator: "\n").first { $0.hasPrefix("charlie") }?.contains(" ok ") == true)
     }
 }
