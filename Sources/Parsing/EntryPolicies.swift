@@ -27,10 +27,15 @@ struct EntryPolicies {
         return result
     }
 
-    /// The ids that more than one distinct post carries.
+    /// The ids that more than one distinct post carries. Only ids seen twice are looked at closer: working
+    /// out a normalised link costs a URL parse, and nearly every id is unique.
     private static func sharedIDs(_ entries: [ParsedEntry]) -> Set<String> {
+        var counts: [String: Int] = [:]
+        for entry in entries { counts[entry.id, default: 0] += 1 }
         var distinctions: [String: Set<String>] = [:]
-        for entry in entries { distinctions[entry.id, default: []].insert(distinction(of: entry)) }
+        for entry in entries where counts[entry.id, default: 0] > 1 {
+            distinctions[entry.id, default: []].insert(distinction(of: entry))
+        }
         return Set(distinctions.filter { $0.value.count > 1 }.keys)
     }
 
