@@ -136,9 +136,16 @@ extension DiscoveryTests {
             failed.outcomes.first?.warnings.first?.hasPrefix("the feed found at \(server.url("/old.xml")) is gone")
                 == true)
         #expect(try site.store.sources().first?.discoveredURL == nil)
-        _ = try await site.run()
+        let rediscovered = try await site.run()
         #expect(try site.store.sources().first?.discoveredURL == server.url("/new.xml"))
         // The gone feed three times, then the page again and the feed it now advertises.
         #expect(server.requests.map(\.path).suffix(5) == ["/old.xml", "/old.xml", "/old.xml", "/", "/new.xml"])
+        // The change is logged on the refresh line and shown by status.
+        #expect(
+            rediscovered.outcomes.first?.warnings.contains(
+                "its feed was found at \(server.url("/new.xml")) and is fetched from now on") == true)
+        let status = try site.refresh.status(store: site.store, now: Date())
+        #expect(status.first?.discoveredURL == server.url("/new.xml"))
+        #expect(SourceStatus.table(status).contains("feed found at \(server.url("/new.xml"))"))
     }
 }
