@@ -8,6 +8,7 @@ import Foundation
 struct OutputSet {
     let folder: URL
     private var staged: [(temporary: URL, target: URL)] = []
+    private var removals: [URL] = []
 
     init(folder: URL) {
         self.folder = folder
@@ -35,21 +36,36 @@ struct OutputSet {
         return true
     }
 
-    /// Renames every staged file over its target.
+    /// Notes a file (relative to the folder) that this publish removes, with its folder and that folder's
+    /// folder when they are left empty; it goes only once every new file is in place.
+    mutating func stageRemoval(of path: String) {
+        removals.append(folder.appendingPathComponent(path))
+    }
+
+    /// Renames every staged file over its target, then removes the files staged for removal.
     mutating func commit() throws(PublishError) {
         for (index, file) in staged.enumerated() where rename(file.temporary.path, file.target.path) != 0 {
             let reason = String(cString: strerror(errno))
             for rest in staged[index...] { unlink(rest.temporary.path) }
             staged = []
+            removals = []
             throw .cannotWrite(path: file.target.path, reason: "cannot replace it (\(reason))")
         }
         staged = []
+        for file in removals {
+            unlink(file.path)
+            // Each fails, harmlessly, unless the folder is empty: a month's folder, then its year's.
+            rmdir(file.deletingLastPathComponent().path)
+            rmdir(file.deletingLastPathComponent().deletingLastPathComponent().path)
+        }
+        removals = []
     }
 
     /// Removes every staged file, leaving the old outputs untouched.
     mutating func discard() {
         for file in staged { unlink(file.temporary.path) }
         staged = []
+        removals = []
     }
 
     /// Removes temporary files left in the folder by a publish that was killed; those of a process still

@@ -1,6 +1,21 @@
 import Foundation
 import Mustache
 import Storage
+import XML
+
+/// Mustache's own HTML escaping looks every character up in a dictionary, which was a third of the time
+/// taken to render a month of 8,000 posts; this escapes the same characters working on UTF-8 bytes (and
+/// drops the control characters no HTML page should carry). Every template gets it through a pragma.
+struct FastHTML: MustacheContentType {
+    func escapeText(_ text: String) -> String {
+        XMLEscape.html(text)
+    }
+
+    static let pragma: String = {
+        MustacheContentTypes.register(FastHTML(), named: "TIDINGS_HTML")
+        return "{{% CONTENT_TYPE: TIDINGS_HTML}}\n"
+    }()
+}
 
 /// Renders the HTML pages: the monthly digests and the index. Builds plain dictionaries for the
 /// templates so every key a template reads is present (Mustache would otherwise look it up in an
@@ -12,10 +27,11 @@ struct PageRenderer {
     init(site: Site) throws {
         self.site = site
         var library = MustacheLibrary()
-        try library.register(Templates.head, named: "head")
-        try library.register(Templates.foot, named: "foot")
-        try library.register(Templates.month, named: "month")
-        try library.register(Templates.index, named: "index")
+        for (name, text) in [
+            ("head", Templates.head), ("foot", Templates.foot), ("month", Templates.month), ("index", Templates.index),
+        ] {
+            try library.register(FastHTML.pragma + text, named: name)
+        }
         self.library = library
     }
 

@@ -19,6 +19,8 @@ public struct Publisher {
         public var unchanged = 0
         /// The month pages rendered (written or found unchanged), as `YYYY/MM`.
         public var renderedMonths: [String] = []
+        /// The pages of months that no longer have entries, removed.
+        public var removed: [String] = []
 
         public init() {}
     }
@@ -52,6 +54,8 @@ public struct Publisher {
             }
         }
         report.renderedMonths = rendered.map { PageRenderer.monthFolder(months[$0]) }
+        report.removed = stalePages(keeping: months)
+        for path in report.removed { outputs.stageRemoval(of: path) }
         do {
             try render(
                 from: store, months: months, rendering: rendered, latest: latest, sources: sources, renderer: renderer,
@@ -62,6 +66,27 @@ public struct Publisher {
             throw error
         }
         return report
+    }
+
+    /// The month pages in the folder (`YYYY/MM/index.html`) of months that no longer have entries.
+    private func stalePages(keeping months: [MonthCount]) -> [String] {
+        let kept = Set(months.map(PageRenderer.monthPath))
+        let manager = FileManager.default
+        func folders(in url: URL, digits: Int) -> [String] {
+            ((try? manager.contentsOfDirectory(atPath: url.path)) ?? []).filter {
+                $0.utf8.count == digits && $0.utf8.allSatisfy { (0x30...0x39).contains($0) }
+            }.sorted()
+        }
+        var stale: [String] = []
+        for year in folders(in: folder, digits: 4) {
+            for month in folders(in: folder.appendingPathComponent(year), digits: 2) {
+                let path = "\(year)/\(month)/index.html"
+                if !kept.contains(path), manager.fileExists(atPath: folder.appendingPathComponent(path).path) {
+                    stale.append(path)
+                }
+            }
+        }
+        return stale
     }
 
     private func render(

@@ -17,6 +17,8 @@ final class Database {
     let path: String
     private let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
+    /// How many `transaction` calls are running: an inner one is a savepoint of the outer.
+    private var transactionDepth = 0
 
     init(path: String) throws(StoreError) {
         self.path = path
@@ -52,29 +54,40 @@ final class Database {
     /// Runs a statement with arguments and returns its rows; statements are prepared once and cached.
     @discardableResult
     func query(_ sql: String, _ arguments: [SQLValue] = []) throws(StoreError) -> [Row] {
+        var rows: [Row] = []
+        try forEachRow(sql, arguments) { rows.append($0) }
+        return rows
+    }
+
+    /// Runs `body` in one transaction: all of it is committed, or none of it. Inside another transaction
+    /// it is a savepoint: undone alone when it fails, committed with the outer one.
+    func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        let savepoint = "nested\(transactionDepth)"
+        try execute(transactionDepth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT \(savepoint)")
+        transactionDepth += 1
+        defer { transactionDepth -= 1 }
+        do {
+            let result = try body()
+            try execute(transactionDepth == 1 ? "COMMIT" : "RELEASE \(savepoint)")
+            return result
+        } catch {
+            try? execute(transactionDepth == 1 ? "ROLLBACK" : "ROLLBACK TO \(savepoint); RELEASE \(savepoint)")
+            throw error
+        }
+    }
+
+    /// Runs a query and hands its rows to `body` one at a time, for results too large to hold at once.
+    func forEachRow(_ sql: String, _ arguments: [SQLValue] = [], _ body: (Row) throws(StoreError) -> Void)
+        throws(StoreError)
+    {
         let statement = try prepared(sql)
         defer { statement.reset() }
         try statement.bind(arguments, database: self)
-        var rows: [Row] = []
         while true {
             let code = sqlite3_step(statement.pointer)
             if code == SQLITE_DONE { break }
             guard code == SQLITE_ROW else { throw error(code, sql) }
-            rows.append(statement.row())
-        }
-        return rows
-    }
-
-    /// Runs `body` in one transaction: all of it is committed, or none of it.
-    func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
-        try execute("BEGIN IMMEDIATE")
-        do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
+            try body(statement.row())
         }
     }
 

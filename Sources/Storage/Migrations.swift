@@ -179,6 +179,20 @@ enum Migrations {
         END;
         CREATE INDEX fetch_log_by_time ON fetch_log (fetched_at);
         """,
+        // 7: summaries and contents in a table of their own. They are most of an entry's bytes, and the pages,
+        // the matching of a new document and the scheduler read entries without them: inline, every row was
+        // a page of its own to read.
+        """
+        CREATE TABLE entry_bodies (
+            entry INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE,
+            summary TEXT,
+            content TEXT
+        );
+        INSERT INTO entry_bodies (entry, summary, content)
+            SELECT id, summary, content FROM entries WHERE summary IS NOT NULL OR content IS NOT NULL;
+        ALTER TABLE entries DROP COLUMN summary;
+        ALTER TABLE entries DROP COLUMN content;
+        """,
     ]
 
     /// Steps that need Swift as well as SQL, run in the same transaction right after the step's SQL, by
@@ -211,5 +225,8 @@ enum Migrations {
                 try database.execute("PRAGMA user_version = \(version + 1)")
             }
         }
+        // Migration 7 moves every body out of the entries' rows, leaving their pages mostly empty: as much
+        // space again as the bodies take. Given back once, rewriting the file (VACUUM runs outside transactions).
+        if current > 0, current < 7 { try database.execute("VACUUM") }
     }
 }

@@ -86,8 +86,8 @@ public final class Store {
         Set(
             try database.query(
                 """
-                SELECT entry_id FROM entries
-                WHERE source_id = (SELECT id FROM sources WHERE key = ?) AND content IS NOT NULL
+                SELECT e.entry_id FROM entries e JOIN entry_bodies b ON b.entry = e.id
+                WHERE e.source_id = (SELECT id FROM sources WHERE key = ?) AND b.content IS NOT NULL
                 """, [.text(key)]
             ).compactMap { $0.string(0) })
     }
@@ -138,6 +138,12 @@ public final class Store {
     }
 
     // MARK: Fetch results
+
+    /// Runs several of the store's writes as one transaction (each keeps its own atomicity inside it):
+    /// one commit instead of one per write, when many sources' states are saved together.
+    public func batch<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try database.transaction(body)
+    }
 
     /// Stores a successfully fetched and parsed document in one transaction: the source's fetch state,
     /// its feed metadata and its entries, each matched to a stored one (see `upsert`) and updated in place.
@@ -228,18 +234,15 @@ public final class Store {
 
     /// The stored entry a parsed one was matched to.
     private struct StoredMatch {
-        static let columns =
-            "id, fingerprint, first_seen_at, entry_id, published_at, content, word_count, title, summary, excerpt"
+        static let columns = "id, fingerprint, first_seen_at, entry_id, published_at, word_count, title, excerpt"
 
         let rowID: Int64
         let fingerprint: String?
         let firstSeen: Int64
         let entryID: String?
         let published: Int64?
-        let content: String?
         let wordCount: Int
         let title: String?
-        let summary: String?
         let excerpt: String?
 
         init?(_ row: Row?) {
@@ -249,12 +252,22 @@ public final class Store {
             self.firstSeen = Int64(firstSeen)
             entryID = row.string(3)
             published = row.int(4).map(Int64.init)
-            content = row.string(5)
-            wordCount = row.int(6) ?? 0
-            title = row.string(7)
-            summary = row.string(8)
-            excerpt = row.string(9)
+            wordCount = row.int(5) ?? 0
+            title = row.string(6)
+            excerpt = row.string(7)
         }
+    }
+
+    /// A stored entry's summary and content, read only when a match needs them.
+    private struct StoredBodies {
+        var summary: String?
+        var content: String?
+    }
+
+    private func bodies(of rowID: Int64) throws(StoreError) -> StoredBodies {
+        let row = try database.query("SELECT summary, content FROM entry_bodies WHERE entry = ?", [.integer(rowID)])
+            .first
+        return StoredBodies(summary: row?.string(0), content: row?.string(1))
     }
 
     /// Stores one entry, matched to a stored one by id, else by its link's alias key (see `LinkAlias`), so
@@ -287,11 +300,14 @@ public final class Store {
             Self.keepPublishedDate(of: existing, for: &entry)
             // Content once stored (a followed article's full text, a feed that has since gone teaser-only)
             // is kept when a later fetch carries none.
-            if entry.content == nil, let content = existing.content {
-                entry.content = content
-                entry.wordCount = existing.wordCount
+            if entry.content == nil || isRecovered {
+                let stored = try bodies(of: existing.rowID)
+                if entry.content == nil, let content = stored.content {
+                    entry.content = content
+                    entry.wordCount = existing.wordCount
+                }
+                if isRecovered { Self.keepLongerFields(of: existing, stored, for: &entry) }
             }
-            if isRecovered { Self.keepLongerFields(of: existing, for: &entry) }
         }
         let categories = Self.json(entry.categories)
         let enclosures = Self.json(entry.enclosures)
@@ -301,47 +317,57 @@ public final class Store {
         let firstSeenSeconds = existing?.firstSeen ?? Checked.unixSeconds(firstSeen)
         let sortDate = entry.published.map(Checked.unixSeconds) ?? firstSeenSeconds
         let values: [SQLValue] = [
-            SQLValue(entry.title), SQLValue(entry.link), SQLValue(entry.author), SQLValue(entry.summary),
-            SQLValue(entry.content), SQLValue(entry.excerpt), .text(categories), .text(enclosures),
-            .integer(Int64(entry.wordCount)), seconds(entry.published), seconds(entry.updated), .integer(sortDate),
-            .text(fingerprint), SQLValue(alias), .text(entry.id),
+            SQLValue(entry.title), SQLValue(entry.link), SQLValue(entry.author), SQLValue(entry.excerpt),
+            .text(categories), .text(enclosures), .integer(Int64(entry.wordCount)), seconds(entry.published),
+            seconds(entry.updated), .integer(sortDate), .text(fingerprint), SQLValue(alias), .text(entry.id),
         ]
         if let existing {
             // The same content under a new id (a matched alias) only renames the stored entry.
             try database.query(
                 """
-                UPDATE entries SET title = ?, link = ?, author = ?, summary = ?, content = ?, excerpt = ?,
-                    categories = ?, enclosures = ?, word_count = ?, published_at = ?, updated_at = ?, sort_date = ?,
-                    fingerprint = ?, alias_key = ?, entry_id = ?
+                UPDATE entries SET title = ?, link = ?, author = ?, excerpt = ?, categories = ?, enclosures = ?,
+                    word_count = ?, published_at = ?, updated_at = ?, sort_date = ?, fingerprint = ?, alias_key = ?,
+                    entry_id = ?
                 WHERE id = ?
                 """, values + [.integer(existing.rowID)])
+            if !unchanged { try saveBodies(of: entry, rowID: existing.rowID) }
             return unchanged ? .unchanged : .updated
         }
         let publicID = try unusedPublicID(EntryIdentity.publicID(sourceKey: sourceKey, entryID: entry.id))
-        try database.query(
+        let inserted = try database.query(
             """
-            INSERT INTO entries (title, link, author, summary, content, excerpt, categories, enclosures, word_count,
-                published_at, updated_at, sort_date, fingerprint, alias_key, entry_id, source_id, first_seen_at,
-                public_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO entries (title, link, author, excerpt, categories, enclosures, word_count, published_at,
+                updated_at, sort_date, fingerprint, alias_key, entry_id, source_id, first_seen_at, public_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """, values + [.integer(sourceID), .integer(firstSeenSeconds), .text(publicID)])
+        if let rowID = inserted.first?.int(0) { try saveBodies(of: entry, rowID: Int64(rowID)) }
         return .new
+    }
+
+    private func saveBodies(of entry: ParsedEntry, rowID: Int64) throws(StoreError) {
+        if entry.summary == nil && entry.content == nil {
+            try database.query("DELETE FROM entry_bodies WHERE entry = ?", [.integer(rowID)])
+        } else {
+            try database.query(
+                "INSERT OR REPLACE INTO entry_bodies (entry, summary, content) VALUES (?, ?, ?)",
+                [.integer(rowID), SQLValue(entry.summary), SQLValue(entry.content)])
+        }
     }
 
     /// A document read by recovery may be cut short: a field it has shorter than, or lacks beside, the
     /// stored one keeps the stored value. New entries from it are still added.
-    private static func keepLongerFields(of existing: StoredMatch, for entry: inout ParsedEntry) {
+    private static func keepLongerFields(of existing: StoredMatch, _ stored: StoredBodies, for entry: inout ParsedEntry) {
         func isShorter(_ new: String?, than old: String?) -> Bool {
             guard let old else { return false }
             return (new?.utf8.count ?? 0) < old.utf8.count
         }
         if isShorter(entry.title, than: existing.title) { entry.title = existing.title }
-        if isShorter(entry.summary, than: existing.summary) {
-            entry.summary = existing.summary
+        if isShorter(entry.summary, than: stored.summary) {
+            entry.summary = stored.summary
             entry.excerpt = existing.excerpt
         }
-        if isShorter(entry.content, than: existing.content) {
-            entry.content = existing.content
+        if isShorter(entry.content, than: stored.content) {
+            entry.content = stored.content
             entry.wordCount = existing.wordCount
         }
     }
@@ -461,13 +487,14 @@ public final class Store {
     private func entries(where condition: String, _ arguments: [SQLValue], limit: Int, withBodies: Bool = true)
         throws(StoreError) -> [StoredEntry]
     {
-        let bodies = withBodies ? "e.summary, e.content" : "NULL, NULL"
+        let bodies = withBodies ? "b.summary, b.content" : "NULL, NULL"
+        let join = withBodies ? "LEFT JOIN entry_bodies b ON b.entry = e.id" : ""
         return try database.query(
             """
             SELECT s.key, COALESCE(s.title, s.feed_title, s.key), s.site_link, e.entry_id, e.title, e.link, e.author,
                    \(bodies), e.categories, e.word_count, e.published_at, e.updated_at, e.first_seen_at,
                    e.sort_date, e.excerpt, e.public_id
-            FROM entries e JOIN sources s ON s.id = e.source_id AND s.active = 1
+            FROM entries e JOIN sources s ON s.id = e.source_id AND s.active = 1 \(join)
             WHERE \(condition)
             ORDER BY e.sort_date DESC, e.id DESC LIMIT ?
             """, arguments + [.integer(Int64(limit))]

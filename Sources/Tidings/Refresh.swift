@@ -34,11 +34,11 @@ public struct Refresh: Sendable {
         return try Store(path: config.databaseFile.path)
     }
 
-    /// Runs one cycle. A source that fails is reported and left as it was; only an unusable store or
-    /// output folder makes the whole cycle throw.
-    public func run(store: Store, mode: Mode = .all, now: @escaping @Sendable () -> Date = Date.init) async throws
-        -> RefreshReport
-    {
+    /// Runs one cycle, over the sources keyed in `only` when it is given. A source that fails is reported
+    /// and left as it was; only an unusable store or output folder makes the whole cycle throw.
+    public func run(
+        store: Store, mode: Mode = .all, only: Set<String>? = nil, now: @escaping @Sendable () -> Date = Date.init
+    ) async throws -> RefreshReport {
         let interrupted = try store.reviewInterruptedParses(
             quarantineReason: "Tidings stopped while parsing this source's document alone (noticed"
                 + " \(Timestamps.display(now()))); it is skipped until the document changes (or with --force)")
@@ -46,7 +46,7 @@ public struct Refresh: Sendable {
         let start = now()
         var outcomes: [String: SourceOutcome] = [:]
         var requests: [FetchRequest] = []
-        for source in config.sources {
+        for source in config.sources where only?.contains(source.key) ?? true {
             guard let record = records[source.key] else { continue }
             if mode == .due, !PollPlanner.isDue(record, now: start) { continue }
             if mode == .all, let reason = PollPlanner.heldBack(record, now: start) {
@@ -82,31 +82,30 @@ public struct Refresh: Sendable {
     /// storing and publishing is made good by the next one.
     ///
     /// When only entries changed, only the month pages whose entries changed (the store's dirty months, marked
-    /// by triggers in the entries' own transactions) are rendered again, with the index and the feeds; a new
-    /// or vanished month (which changes its neighbours' links), other settings, sources or version, or
-    /// `full`, render everything.
+    /// by triggers in the entries' own transactions) are rendered again, with the index and the feeds, plus,
+    /// when months appeared or vanished, the pages whose links to the months before and after them changed.
+    /// Other settings, sources or version, or `full`, render everything.
     func publish(from store: Store, full: Bool = false) throws -> Publisher.Report {
         let site = Site(title: config.title, baseURL: config.baseURL, maxEntries: config.maxEntries)
         let sources = try store.sources().map { "\($0.key)\u{1F}\($0.displayTitle)\u{1F}\($0.siteLink ?? "")" }
         let layout = Fingerprint.of(
             [Product.version, site.title, site.baseURL, String(site.maxEntries), config.outputFolder.path] + sources)
-        let months = try store.months().map { "\($0.year)-\($0.month)" }.joined(separator: ",")
+        let months = try store.months().map(\.key)
         let counter = try store.changeCounter()
         let changes = String(counter)
         let publisher = Publisher(site: site, folder: config.outputFolder)
         publisher.removeLeftovers()
         let hasIndex = FileManager.default.fileExists(
             atPath: config.outputFolder.appendingPathComponent("index.html").path)
-        let publishedLayout = try store.value(named: "published")
-        let sameLayout = publishedLayout == layout && hasIndex && !full
+        let sameLayout = try store.value(named: "published") == layout && hasIndex && !full
         if sameLayout, try store.value(named: "published-changes") == changes { return Publisher.Report() }
         let dirty = try store.dirtyMonths()
-        let publishedMonths = try store.value(named: "published-months")
-        let incremental = sameLayout && publishedMonths == months
-        let report = try publisher.publish(from: store, onlyMonths: incremental ? dirty : nil)
+        let publishedMonths = try store.value(named: "published-months").flatMap(MonthList.init)
+        let rendering = publishedMonths.map { dirty.union(MonthList.newNeighbours(from: $0.months, to: months)) }
+        let report = try publisher.publish(from: store, onlyMonths: sameLayout ? rendering : nil)
         try store.clearDirtyMonths(dirty, upTo: counter)
         try store.setValue(layout, named: "published")
-        try store.setValue(months, named: "published-months")
+        try store.setValue(MonthList(months).text, named: "published-months")
         try store.setValue(changes, named: "published-changes")
         return report
     }

@@ -10,6 +10,11 @@ public enum XMLEscape {
         escape(text, quotes: true)
     }
 
+    /// For HTML templates, whose attributes may be quoted either way: escapes `'` as well.
+    public static func html(_ text: String) -> String {
+        escape(text, quotes: true, apostrophes: true)
+    }
+
     /// Appends escaped UTF-8 text to `output`, for writers that build their result as bytes.
     public static func appendText(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
         append(bytes, quotes: false, to: &output)
@@ -21,28 +26,31 @@ public enum XMLEscape {
     }
 
     /// Works on UTF-8 bytes and returns the input itself when nothing needs escaping, the usual case.
-    private static func escape(_ text: String, quotes: Bool) -> String {
+    private static func escape(_ text: String, quotes: Bool, apostrophes: Bool = false) -> String {
         var text = text
         return text.withUTF8 { bytes -> String in
             var clean = true
-            for index in bytes.indices where needsWork(bytes, index, quotes: quotes) {
+            for index in bytes.indices
+            where needsWork(bytes, index, quotes: quotes) || (apostrophes && bytes[index] == 0x27) {
                 clean = false
                 break
             }
             if clean { return String(decoding: bytes, as: UTF8.self) }
             var output: [UInt8] = []
             output.reserveCapacity(bytes.count + bytes.count / 8)
-            append(bytes, quotes: quotes, to: &output)
+            append(bytes, quotes: quotes, apostrophes: apostrophes, to: &output)
             return String(decoding: output, as: UTF8.self)
         }
     }
 
     /// Copies clean runs in one go and escapes or drops the bytes between them.
-    private static func append(_ bytes: UnsafeBufferPointer<UInt8>, quotes: Bool, to output: inout [UInt8]) {
+    private static func append(
+        _ bytes: UnsafeBufferPointer<UInt8>, quotes: Bool, apostrophes: Bool = false, to output: inout [UInt8]
+    ) {
         var start = 0
         var index = 0
         while index < bytes.count {
-            guard needsWork(bytes, index, quotes: quotes) else {
+            guard needsWork(bytes, index, quotes: quotes) || (apostrophes && bytes[index] == 0x27) else {
                 index += 1
                 continue
             }
@@ -52,6 +60,7 @@ public enum XMLEscape {
             case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
             case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
             case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
+            case UInt8(ascii: "'"): output.append(contentsOf: "&#39;".utf8)
             case 0x0A: output.append(contentsOf: "&#10;".utf8)
             case 0x09: output.append(contentsOf: "&#9;".utf8)
             case 0x0D: output.append(contentsOf: "&#13;".utf8)

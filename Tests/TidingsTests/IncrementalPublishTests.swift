@@ -6,8 +6,9 @@ import Testing
 
 @testable import Tidings
 
-/// A refresh renders only the month pages whose entries changed, with the index and the feeds; a new
-/// month, or `tidings render`, renders them all; nothing changed renders nothing.
+/// A refresh renders only the month pages whose entries changed, with the index and the feeds; a new or
+/// vanished month adds the pages that link to it; `tidings render` renders them all; nothing changed
+/// renders nothing.
 @Suite struct IncrementalPublishTests {
     static func entry(_ id: String, month: Int) -> ParsedEntry {
         var components = DateComponents(year: 2026, month: month, day: 10, hour: 10)
@@ -40,13 +41,38 @@ import Testing
 
         #expect(try site.refresh.publish(from: site.store).renderedMonths.isEmpty, "nothing changed")
 
-        // A new month changes its neighbours' links: everything is rendered.
+        // A new month changes its neighbour's link: the two are rendered.
         entries.append(Self.entry("apr", month: 4))
         try store(site, entries)
-        #expect(try site.refresh.publish(from: site.store).renderedMonths.count == 4)
+        #expect(try site.refresh.publish(from: site.store).renderedMonths == ["2026/04", "2026/03"])
+        let march = try String(contentsOf: site.directory.file("output/2026/03/index.html"), encoding: .utf8)
+        #expect(march.contains("href=\"../../2026/04/index.html\""))
 
         let full = try site.refresh.render(store: site.store)
         #expect(full.renderedMonths.count == 4)
         #expect(full.written.isEmpty, "the same bytes are not written again")
+    }
+
+    @Test func aMonthLeftWithoutEntriesLosesItsPageAndItsNeighboursTheirLinks() async throws {
+        let site = try TestSite("sources:\n  - key: blog\n    url: https://blog.example/feed\n")
+        _ = try site.refresh.registeredSources(in: site.store, now: Date())
+        try store(site, [Self.entry("jan", month: 1), Self.entry("feb", month: 2), Self.entry("mar", month: 3)])
+        _ = try site.refresh.publish(from: site.store)
+        // The February post moves to January (the publisher corrected its date): February has no posts left.
+        try store(site, [Self.entry("jan", month: 1), Self.entry("feb", month: 1), Self.entry("mar", month: 3)])
+        let report = try site.refresh.publish(from: site.store)
+        #expect(report.removed == ["2026/02/index.html"])
+        #expect(Set(report.renderedMonths) == ["2026/03", "2026/01"])
+        let output = site.directory.file("output")
+        #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("2026/02").path))
+        let march = try String(contentsOf: output.appendingPathComponent("2026/03/index.html"), encoding: .utf8)
+        #expect(march.contains("href=\"../../2026/01/index.html\"") && !march.contains("2026/02"))
+        let index = try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(!index.contains("2026/02"))
+        // A page the user put in the folder under another name is not Tidings' to remove.
+        try Data("mine".utf8).write(to: output.appendingPathComponent("2026/notes.html"))
+        try store(site, [Self.entry("jan", month: 1), Self.entry("mar", month: 3)])
+        _ = try site.refresh.publish(from: site.store)
+        #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("2026/notes.html").path))
     }
 }
