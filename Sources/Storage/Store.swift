@@ -356,7 +356,8 @@ public final class Store {
 
     /// A document read by recovery may be cut short: a field it has shorter than, or lacks beside, the
     /// stored one keeps the stored value. New entries from it are still added.
-    private static func keepLongerFields(of existing: StoredMatch, _ stored: StoredBodies, for entry: inout ParsedEntry) {
+    private static func keepLongerFields(of existing: StoredMatch, _ stored: StoredBodies, for entry: inout ParsedEntry)
+    {
         func isShorter(_ new: String?, than old: String?) -> Bool {
             guard let old else { return false }
             return (new?.utf8.count ?? 0) < old.utf8.count

@@ -23,7 +23,8 @@ import Testing
             try Migrations.backfills[step + 1]?(database)
         }
         try database.execute("PRAGMA user_version = \(version)")
-        try database.execute("INSERT INTO sources (id, key, url, created_at) VALUES (1, 'blog', 'https://b.example/', 0)")
+        try database.execute(
+            "INSERT INTO sources (id, key, url, created_at) VALUES (1, 'blog', 'https://b.example/', 0)")
         let body = String(repeating: "<p>words</p>", count: 170)
         for number in 0..<entries {
             try database.query(
