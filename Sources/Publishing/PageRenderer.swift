@@ -35,13 +35,16 @@ struct PageRenderer {
         self.library = library
     }
 
-    /// The digest page of one month; `previous` is the older month with entries, `next` the newer.
-    func monthPage(_ month: MonthCount, entries: [StoredEntry], previous: MonthCount?, next: MonthCount?) -> String {
+    /// The digest page of one month; `previous` is the older month with entries, `next` the newer. The
+    /// entries (newest first, `month.count` of them) are read as the page is rendered, a day at a time.
+    func monthPage(
+        _ month: MonthCount, entries: some IteratorProtocol<StoredEntry>, previous: MonthCount?, next: MonthCount?
+    ) -> String {
         let heading = Timestamp.monthHeading(year: month.year, month: month.month)
         var context = common(pageTitle: "\(heading) — \(site.title)", root: "../../")
         context["heading"] = heading
-        context["countLine"] = Self.countLine(entries.count)
-        context["days"] = Self.groupedByDay(entries).map { day -> [String: Any] in
+        context["countLine"] = Self.countLine(month.count)
+        context["days"] = DaySections(entries) { day -> [String: Any] in
             [
                 "dayHeading": Timestamp.dayHeading(day[0].date), "datetime": Timestamp.day(day[0].date),
                 "posts": day.map(post),
@@ -100,19 +103,6 @@ struct PageRenderer {
         return result
     }
 
-    /// Entries (already newest first) split into runs of the same UTC day.
-    static func groupedByDay(_ entries: [StoredEntry]) -> [[StoredEntry]] {
-        var days: [[StoredEntry]] = []
-        for entry in entries {
-            if let last = days.last?.last, Timestamp.day(last.date) == Timestamp.day(entry.date) {
-                days[days.count - 1].append(entry)
-            } else {
-                days.append([entry])
-            }
-        }
-        return days
-    }
-
     private func post(_ entry: StoredEntry) -> [String: Any] {
         [
             "title": entry.title ?? "(untitled)", "link": entry.publicLink ?? "", "hasLink": entry.publicLink != nil,
@@ -128,5 +118,44 @@ struct PageRenderer {
             "pageTitle": pageTitle, "site": site.title, "root": root,
             "generator": "\(Site.generatorName) \(Site.generatorVersion)",
         ]
+    }
+}
+
+/// A month's entries (newest first) as the template's day sections, made one day at a time as the
+/// template walks them, so a page never holds more than one day's rows. Walked once: a template that
+/// walks `days` twice sees it empty the second time.
+final class DaySections: MustacheSequence {
+    private var entries: any IteratorProtocol<StoredEntry>
+    private var pending: StoredEntry?
+    private let section: ([StoredEntry]) -> [String: Any]
+
+    init(_ entries: some IteratorProtocol<StoredEntry>, section: @escaping ([StoredEntry]) -> [String: Any]) {
+        self.entries = entries
+        self.section = section
+        pending = self.entries.next()
+    }
+
+    struct Iterator: IteratorProtocol {
+        let sections: DaySections
+        func next() -> [String: Any]? { sections.nextDay().map(sections.section) }
+    }
+
+    func makeIterator() -> Iterator { Iterator(sections: self) }
+
+    /// The entries of the next UTC day, reading one entry beyond it.
+    private func nextDay() -> [StoredEntry]? {
+        guard let first = pending else { return nil }
+        let day = Self.dayNumber(first.date)
+        var run = [first]
+        pending = entries.next()
+        while let entry = pending, Self.dayNumber(entry.date) == day {
+            run.append(entry)
+            pending = entries.next()
+        }
+        return run
+    }
+
+    private static func dayNumber(_ date: Date) -> Double {
+        (date.timeIntervalSince1970 / 86_400).rounded(.down)
     }
 }

@@ -45,26 +45,29 @@ public struct Publisher {
         do { renderer = try PageRenderer(site: site) } catch { throw PublishError.template(reason: "\(error)") }
 
         var report = Report()
-        var outputs = OutputSet(folder: folder)
-        func write(_ contents: String, _ path: String) throws {
-            if try outputs.stage(contents, at: path) {
-                report.written.append(path)
-            } else {
-                report.unchanged += 1
-            }
-        }
         report.renderedMonths = rendered.map { PageRenderer.monthFolder(months[$0]) }
         report.removed = stalePages(keeping: months)
-        for path in report.removed { outputs.stageRemoval(of: path) }
+        let outputs = Mutex(OutputSet(folder: folder))
+        // Staged under the lock: the month pages are rendered on several threads.
+        let changes = Mutex((written: [String](), unchanged: 0))
+        let write: @Sendable (String, String) throws -> Void = { contents, path in
+            let changed = try outputs.withLock { outputs throws(PublishError) in try outputs.stage(contents, at: path) }
+            changes.withLock { if changed { $0.written.append(path) } else { $0.unchanged += 1 } }
+        }
         do {
-            try render(
-                from: store, months: months, rendering: rendered, latest: latest, sources: sources, renderer: renderer,
-                write)
-            try outputs.commit()
+            try renderMonths(rendered, of: months, from: store, renderer: renderer, write)
+            try write(renderer.indexPage(latest: latest, months: months, sourceCount: sources.count), "index.html")
+            try write(AtomWriter.render(latest, site: site, sources: sources), AtomWriter.fileName)
+            try write(RSSWriter.render(latest, site: site, sources: sources), RSSWriter.fileName)
+            try outputs.withLock { outputs throws(PublishError) in
+                for path in report.removed { outputs.stageRemoval(of: path) }
+                try outputs.commit()
+            }
         } catch {
-            outputs.discard()
+            outputs.withLock { $0.discard() }
             throw error
         }
+        (report.written, report.unchanged) = changes.withLock { $0 }
         return report
     }
 
@@ -89,32 +92,33 @@ public struct Publisher {
         return stale
     }
 
-    private func render(
-        from store: Store, months: [MonthCount], rendering: [Int], latest: [StoredEntry],
-        sources: [String: SourceRecord], renderer: PageRenderer, _ write: (String, String) throws -> Void
+    /// Month pages first, before the index and the feeds that link to them. One thread per core renders
+    /// months, each reading its months' entries as it renders them through a connection of its own.
+    private func renderMonths(
+        _ rendering: [Int], of months: [MonthCount], from store: Store, renderer: PageRenderer,
+        _ write: @Sendable (String, String) throws -> Void
     ) throws {
-        // Month pages first, then the index and the feeds that link to them. The store is read one month
-        // at a time; the pages of a batch (one month per core) are rendered in parallel.
-        let batchSize = ProcessInfo.processInfo.activeProcessorCount
-        for batchStart in stride(from: 0, to: rendering.count, by: batchSize) {
-            let batch = Array(rendering[batchStart..<min(batchStart + batchSize, rendering.count)])
-            let entries = try batch.map {
-                try store.entries(year: months[$0].year, month: months[$0].month, withBodies: false)
-            }
-            let pages = Mutex([String](repeating: "", count: batch.count))
-            DispatchQueue.concurrentPerform(iterations: batch.count) { slot in
-                let position = batch[slot]
-                let newer = position > 0 ? months[position - 1] : nil
-                let older = position + 1 < months.count ? months[position + 1] : nil
-                let page = renderer.monthPage(months[position], entries: entries[slot], previous: older, next: newer)
-                pages.withLock { $0[slot] = page }
-            }
-            for (slot, page) in pages.withLock({ $0 }).enumerated() {
-                try write(page, PageRenderer.monthPath(months[batch[slot]]))
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, rendering.count)
+        let path = store.path
+        let failure = Mutex<(any Error)?>(nil)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            do {
+                let reader = try StoreReader(path: path)
+                for slot in stride(from: worker, to: rendering.count, by: workers) {
+                    if failure.withLock({ $0 != nil }) { return }
+                    let position = rendering[slot]
+                    let month = months[position]
+                    let entries = try reader.entries(year: month.year, month: month.month)
+                    let page = renderer.monthPage(
+                        month, entries: entries, previous: position + 1 < months.count ? months[position + 1] : nil,
+                        next: position > 0 ? months[position - 1] : nil)
+                    if let error = entries.error { throw error }
+                    try write(page, PageRenderer.monthPath(month))
+                }
+            } catch {
+                failure.withLock { if $0 == nil { $0 = error } }
             }
         }
-        try write(renderer.indexPage(latest: latest, months: months, sourceCount: sources.count), "index.html")
-        try write(AtomWriter.render(latest, site: site, sources: sources), AtomWriter.fileName)
-        try write(RSSWriter.render(latest, site: site, sources: sources), RSSWriter.fileName)
+        if let error = failure.withLock({ $0 }) { throw error }
     }
 }

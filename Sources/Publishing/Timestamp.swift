@@ -3,7 +3,7 @@ import Foundation
 
 /// The date formats the outputs use, all in UTC, formatted by hand: `DateFormatter` is slow and
 /// locale-sensitive, and these formats are fixed by their specs.
-enum Timestamp {
+public enum Timestamp {
     private static let monthNames = [
         "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
         "November", "December",
@@ -57,6 +57,12 @@ enum Timestamp {
     /// "March 2026".
     static func monthHeading(year: Int, month: Int) -> String {
         "\(monthNames[month - 1]) \(year)"
+    }
+
+    /// "2026-03-12 10:00:00 UTC", for messages and the status table.
+    public static func display(_ date: Date) -> String {
+        let c = civil(date)
+        return "\(pad(c.year, 4))-\(pad(c.month))-\(pad(c.day)) \(pad(c.hour)):\(pad(c.minute)):\(pad(c.second)) UTC"
     }
 
     /// "2026-03-12", for `<time datetime>` and grouping by day.

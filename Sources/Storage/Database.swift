@@ -76,6 +76,17 @@ final class Database {
         }
     }
 
+    /// Starts a query whose rows are read one at a time with `Cursor.next()`. It has a statement of its own,
+    /// so other queries can run while it is open (on the same thread).
+    func cursor(_ sql: String, _ arguments: [SQLValue] = []) throws(StoreError) -> Cursor {
+        var pointer: OpaquePointer?
+        let code = sqlite3_prepare_v2(handle, sql, -1, &pointer, nil)
+        guard code == SQLITE_OK, let pointer else { throw error(code, sql) }
+        let statement = Statement(pointer: pointer)
+        try statement.bind(arguments, database: self)
+        return Cursor(statement: statement, database: self, sql: sql)
+    }
+
     /// Runs a query and hands its rows to `body` one at a time, for results too large to hold at once.
     func forEachRow(_ sql: String, _ arguments: [SQLValue] = [], _ body: (Row) throws(StoreError) -> Void)
         throws(StoreError)
@@ -105,6 +116,31 @@ final class Database {
 
     fileprivate func error(_ code: Int32, _ sql: String) -> StoreError {
         .sqlite(path: path, code: code, message: String(cString: sqlite3_errmsg(handle)), statement: sql)
+    }
+}
+
+/// The rows of one query, read one at a time; the statement is finalised with the cursor.
+final class Cursor {
+    private let statement: Statement
+    private let database: Database
+    private let sql: String
+    private var finished = false
+
+    fileprivate init(statement: Statement, database: Database, sql: String) {
+        self.statement = statement
+        self.database = database
+        self.sql = sql
+    }
+
+    /// The next row, or nil once there are no more.
+    func next() throws(StoreError) -> Row? {
+        guard !finished else { return nil }
+        let code = sqlite3_step(statement.pointer)
+        if code == SQLITE_ROW { return statement.row() }
+        finished = true
+        statement.reset()
+        if code == SQLITE_DONE { return nil }
+        throw database.error(code, sql)
     }
 }
 

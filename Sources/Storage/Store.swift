@@ -488,28 +488,34 @@ public final class Store {
     private func entries(where condition: String, _ arguments: [SQLValue], limit: Int, withBodies: Bool = true)
         throws(StoreError) -> [StoredEntry]
     {
+        try database.query(Self.entriesQuery(where: condition, withBodies: withBodies), arguments + [.integer(Int64(limit))])
+            .map(Self.storedEntry)
+    }
+
+    static func entriesQuery(where condition: String, withBodies: Bool) -> String {
         let bodies = withBodies ? "b.summary, b.content" : "NULL, NULL"
         let join = withBodies ? "LEFT JOIN entry_bodies b ON b.entry = e.id" : ""
-        return try database.query(
-            """
+        return """
             SELECT s.key, COALESCE(s.title, s.feed_title, s.key), s.site_link, e.entry_id, e.title, e.link, e.author,
                    \(bodies), e.categories, e.word_count, e.published_at, e.updated_at, e.first_seen_at,
                    e.sort_date, e.excerpt, e.public_id
             FROM entries e JOIN sources s ON s.id = e.source_id AND s.active = 1 \(join)
             WHERE \(condition)
             ORDER BY e.sort_date DESC, e.id DESC LIMIT ?
-            """, arguments + [.integer(Int64(limit))]
-        ).map { row in
-            StoredEntry(
-                sourceKey: row.string(0) ?? "", sourceTitle: row.string(1) ?? "", sourceLink: row.string(2),
-                entryID: row.string(3) ?? "", title: row.string(4), link: row.string(5), author: row.string(6),
-                summary: row.string(7), content: row.string(8), categories: Self.decode(row.string(9)),
-                wordCount: row.int(10) ?? 0, published: date(row.int(11)), updated: date(row.int(12)),
-                firstSeen: date(row.int(13)) ?? Date(timeIntervalSince1970: 0),
-                date: date(row.int(14)) ?? Date(timeIntervalSince1970: 0), excerpt: row.string(15),
-                publicID: row.string(16)
-                    ?? EntryIdentity.publicID(sourceKey: row.string(0) ?? "", entryID: row.string(3) ?? ""))
-        }
+            """
+    }
+
+    static func storedEntry(_ row: Row) -> StoredEntry {
+        func date(_ seconds: Int?) -> Date? { seconds.map { Date(timeIntervalSince1970: TimeInterval($0)) } }
+        return StoredEntry(
+            sourceKey: row.string(0) ?? "", sourceTitle: row.string(1) ?? "", sourceLink: row.string(2),
+            entryID: row.string(3) ?? "", title: row.string(4), link: row.string(5), author: row.string(6),
+            summary: row.string(7), content: row.string(8), categories: decode(row.string(9)),
+            wordCount: row.int(10) ?? 0, published: date(row.int(11)), updated: date(row.int(12)),
+            firstSeen: date(row.int(13)) ?? Date(timeIntervalSince1970: 0),
+            date: date(row.int(14)) ?? Date(timeIntervalSince1970: 0), excerpt: row.string(15),
+            publicID: row.string(16)
+                ?? EntryIdentity.publicID(sourceKey: row.string(0) ?? "", entryID: row.string(3) ?? ""))
     }
 
     // MARK: Encoding

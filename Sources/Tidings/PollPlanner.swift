@@ -1,6 +1,7 @@
 import Checked
 import Fetching
 import Foundation
+import Publishing
 import Parsing
 import Storage
 
@@ -141,12 +142,12 @@ struct PollPlanner: Sendable {
     /// `tidings refresh` honours this; `--force` does not.
     static func heldBack(_ record: SourceRecord, now: Date) -> String? {
         if let gone = record.poll.goneSince {
-            return "gone (HTTP 410) since \(Timestamps.display(gone)); it is not fetched again until its URL in"
+            return "gone (HTTP 410) since \(Timestamp.display(gone)); it is not fetched again until its URL in"
                 + " feeds.yaml changes (or with --force)"
         }
         if let wait = record.poll.waitUntil, wait > now {
             let reason = record.poll.waitReason ?? "waiting"
-            return "\(reason); next try after \(Timestamps.display(wait)) (or now with --force)"
+            return "\(reason); next try after \(Timestamp.display(wait)) (or now with --force)"
         }
         return nil
     }

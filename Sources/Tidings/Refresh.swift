@@ -41,7 +41,7 @@ public struct Refresh: Sendable {
     ) async throws -> RefreshReport {
         let interrupted = try store.reviewInterruptedParses(
             quarantineReason: "Tidings stopped while parsing this source's document alone (noticed"
-                + " \(Timestamps.display(now()))); it is skipped until the document changes (or with --force)")
+                + " \(Timestamp.display(now()))); it is skipped until the document changes (or with --force)")
         let records = try registeredSources(in: store, now: now())
         let start = now()
         var outcomes: [String: SourceOutcome] = [:]
@@ -138,14 +138,5 @@ public struct Refresh: Sendable {
         return FetchRequest(
             key: source.key, url: url, etag: record.etag, lastModified: record.lastModified,
             allowsFileScheme: source.isLocalFile && url == source.url, maxBodyBytes: source.maxBodyBytes)
-    }
-}
-
-/// Human-readable UTC times for messages and the status table.
-enum Timestamps {
-    static func display(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
-        return formatter.string(from: date) + " UTC"
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Publishing
 import Storage
 
 /// One source's state for `tidings status`: what the store knows of its fetching, in the words a user
@@ -112,6 +113,6 @@ public struct SourceStatus: Sendable, Equatable, Codable {
 
     /// "2026-11-23 19:59": minutes are enough in a table.
     private static func short(_ date: Date) -> String {
-        String(Timestamps.display(date).prefix(16))
+        String(Timestamp.display(date).prefix(16))
     }
 }

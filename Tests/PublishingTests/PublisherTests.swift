@@ -120,6 +120,28 @@ import XML
         #expect(!html.contains("<Best>"), "titles are escaped in pages")
     }
 
+    /// The page is rendered while its entries are read, a day at a time: every post lands under its own day,
+    /// in order, whichever way the days' runs fall.
+    @Test func aMonthPageGroupsEveryPostUnderItsDay() throws {
+        let hours: [Double] = [20, 9, 1, 26, 50, 51, 75]  // after 2026-03-12T00:00Z: four days
+        let base = Date(timeIntervalSince1970: 1_773_273_600)
+        let entries = hours.enumerated().map { index, hour in
+            ParsedEntry(
+                id: "g\(index)", title: "G\(index)", link: "https://alpha.example/g\(index)",
+                published: base.addingTimeInterval(hour * 3600))
+        }
+        try store.recordSuccess(
+            key: "alpha", feed: ParsedFeed(metadata: FeedMetadata(title: "Alpha", format: .rss20), entries: entries),
+            validators: Validators(), status: 200)
+        try publisher.publish(from: store)
+        let page = try Document.html(Array(try Data(contentsOf: directory.file("out/2026/03/index.html"))))
+        let days = try page.evaluate("//section[@class='day']").nodes
+        let titles = try days.map { day in try page.evaluate("article/h3", context: day).nodes.map(\.text) }
+        // With the two March posts the suite starts with (12 and 13 March, noon).
+        #expect(titles == [["G6"], ["G5", "G4"], ["Second", "G3"], ["G0", "First & <Best>", "G1", "G2"]])
+        #expect(try page.evaluate("string(//p[@class='count'])").string == "9 posts")
+    }
+
     @Test func indexPageListsLatestPostsAndMonths() throws {
         try publisher.publish(from: store)
         let page = try Document.html(Array(try Data(contentsOf: directory.file("out/index.html"))))

@@ -63,6 +63,22 @@ import Testing
         #expect(again.output.contains("0 files written"))
     }
 
+    @Test func refreshNamingSourcesFetchesOnlyThoseAndRefusesAnUnknownKey() throws {
+        let site = try Self.exampleSite()
+        let run = try Self.tidings(["refresh", "workbench", "field-notes"], in: site.url)
+        #expect(run.status == 0, "\(run.errors)")
+        #expect(run.output.contains("workbench: 5 new") && run.output.contains("field-notes: 3 new"))
+        #expect(!run.output.contains("slow-reading") && !run.output.contains("harbour-letters"))
+        #expect(run.output.contains("2 sources;"))
+        let status = try Self.tidings(["status"], in: site.url)
+        #expect(status.output.split(separator: "\n").filter { $0.contains("never fetched") }.count == 2)
+
+        let unknown = try Self.tidings(["refresh", "workbench", "no-such-blog"], in: site.url)
+        #expect(unknown.status != 0)
+        #expect(unknown.errors.contains("'no-such-blog'") && unknown.errors.contains("feeds.yaml"))
+        #expect(!unknown.output.contains("workbench"), "nothing is fetched when a key is wrong")
+    }
+
     @Test func statusShowsEverySourceAsATableAndAsJSON() throws {
         let site = try Self.exampleSite()
         let before = try Self.tidings(["status"], in: site.url)
