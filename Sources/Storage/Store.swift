@@ -488,8 +488,10 @@ public final class Store {
     private func entries(where condition: String, _ arguments: [SQLValue], limit: Int, withBodies: Bool = true)
         throws(StoreError) -> [StoredEntry]
     {
-        try database.query(Self.entriesQuery(where: condition, withBodies: withBodies), arguments + [.integer(Int64(limit))])
-            .map(Self.storedEntry)
+        try database.query(
+            Self.entriesQuery(where: condition, withBodies: withBodies), arguments + [.integer(Int64(limit))]
+        )
+        .map(Self.storedEntry)
     }
 
     static func entriesQuery(where condition: String, withBodies: Bool) -> String {

@@ -1,8 +1,8 @@
 import Checked
 import Fetching
 import Foundation
-import Publishing
 import Parsing
+import Publishing
 import Storage
 
 /// Decides when each source is polled next: the regular schedule (adaptive, or the source's own
