@@ -193,6 +193,24 @@ enum Migrations {
         ALTER TABLE entries DROP COLUMN summary;
         ALTER TABLE entries DROP COLUMN content;
         """,
+        // 8: each month's count over all sources, kept from the per-source counts by triggers: summing those
+        // for every publish read 1,200,000 rows at 10,000 sources. The few inactive sources are subtracted.
+        """
+        CREATE TABLE month_totals (month INTEGER PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO month_totals (month, count) SELECT month, SUM(count) FROM month_counts GROUP BY month;
+        CREATE TRIGGER month_counts_added AFTER INSERT ON month_counts BEGIN
+            INSERT INTO month_totals (month, count) VALUES (NEW.month, NEW.count)
+                ON CONFLICT (month) DO UPDATE SET count = count + NEW.count;
+        END;
+        CREATE TRIGGER month_counts_changed AFTER UPDATE OF count ON month_counts BEGIN
+            UPDATE month_totals SET count = count + NEW.count - OLD.count WHERE month = NEW.month;
+        END;
+        CREATE TRIGGER month_counts_removed AFTER DELETE ON month_counts BEGIN
+            UPDATE month_totals SET count = count - OLD.count WHERE month = OLD.month;
+            DELETE FROM month_totals WHERE month = OLD.month AND count <= 0;
+        END;
+        CREATE INDEX sources_inactive ON sources (id) WHERE active = 0;
+        """,
     ]
 
     /// Steps that need Swift as well as SQL, run in the same transaction right after the step's SQL, by

@@ -452,7 +452,7 @@ public final class Store {
     }
 
     /// Every month that has entries of configured sources, newest first.
-    /// Read from the per-source month counts the triggers keep (migration 6), not by scanning the entries.
+    /// Read from the month totals the triggers keep (migrations 6 and 8), not by scanning the entries.
     public func months() throws(StoreError) -> [MonthCount] {
         try database.query(Self.monthsQuery).map { row in
             let month = row.int(0) ?? 0
@@ -461,8 +461,12 @@ public final class Store {
     }
 
     static let monthsQuery = """
-        SELECT m.month, SUM(m.count) FROM month_counts m JOIN sources s ON s.id = m.source_id AND s.active = 1
-        GROUP BY m.month HAVING SUM(m.count) > 0 ORDER BY m.month DESC
+        SELECT t.month, t.count - COALESCE(inactive.count, 0) AS active_count
+        FROM month_totals t LEFT JOIN (
+            SELECT m.month, SUM(m.count) AS count FROM sources s JOIN month_counts m ON m.source_id = s.id
+            WHERE s.active = 0 GROUP BY m.month
+        ) inactive ON inactive.month = t.month
+        WHERE active_count > 0 ORDER BY t.month DESC
         """
 
     /// The months whose entries changed since `clearDirtyMonths` was last told they were written.

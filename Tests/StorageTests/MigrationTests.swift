@@ -54,6 +54,7 @@ import Testing
         #expect(newest.summary?.hasPrefix("summary 299 <p>words</p>") == true)
         #expect(newest.content?.hasPrefix("content 299 <p>words</p>") == true)
         #expect(newest.publicID == "urn:test:299")
+        #expect(try store.months() == [MonthCount(year: 2026, month: 3, count: 300)], "month totals filled")
         // An entry with neither keeps none, and gets no row of bodies.
         #expect(entries.last?.summary == nil && entries.last?.content == nil)
         #expect(try store.database.query("SELECT COUNT(*) FROM entry_bodies").first?.int(0) == 299)
