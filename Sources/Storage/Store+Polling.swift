@@ -66,13 +66,13 @@ extension Store {
     /// When a source's most recent entries were posted (published, else first seen), newest first: what
     /// adaptive polling learns a source's rhythm from.
     public func postingDates(for key: String, limit: Int = 10) throws(StoreError) -> [Date] {
-        try database.query(
-            """
-            SELECT COALESCE(published_at, first_seen_at) AS posted FROM entries
-            WHERE source_id = (SELECT id FROM sources WHERE key = ?) ORDER BY posted DESC LIMIT ?
-            """, [.text(key), .integer(Int64(limit))]
-        ).compactMap { date($0.int(0)) }
+        try database.query(Self.postingDatesQuery, [.text(key), .integer(Int64(limit))]).compactMap { date($0.int(0)) }
     }
+
+    static let postingDatesQuery = """
+        SELECT COALESCE(published_at, first_seen_at) AS posted FROM entries
+        WHERE source_id = (SELECT id FROM sources WHERE key = ?) ORDER BY posted DESC LIMIT ?
+        """
 
     /// A small named value (see the `state` table); nil when unset.
     public func value(named name: String) throws(StoreError) -> String? {

@@ -100,17 +100,19 @@ public final class Store {
             [SQLValue(url), .text(key)])
     }
 
+    static let sourcesQuery = """
+        SELECT key, url, COALESCE(title, feed_title, key), site_link, etag, last_modified, last_status, last_error,
+               last_fetched_at, last_success_at, consecutive_failures,
+               (SELECT COALESCE(SUM(count), 0) FROM month_counts WHERE source_id = sources.id), discovered_url,
+               next_poll_at, wait_until, wait_reason, gone_since, moved_url, move_candidate, move_first_seen_at,
+               move_seen_count, body_hash, update_interval, websub_hub, quarantine_hash, quarantine_reason,
+               parse_suspect, yielded
+        FROM sources WHERE active = 1 ORDER BY key
+        """
+
     public func sources() throws(StoreError) -> [SourceRecord] {
         try database.query(
-            """
-            SELECT key, url, COALESCE(title, feed_title, key), site_link, etag, last_modified, last_status, last_error,
-                   last_fetched_at, last_success_at, consecutive_failures,
-                   (SELECT COALESCE(SUM(count), 0) FROM month_counts WHERE source_id = sources.id), discovered_url,
-                   next_poll_at, wait_until, wait_reason, gone_since, moved_url, move_candidate, move_first_seen_at,
-                   move_seen_count, body_hash, update_interval, websub_hub, quarantine_hash, quarantine_reason,
-                   parse_suspect, yielded
-            FROM sources WHERE active = 1 ORDER BY key
-            """
+            Self.sourcesQuery
         ).map { row in
             var record = SourceRecord(
                 key: row.string(0) ?? "", url: row.string(1) ?? "", displayTitle: row.string(2) ?? "",
@@ -233,7 +235,7 @@ public final class Store {
     }
 
     /// The stored entry a parsed one was matched to.
-    private struct StoredMatch {
+    struct StoredMatch {
         static let columns = "id, fingerprint, first_seen_at, entry_id, published_at, word_count, title, excerpt"
 
         let rowID: Int64
@@ -270,6 +272,13 @@ public final class Store {
         return StoredBodies(summary: row?.string(0), content: row?.string(1))
     }
 
+    static let matchByIDQuery = "SELECT \(StoredMatch.columns) FROM entries WHERE source_id = ? AND entry_id = ?"
+    static let matchByAliasQuery =
+        "SELECT \(StoredMatch.columns) FROM entries WHERE source_id = ? AND alias_key = ? ORDER BY id LIMIT 1"
+    static let tombstoneQuery = """
+        SELECT 1 FROM tombstones WHERE source_id = ? AND (entry_id = ? OR (? IS NOT NULL AND alias_key = ?)) LIMIT 1
+        """
+
     /// Stores one entry, matched to a stored one by id, else by its link's alias key (see `LinkAlias`), so
     /// a publisher's new GUIDs or URLs update the old entry instead of duplicating it. The alias is only
     /// trusted when it is distinctive: unique in the document, not a site's bare home page, naming a stored
@@ -281,18 +290,10 @@ public final class Store {
     ) throws(StoreError) -> UpsertOutcome {
         var entry = entry
         var existing = StoredMatch(
-            try database.query(
-                "SELECT \(StoredMatch.columns) FROM entries WHERE source_id = ? AND entry_id = ?",
-                [.integer(sourceID), .text(entry.id)]
-            ).first)
+            try database.query(Self.matchByIDQuery, [.integer(sourceID), .text(entry.id)]).first)
         if existing == nil, let alias, document.distinctiveAliases.contains(alias) {
             existing = StoredMatch(
-                try database.query(
-                    """
-                    SELECT \(StoredMatch.columns) FROM entries
-                    WHERE source_id = ? AND alias_key = ? ORDER BY id LIMIT 1
-                    """, [.integer(sourceID), .text(alias)]
-                ).first
+                try database.query(Self.matchByAliasQuery, [.integer(sourceID), .text(alias)]).first
             ).flatMap { Self.isSamePost($0, as: entry, documentIDs: document.ids) ? $0 : nil }
         }
         if existing == nil, try isTombstoned(entry.id, alias: alias, sourceID: sourceID) { return .unchanged }
@@ -398,10 +399,9 @@ public final class Store {
 
     private func isTombstoned(_ entryID: String, alias: String?, sourceID: Int64) throws(StoreError) -> Bool {
         try !database.query(
-            """
-            SELECT 1 FROM tombstones WHERE source_id = ? AND (entry_id = ? OR (? IS NOT NULL AND alias_key = ?)) LIMIT 1
-            """, [.integer(sourceID), .text(entryID), SQLValue(alias), SQLValue(alias)]
-        ).isEmpty
+            Self.tombstoneQuery, [.integer(sourceID), .text(entryID), SQLValue(alias), SQLValue(alias)]
+        )
+        .isEmpty
     }
 
     // MARK: Retention

@@ -104,6 +104,29 @@ import Testing
                 $0.contains("USING COVERING INDEX fetch_log_by_time") || $0.contains("USING INDEX fetch_log_by_time")
             }, "\(prune)")
     }
+
+    /// What every round runs per source or per entry, and what every publish reads: each finds its rows
+    /// through an index, never by reading a whole table of entries, bodies, counts or tombstones.
+    @Test(arguments: [
+        ("match by id", Store.matchByIDQuery, 2), ("match by alias", Store.matchByAliasQuery, 2),
+        ("tombstone", Store.tombstoneQuery, 4), ("posting dates", Store.postingDatesQuery, 2),
+        ("sources", Store.sourcesQuery, 0),
+        ("a month's entries", Store.entriesQuery(where: "e.sort_date >= ? AND e.sort_date < ?", withBodies: false), 3),
+        ("newest with bodies", Store.entriesQuery(where: "1", withBodies: true), 1),
+    ])
+    func perRoundQueriesFindTheirRowsThroughIndexes(name: String, sql: String, arguments: Int) throws {
+        let plan = try store.database.query("EXPLAIN QUERY PLAN " + sql, Array(repeating: .integer(1), count: arguments))
+            .compactMap { $0.string(3) }
+        let scans = plan.filter { $0.hasPrefix("SCAN") }
+        // The sources query reads every source (its purpose) in key order; the newest entries walk the date
+        // index from its newest end and stop at the limit. Nothing else is read whole.
+        let allowed = [
+            "sources": ["SCAN sources USING INDEX sqlite_autoindex_sources_1"],
+            "newest with bodies": ["SCAN e USING INDEX entries_by_date"],
+        ]
+        #expect(scans == allowed[name] ?? [], "\(name): \(plan)")
+        #expect(!plan.contains { $0.contains("USE TEMP B-TREE FOR ORDER BY") && name.hasPrefix("a month") }, "\(plan)")
+    }
 }
 
 /// Days since 1970 for a civil date (the test's own arithmetic, so it does not lean on the code under test).
