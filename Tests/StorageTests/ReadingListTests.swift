@@ -115,8 +115,10 @@ import Testing
         ("newest with bodies", Store.entriesQuery(where: "1", withBodies: true), 1),
     ])
     func perRoundQueriesFindTheirRowsThroughIndexes(name: String, sql: String, arguments: Int) throws {
-        let plan = try store.database.query("EXPLAIN QUERY PLAN " + sql, Array(repeating: .integer(1), count: arguments))
-            .compactMap { $0.string(3) }
+        let plan = try store.database.query(
+            "EXPLAIN QUERY PLAN " + sql, Array(repeating: .integer(1), count: arguments)
+        )
+        .compactMap { $0.string(3) }
         let scans = plan.filter { $0.hasPrefix("SCAN") }
         // The sources query reads every source (its purpose) in key order; the newest entries walk the date
         // index from its newest end and stop at the limit. Nothing else is read whole.
