@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Storage", dependencies: ["CSQLite", "Parsing", "Checked"]),
         .target(
             name: "Publishing",
-            dependencies: ["Storage", "XML", "Checked", .product(name: "Mustache", package: "swift-mustache")]),
+            dependencies: ["Storage", "Parsing", "XML", "Checked", .product(name: "Mustache", package: "swift-mustache")]),
         .target(
             name: "Tidings",
             dependencies: [

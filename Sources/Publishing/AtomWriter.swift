@@ -1,50 +1,54 @@
 import Foundation
-import Storage
 
-/// The combined feed as Atom 1.0 (RFC 4287): every entry credits its source with `<source>`.
-public enum AtomWriter {
-    public static let fileName = "feed.atom"
-
-    public static func render(_ entries: [StoredEntry], site: Site, sources: [String: SourceRecord]) -> String {
+/// A feed as Atom 1.0 (RFC 4287). Each entry credits its blog in the author's name, which readers show,
+/// and in `<source>`, which they keep; enclosures are `rel="enclosure"` links.
+enum AtomWriter {
+    static func render(_ channel: FeedChannel, site: Site) -> String {
         var xml = XMLBuilder()
+        xml.stylesheet(channel.stylesheetHref)
         xml.open("feed", [("xmlns", "http://www.w3.org/2005/Atom")])
-        xml.element("title", site.title)
-        xml.element("id", site.baseURL + fileName)
-        xml.empty("link", [("rel", "self"), ("type", "application/atom+xml"), ("href", site.baseURL + fileName)])
-        xml.empty("link", [("rel", "alternate"), ("type", "text/html"), ("href", site.baseURL)])
-        xml.element("updated", Timestamp.rfc3339(entries.map(\.lastChanged).max() ?? Date(timeIntervalSince1970: 0)))
+        xml.element("title", channel.title)
+        xml.element("subtitle", channel.description)
+        xml.element("id", channel.url(.atom, site: site))
+        xml.empty(
+            "link", [("rel", "self"), ("type", FeedFormat.atom.mediaType), ("href", channel.url(.atom, site: site))])
+        xml.empty("link", [("rel", "alternate"), ("type", "text/html"), ("href", channel.homePage)])
+        // A feed with no entry yet still needs a date: the epoch says "never" without changing on every run.
+        xml.element("updated", Timestamp.rfc3339(channel.items.map(\.updated).max() ?? Date(timeIntervalSince1970: 0)))
         xml.element("generator", Site.generatorName, [("uri", Site.generatorURL), ("version", Site.generatorVersion)])
-        for entry in entries {
-            writeEntry(entry, source: sources[entry.sourceKey], into: &xml)
-        }
+        for item in channel.items { writeEntry(item, into: &xml) }
         xml.close("feed")
         return xml.output
     }
 
-    private static func writeEntry(_ entry: StoredEntry, source: SourceRecord?, into xml: inout XMLBuilder) {
+    private static func writeEntry(_ item: FeedItem, into xml: inout XMLBuilder) {
         xml.open("entry")
-        xml.element("title", entry.title ?? "(untitled)", [("type", "text")])
-        xml.element("id", entry.publicID)
-        if let link = entry.publicLink { xml.empty("link", [("rel", "alternate"), ("href", link)]) }
-        xml.element("published", Timestamp.rfc3339(entry.date))
-        xml.element("updated", Timestamp.rfc3339(entry.lastChanged))
+        xml.element("title", item.title, [("type", "text")])
+        xml.element("id", item.id)
+        if let link = item.link { xml.empty("link", [("rel", "alternate"), ("type", "text/html"), ("href", link)]) }
+        for enclosure in item.enclosures {
+            var attributes = [("rel", "enclosure"), ("href", enclosure.url)]
+            if let type = enclosure.type { attributes.append(("type", type)) }
+            if let length = enclosure.length, length > 0 { attributes.append(("length", String(length))) }
+            xml.empty("link", attributes)
+        }
+        xml.element("published", Timestamp.rfc3339(item.published))
+        xml.element("updated", Timestamp.rfc3339(item.updated))
         xml.open("author")
-        xml.element("name", entry.author ?? entry.sourceTitle)
+        xml.element("name", item.credit)
         xml.close("author")
-        for category in entry.categories { xml.empty("category", [("term", category)]) }
-        xml.open("source")
-        if let id = source?.publicURL ?? entry.publicSourceLink { xml.element("id", id) }
-        xml.element("title", entry.sourceTitle)
-        if let link = entry.publicSourceLink { xml.empty("link", [("rel", "alternate"), ("href", link)]) }
-        if let url = source?.publicURL { xml.empty("link", [("rel", "self"), ("href", url)]) }
-        xml.close("source")
-        xml.element("summary", entry.summary, [("type", "html")])
-        xml.element("content", entry.content, [("type", "html")])
+        for category in item.categories { xml.empty("category", [("term", category)]) }
+        if let blog = item.blog {
+            xml.open("source")
+            xml.element("id", blog.feedURL ?? blog.ownFeed)
+            xml.element("title", blog.title)
+            xml.element("updated", Timestamp.rfc3339(item.updated))
+            if let link = blog.siteLink { xml.empty("link", [("rel", "alternate"), ("href", link)]) }
+            xml.empty("link", [("rel", "self"), ("href", blog.feedURL ?? blog.ownFeed)])
+            xml.close("source")
+        }
+        xml.element("summary", item.summaryHTML, [("type", "html")])
+        xml.element("content", item.contentHTML, [("type", "html")])
         xml.close("entry")
     }
-}
-
-extension StoredEntry {
-    /// When the entry last changed as far as a reader can tell.
-    var lastChanged: Date { max(updated ?? date, date) }
 }

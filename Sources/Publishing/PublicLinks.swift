@@ -10,6 +10,12 @@ extension StoredEntry {
 }
 
 extension SourceRecord {
-    /// The feed's address when it is on the web; nil for a local file.
-    var publicURL: String? { Checked.link(fetchURL) ?? Checked.link(url) }
+    /// The source's own feed on the web: the feed it is fetched from (a discovered one for a blog's page),
+    /// nil for a local file, a page read through rules (`site.pageSourceKeys`) or a page whose feed is not
+    /// found yet: Tidings' feed of the source stands in for those.
+    public func webFeedURL(site: Site) -> String? {
+        if site.pageSourceKeys.contains(key) { return nil }
+        if discoveredURL == nil, yielded == .page { return nil }
+        return Checked.link(fetchURL)
+    }
 }

@@ -31,11 +31,15 @@ public struct Publisher {
         OutputSet.removeLeftovers(in: folder)
     }
 
-    /// Writes the outputs; with `onlyMonths`, only those months' pages are rendered (with the index and the
-    /// feeds), the others being known to be as they were.
+    /// Writes the outputs. With `onlyMonths`, only those months' pages are rendered, and with `onlySources`
+    /// only those sources' feeds, the others being known to be as they were; the index, the combined and
+    /// digest feeds and the OPML are always rendered (and written only when their bytes changed).
     @discardableResult
-    public func publish(from store: Store, onlyMonths: Set<MonthKey>? = nil) throws -> Report {
-        let sources = Dictionary(try store.sources().map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+    public func publish(
+        from store: Store, onlyMonths: Set<MonthKey>? = nil, onlySources: Set<String>? = nil, now: Date = Date()
+    ) throws -> Report {
+        let records = try store.sources()
+        let sources = Dictionary(records.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         let latest = try store.latestEntries(limit: site.maxEntries)
         let months = try store.months()
         let rendered =
@@ -46,7 +50,7 @@ public struct Publisher {
 
         var report = Report()
         report.renderedMonths = rendered.map { PageRenderer.monthFolder(months[$0]) }
-        report.removed = stalePages(keeping: months)
+        report.removed = stalePages(keeping: months) + staleSourceFeeds(keeping: Set(sources.keys))
         let outputs = Mutex(OutputSet(folder: folder))
         // Staged under the lock: the month pages are rendered on several threads.
         let changes = Mutex((written: [String](), unchanged: 0))
@@ -57,8 +61,22 @@ public struct Publisher {
         do {
             try renderMonths(rendered, of: months, from: store, renderer: renderer, write)
             try write(renderer.indexPage(latest: latest, months: months, sourceCount: sources.count), "index.html")
-            try write(AtomWriter.render(latest, site: site, sources: sources), AtomWriter.fileName)
-            try write(RSSWriter.render(latest, site: site, sources: sources), RSSWriter.fileName)
+            let feeds = FeedSet(site: site)
+            try writeFeed(feeds.combined(latest, sources: sources), write)
+            for record in records where onlySources?.contains(record.key) ?? true {
+                let entries = try store.latestEntries(ofSource: record.key, limit: Self.sourceFeedLength)
+                try writeFeed(feeds.source(record, entries: entries), write)
+            }
+            let digest = try feeds.digest(months, now: now) { month in
+                try store.entries(
+                    year: month.year, month: month.month, withBodies: false, limit: FeedSet.digestListLength)
+            }
+            try writeFeed(digest, write)
+            try write(
+                OPMLWriter.render(
+                    records, site: site, updated: latest.first?.lastChanged ?? Date(timeIntervalSince1970: 0)),
+                FeedPaths.opml)
+            try write(FeedStylesheet.text, FeedPaths.stylesheet)
             try outputs.withLock { outputs throws(PublishError) in
                 for path in report.removed { outputs.stageRemoval(of: path) }
                 try outputs.commit()
@@ -69,6 +87,26 @@ public struct Publisher {
         }
         (report.written, report.unchanged) = changes.withLock { $0 }
         return report
+    }
+
+    /// How many posts a source's own feed carries: its latest, as a blog's own feed would.
+    static let sourceFeedLength = 20
+
+    private func writeFeed(_ channel: FeedChannel, _ write: (String, String) throws -> Void) throws {
+        try write(AtomWriter.render(channel, site: site), channel.path + ".atom")
+        try write(RSSWriter.render(channel, site: site), channel.path + ".rss")
+        try write(JSONFeedWriter.render(channel, site: site), channel.path + ".json")
+    }
+
+    /// The feeds in `sources/` of sources no longer configured.
+    private func staleSourceFeeds(keeping keys: Set<String>) -> [String] {
+        let names =
+            (try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("sources").path)) ?? []
+        return names.sorted().filter { name in
+            let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 2, FeedFormat(rawValue: String(parts[1])) != nil else { return false }
+            return !keys.contains(String(parts[0]))
+        }.map { "sources/" + $0 }
     }
 
     /// The month pages in the folder (`YYYY/MM/index.html`) of months that no longer have entries.

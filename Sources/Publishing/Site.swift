@@ -6,10 +6,14 @@ public struct Site: Sendable, Equatable {
     /// How many entries the combined feeds and the index carry.
     public var maxEntries: Int
 
-    public init(title: String, baseURL: String, maxEntries: Int) {
+    /// The sources read from web pages through extraction rules: they have no feed of their own.
+    public var pageSourceKeys: Set<String>
+
+    public init(title: String, baseURL: String, maxEntries: Int, pageSourceKeys: Set<String> = []) {
         self.title = title
         self.baseURL = baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
         self.maxEntries = maxEntries
+        self.pageSourceKeys = pageSourceKeys
     }
 
     public static let generatorName = "Tidings"

@@ -65,6 +65,15 @@ public enum Timestamp {
         return "\(pad(c.year, 4))-\(pad(c.month))-\(pad(c.day)) \(pad(c.hour)):\(pad(c.minute)):\(pad(c.second)) UTC"
     }
 
+    /// The instant a month is over: the first second of the next, UTC.
+    static func monthEnd(year: Int, month: Int) -> Date {
+        let next = month == 12 ? (year + 1, 1) : (year, month + 1)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar.date(from: DateComponents(year: next.0, month: next.1, day: 1))
+            ?? Date(timeIntervalSince1970: 0)
+    }
+
     /// "2026-03-12", for `<time datetime>` and grouping by day.
     static func day(_ date: Date) -> String {
         let c = civil(date)

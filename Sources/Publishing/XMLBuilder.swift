@@ -5,6 +5,12 @@ struct XMLBuilder {
     private(set) var output = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
     private var depth = 0
 
+    /// `<?xml-stylesheet type="text/xsl" href="…"?>`, before the root element: a browser opening the feed
+    /// shows it through the stylesheet; feed readers ignore it.
+    mutating func stylesheet(_ href: String) {
+        output += "<?xml-stylesheet type=\"text/xsl\" href=\"\(XMLEscape.attribute(href))\"?>\n"
+    }
+
     mutating func open(_ name: String, _ attributes: [(String, String)] = []) {
         indent()
         output += "<" + name + Self.render(attributes) + ">\n"

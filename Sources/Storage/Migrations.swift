@@ -211,6 +211,23 @@ enum Migrations {
         END;
         CREATE INDEX sources_inactive ON sources (id) WHERE active = 0;
         """,
+        // 9: each source's own feed: its newest entries by an index, and which sources' entries changed since
+        // their feeds were last written (marked by triggers, as the months are).
+        """
+        CREATE INDEX entries_by_source_date ON entries (source_id, sort_date DESC);
+        CREATE TABLE dirty_sources (source_id INTEGER PRIMARY KEY, counter INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO dirty_sources (source_id, counter) SELECT id, (SELECT counter FROM entry_changes) FROM sources;
+        CREATE TRIGGER entries_source_added AFTER INSERT ON entries BEGIN
+            INSERT OR REPLACE INTO dirty_sources VALUES (NEW.source_id, (SELECT counter + 1 FROM entry_changes));
+        END;
+        CREATE TRIGGER entries_source_removed AFTER DELETE ON entries BEGIN
+            INSERT OR REPLACE INTO dirty_sources VALUES (OLD.source_id, (SELECT counter + 1 FROM entry_changes));
+        END;
+        CREATE TRIGGER entries_source_changed AFTER UPDATE ON entries BEGIN
+            INSERT OR REPLACE INTO dirty_sources VALUES (OLD.source_id, (SELECT counter + 1 FROM entry_changes));
+            INSERT OR REPLACE INTO dirty_sources VALUES (NEW.source_id, (SELECT counter + 1 FROM entry_changes));
+        END;
+        """,
     ]
 
     /// Steps that need Swift as well as SQL, run in the same transaction right after the step's SQL, by

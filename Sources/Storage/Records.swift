@@ -172,6 +172,9 @@ public struct StoredEntry: Sendable, Equatable {
     public var excerpt: String?
     /// The id the outputs publish it under: assigned at first insert and never changed (`EntryIdentity`).
     public var publicID: String
+    public var enclosures: [Enclosure] = []
+    /// Whether the article itself is stored, not only a summary: `wordCount` counts the summary otherwise.
+    public var hasContent = false
 }
 
 /// A calendar month (UTC), as the month pages are made.

@@ -444,10 +444,12 @@ public final class Store {
 
     /// The entries dated within one UTC calendar month, newest first. `withBodies: false` leaves out
     /// summary and content, which a digest page does not show: a busy month holds thousands of entries.
-    public func entries(year: Int, month: Int, withBodies: Bool = true) throws(StoreError) -> [StoredEntry] {
+    public func entries(year: Int, month: Int, withBodies: Bool = true, limit: Int = -1) throws(StoreError)
+        -> [StoredEntry]
+    {
         let (start, end) = Self.monthBounds(year: year, month: month)
         return try entries(
-            where: "e.sort_date >= ? AND e.sort_date < ?", [.integer(start), .integer(end)], limit: -1,
+            where: "e.sort_date >= ? AND e.sort_date < ?", [.integer(start), .integer(end)], limit: limit,
             withBodies: withBodies)
     }
 
@@ -468,6 +470,30 @@ public final class Store {
         ) inactive ON inactive.month = t.month
         WHERE active_count > 0 ORDER BY t.month DESC
         """
+
+    /// The newest entries of one source, newest first, for its own feed.
+    public func latestEntries(ofSource key: String, limit: Int) throws(StoreError) -> [StoredEntry] {
+        try entries(where: "e.source_id = (SELECT id FROM sources WHERE key = ?)", [.text(key)], limit: limit)
+    }
+
+    /// The keys of the sources whose entries changed since `clearDirtySources` was last told their feeds
+    /// were written.
+    public func dirtySources() throws(StoreError) -> Set<String> {
+        Set(
+            try database.query("SELECT s.key FROM dirty_sources d JOIN sources s ON s.id = d.source_id")
+                .compactMap { $0.string(0) })
+    }
+
+    /// The feeds of these sources were written from the store as it was at change counter `counter`.
+    public func clearDirtySources(_ keys: Set<String>, upTo counter: Int) throws(StoreError) {
+        try database.transaction { () throws(StoreError) in
+            for key in keys {
+                try database.query(
+                    "DELETE FROM dirty_sources WHERE source_id = (SELECT id FROM sources WHERE key = ?) AND counter <= ?",
+                    [.text(key), .integer(Int64(counter))])
+            }
+        }
+    }
 
     /// The months whose entries changed since `clearDirtyMonths` was last told they were written.
     public func dirtyMonths() throws(StoreError) -> Set<MonthKey> {
@@ -501,10 +527,15 @@ public final class Store {
     static func entriesQuery(where condition: String, withBodies: Bool) -> String {
         let bodies = withBodies ? "b.summary, b.content" : "NULL, NULL"
         let join = withBodies ? "LEFT JOIN entry_bodies b ON b.entry = e.id" : ""
+        // Without the bodies, whether there is a content is still known: it decides what a word count means.
+        let hasContent =
+            withBodies
+            ? "b.content IS NOT NULL"
+            : "EXISTS (SELECT 1 FROM entry_bodies c WHERE c.entry = e.id AND c.content IS NOT NULL)"
         return """
             SELECT s.key, COALESCE(s.title, s.feed_title, s.key), s.site_link, e.entry_id, e.title, e.link, e.author,
                    \(bodies), e.categories, e.word_count, e.published_at, e.updated_at, e.first_seen_at,
-                   e.sort_date, e.excerpt, e.public_id
+                   e.sort_date, e.excerpt, e.public_id, e.enclosures, \(hasContent)
             FROM entries e JOIN sources s ON s.id = e.source_id AND s.active = 1 \(join)
             WHERE \(condition)
             ORDER BY e.sort_date DESC, e.id DESC LIMIT ?
@@ -521,7 +552,8 @@ public final class Store {
             firstSeen: date(row.int(13)) ?? Date(timeIntervalSince1970: 0),
             date: date(row.int(14)) ?? Date(timeIntervalSince1970: 0), excerpt: row.string(15),
             publicID: row.string(16)
-                ?? EntryIdentity.publicID(sourceKey: row.string(0) ?? "", entryID: row.string(3) ?? ""))
+                ?? EntryIdentity.publicID(sourceKey: row.string(0) ?? "", entryID: row.string(3) ?? ""),
+            enclosures: decodeEnclosures(row.string(17)), hasContent: (row.int(18) ?? 0) != 0)
     }
 
     // MARK: Encoding
@@ -551,8 +583,14 @@ public final class Store {
         return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
     }
 
+    private static func decodeEnclosures(_ text: String?) -> [Enclosure] {
+        guard let text, text != "[]", let data = text.data(using: .utf8) else { return [] }
+        return (try? JSONDecoder().decode([Enclosure].self, from: data)) ?? []
+    }
+
     private static func decode(_ text: String?) -> [String] {
-        guard let data = text?.data(using: .utf8) else { return [] }
+        // Most entries have none: no decoder for those, when every entry of a month is read.
+        guard let text, text != "[]", let data = text.data(using: .utf8) else { return [] }
         return (try? JSONDecoder().decode([String].self, from: data)) ?? []
     }
 

@@ -86,8 +86,13 @@ public struct Refresh: Sendable {
     /// when months appeared or vanished, the pages whose links to the months before and after them changed.
     /// Other settings, sources or version, or `full`, render everything.
     func publish(from store: Store, full: Bool = false) throws -> Publisher.Report {
-        let site = Site(title: config.title, baseURL: config.baseURL, maxEntries: config.maxEntries)
-        let sources = try store.sources().map { "\($0.key)\u{1F}\($0.displayTitle)\u{1F}\($0.siteLink ?? "")" }
+        let site = Site(
+            title: config.title, baseURL: config.baseURL, maxEntries: config.maxEntries,
+            pageSourceKeys: Set(config.sources.filter { $0.html != nil }.map(\.key)))
+        // What every output shows of the sources: a change renders everything.
+        let sources = try store.sources().map {
+            [$0.key, $0.displayTitle, $0.siteLink ?? "", $0.webFeedURL(site: site) ?? ""].joined(separator: "\u{1F}")
+        }
         let layout = Fingerprint.of(
             [Product.version, site.title, site.baseURL, String(site.maxEntries), config.outputFolder.path] + sources)
         let months = try store.months().map(\.key)
@@ -100,10 +105,13 @@ public struct Refresh: Sendable {
         let sameLayout = try store.value(named: "published") == layout && hasIndex && !full
         if sameLayout, try store.value(named: "published-changes") == changes { return Publisher.Report() }
         let dirty = try store.dirtyMonths()
+        let dirtySources = try store.dirtySources()
         let publishedMonths = try store.value(named: "published-months").flatMap(MonthList.init)
         let rendering = publishedMonths.map { dirty.union(MonthList.newNeighbours(from: $0.months, to: months)) }
-        let report = try publisher.publish(from: store, onlyMonths: sameLayout ? rendering : nil)
+        let report = try publisher.publish(
+            from: store, onlyMonths: sameLayout ? rendering : nil, onlySources: sameLayout ? dirtySources : nil)
         try store.clearDirtyMonths(dirty, upTo: counter)
+        try store.clearDirtySources(dirtySources, upTo: counter)
         try store.setValue(layout, named: "published")
         try store.setValue(MonthList(months).text, named: "published-months")
         try store.setValue(changes, named: "published-changes")

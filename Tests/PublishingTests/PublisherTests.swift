@@ -53,8 +53,12 @@ import XML
 
     @Test func writesEveryOutput() throws {
         let report = try publisher.publish(from: store)
+        let feeds = ["feed", "sources/alpha", "sources/beta", "digest"].flatMap { path in
+            ["atom", "rss", "json"].map { "\(path).\($0)" }
+        }
         #expect(
-            Set(report.written) == ["feed.atom", "feed.rss", "index.html", "2026/03/index.html", "2026/02/index.html"])
+            Set(report.written)
+                == Set(feeds + ["index.html", "2026/03/index.html", "2026/02/index.html", "sources.opml", "feed.xsl"]))
     }
 
     @Test func atomFeedIsWellFormedAndCreditsEachSource() throws {
@@ -76,7 +80,15 @@ import XML
                 == "https://alpha.example/1")
         #expect(
             try atom.evaluate("string(a:published)", context: first, namespaces: ns).string == "2026-03-12T12:00:00Z")
-        #expect(try atom.evaluate("string(a:author/a:name)", context: first, namespaces: ns).string == "Ann")
+        // Readers show the author, not <source>: the blog is credited there.
+        #expect(
+            try atom.evaluate("string(a:author/a:name)", context: first, namespaces: ns).string == "Ann (Alpha <Blog>)")
+        #expect(
+            try atom.evaluate("string(a:author/a:name)", context: entries[2], namespaces: ns).string == "Beta Feed",
+            "a post with no author is credited to its blog alone")
+        #expect(
+            try atom.evaluate("string(a:source/a:updated)", context: first, namespaces: ns).string
+                == "2026-03-12T12:00:00Z")
         #expect(try atom.evaluate("string(a:source/a:title)", context: first, namespaces: ns).string == "Alpha <Blog>")
         #expect(
             try atom.evaluate("string(a:summary)", context: first, namespaces: ns).string == "<p>Summary <b>one</b></p>"
@@ -91,6 +103,10 @@ import XML
         let rss = try document("feed.rss")
         #expect(rss.warnings.isEmpty)
         let items = try rss.evaluate("/rss/channel/item").nodes
+        #expect(
+            try rss.evaluate(
+                "string(dc:creator)", context: items[1], namespaces: ["dc": "http://purl.org/dc/elements/1.1/"]
+            ).string == "Ann (Alpha <Blog>)")
         #expect(items.count == 3)
         let item = items[1]
         #expect(try rss.evaluate("string(title)", context: item).string == "First & <Best>")
@@ -158,7 +174,7 @@ import XML
         Thread.sleep(forTimeInterval: 0.05)
         let second = try publisher.publish(from: store)
         #expect(second.written.isEmpty)
-        #expect(second.unchanged == 5)
+        #expect(second.unchanged == 17)
         let after = try FileManager.default.attributesOfItem(atPath: atom.path)[.modificationDate] as? Date
         #expect(before == after)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.file("out").path).filter {

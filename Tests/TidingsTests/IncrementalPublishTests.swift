@@ -35,7 +35,10 @@ import Testing
         try store(site, entries)
         let one = try site.refresh.publish(from: site.store)
         #expect(one.renderedMonths == ["2026/02"])
-        #expect(Set(one.written) == ["2026/02/index.html", "index.html", "feed.atom", "feed.rss"])
+        let feeds = ["feed", "sources/blog", "digest"].flatMap { path in
+            ["atom", "rss", "json"].map { "\(path).\($0)" }
+        }
+        #expect(Set(one.written) == Set(["2026/02/index.html", "index.html"] + feeds))
         let february = try String(contentsOf: site.directory.file("output/2026/02/index.html"), encoding: .utf8)
         #expect(february.contains("Post feb2"))
 
