@@ -1,3 +1,4 @@
+import Checked
 import Foundation
 
 /// A feed as Atom 1.0 (RFC 4287). Each entry credits its blog in the author's name, which readers show,
@@ -16,12 +17,28 @@ enum AtomWriter {
         // A feed with no entry yet still needs a date: the epoch says "never" without changing on every run.
         xml.element("updated", Timestamp.rfc3339(channel.items.map(\.updated).max() ?? Date(timeIntervalSince1970: 0)))
         xml.element("generator", Site.generatorName, [("uri", Site.generatorURL), ("version", Site.generatorVersion)])
-        for item in channel.items { writeEntry(item, into: &xml) }
+        let updated = distinctUpdates(channel.items)
+        for (index, item) in channel.items.enumerated() { writeEntry(item, updated: updated[index], into: &xml) }
         xml.close("feed")
         return xml.output
     }
 
-    private static func writeEntry(_ item: FeedItem, into xml: inout XMLBuilder) {
+    /// Each entry's `updated`, made distinct: readers that track changes by it mix up entries sharing one
+    /// (the W3C validator warns), as posts with only a date do. A tie moves the later-listed entries' times by
+    /// a second each, from the oldest up, so an entry keeps its time when newer ones join it.
+    static func distinctUpdates(_ items: [FeedItem]) -> [Date] {
+        var result = items.map(\.updated)
+        var used: Set<Int64> = []
+        for index in items.indices.sorted(by: { (result[$0], $1) < (result[$1], $0) }) {
+            var seconds = Checked.unixSeconds(result[index])
+            while used.contains(seconds) { seconds += 1 }
+            used.insert(seconds)
+            result[index] = Date(timeIntervalSince1970: TimeInterval(seconds))
+        }
+        return result
+    }
+
+    private static func writeEntry(_ item: FeedItem, updated: Date, into xml: inout XMLBuilder) {
         xml.open("entry")
         xml.element("title", item.title, [("type", "text")])
         xml.element("id", item.id)
@@ -33,7 +50,7 @@ enum AtomWriter {
             xml.empty("link", attributes)
         }
         xml.element("published", Timestamp.rfc3339(item.published))
-        xml.element("updated", Timestamp.rfc3339(item.updated))
+        xml.element("updated", Timestamp.rfc3339(updated))
         xml.open("author")
         xml.element("name", item.credit)
         xml.close("author")

@@ -11,7 +11,6 @@ enum OPMLWriter {
         xml.open("head")
         xml.element("title", "\(site.title): sources")
         xml.element("dateCreated", Timestamp.rfc822(updated))
-        xml.element("docs", "http://opml.org/spec2.opml")
         xml.close("head")
         xml.open("body")
         for source in sources {

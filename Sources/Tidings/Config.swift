@@ -21,6 +21,17 @@ public struct Config: Sendable, Equatable {
     public var fetch = FetchSettings()
     /// How often to poll and how long to wait after failures.
     public var polling = PollPolicy()
+    /// What is allowed but probably not meant, said on every run (an unset `base_url`).
+    public var warnings: [String] {
+        baseURL == Self.defaultBaseURL && !baseURLIsSet
+            ? [
+                "\(file.path): base_url is not set, so the feeds say \(Self.defaultBaseURL)… for their own address and"
+                    + " their entries' ids; set base_url to where the output folder is served (e.g."
+                    + " https://example.com/planet/) before anyone subscribes"
+            ] : []
+    }
+    /// Whether `base_url` was given (even as the default's value).
+    public var baseURLIsSet = false
 
     public static let defaultTitle = "Tidings"
     public static let defaultBaseURL = "http://localhost/"

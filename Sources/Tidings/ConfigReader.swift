@@ -48,7 +48,7 @@ struct ConfigReader {
         var fetch = FetchSettings()
         var polling = PollPolicy(interval: pollInterval)
         if let node = fields["fetch"] { try readFetch(node, into: &fetch, polling: &polling) }
-        return Config(
+        var config = Config(
             file: file,
             title: try string(fields["title"], field: "title") ?? Config.defaultTitle,
             baseURL: try baseURL(fields["base_url"]),
@@ -60,6 +60,8 @@ struct ConfigReader {
             maxEntries: try positiveInt(fields["max_entries"], field: "max_entries") ?? Config.defaultMaxEntries,
             retention: try retention(fields["retention"]),
             sources: try sources(sourcesNode), fetch: fetch, polling: polling)
+        config.baseURLIsSet = fields["base_url"] != nil
+        return config
     }
 
     /// The `fetch:` section: limits for the fetcher and bounds for the scheduler.

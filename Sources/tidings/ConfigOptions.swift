@@ -10,7 +10,11 @@ struct ConfigOptions: ParsableArguments {
     /// Loads the configuration, or ends the command with the reason and EX_CONFIG (78).
     func load() throws -> Config {
         do {
-            return try Config.load(from: URL(fileURLWithPath: config))
+            let loaded = try Config.load(from: URL(fileURLWithPath: config))
+            for warning in loaded.warnings {
+                FileHandle.standardError.write(Data("tidings: warning: \(warning)\n".utf8))
+            }
+            return loaded
         } catch {
             FileHandle.standardError.write(Data("tidings: \(error.description)\n".utf8))
             throw ExitCode(78)

@@ -73,6 +73,12 @@ import Testing
         let status = try Self.tidings(["status"], in: site.url)
         #expect(status.output.split(separator: "\n").filter { $0.contains("never fetched") }.count == 2)
 
+        let feeds = try String(contentsOf: site.file("feeds.yaml"), encoding: .utf8)
+        try feeds.split(separator: "\n").filter { !$0.hasPrefix("base_url:") }.joined(separator: "\n")
+            .write(to: site.file("feeds.yaml"), atomically: true, encoding: .utf8)
+        let warned = try Self.tidings(["refresh", "workbench"], in: site.url)
+        #expect(warned.status == 0 && warned.errors.contains("warning:") && warned.errors.contains("base_url"))
+
         let unknown = try Self.tidings(["refresh", "workbench", "no-such-blog"], in: site.url)
         #expect(unknown.status != 0)
         #expect(unknown.errors.contains("'no-such-blog'") && unknown.errors.contains("feeds.yaml"))

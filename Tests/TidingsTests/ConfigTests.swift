@@ -94,6 +94,20 @@ import Tidings
         #expect(config.retention == .seconds(365 * 86_400))
     }
 
+    @Test func anUnsetBaseURLIsAWarningNamingTheSetting() throws {
+        let directory = try TemporaryDirectory()
+        let unset = try Config.load(
+            from: try directory.write("sources:\n  - key: a\n    url: https://a.example/feed\n", to: "unset.yaml"))
+        #expect(unset.warnings.count == 1)
+        #expect(unset.warnings.first?.contains("base_url is not set") == true)
+        #expect(unset.warnings.first?.contains("unset.yaml") == true)
+        let set = try Config.load(
+            from: try directory.write(
+                "base_url: https://planet.example/\nsources:\n  - key: a\n    url: https://a.example/feed\n",
+                to: "set.yaml"))
+        #expect(set.warnings.isEmpty)
+    }
+
     @Test func namesAMissingFile() {
         let error = #expect(throws: ConfigError.self) {
             try Config.load(from: URL(fileURLWithPath: "/nonexistent/feeds.yaml"))

@@ -78,4 +78,34 @@ import Testing
         _ = try site.refresh.publish(from: site.store)
         #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("2026/notes.html").path))
     }
+
+    @Test func onlyTheFeedsOfSourcesWhoseEntriesChangedAreRenderedAgain() async throws {
+        let site = try TestSite(
+            """
+            sources:
+              - key: one
+                url: https://one.example/feed
+              - key: two
+                url: https://two.example/feed
+            """)
+        _ = try site.refresh.registeredSources(in: site.store, now: Date())
+        func store(_ key: String, _ entries: [ParsedEntry]) throws {
+            let feed = ParsedFeed(metadata: FeedMetadata(title: key, format: .rss20), entries: entries)
+            try site.store.recordSuccess(key: key, feed: feed, validators: Validators(), status: 200)
+        }
+        try store("one", [Self.entry("a", month: 3)])
+        try store("two", [Self.entry("b", month: 3)])
+        _ = try site.refresh.publish(from: site.store)
+        let twoFeed = site.directory.file("output/sources/two.atom")
+        try Data("stale".utf8).write(to: twoFeed)  // would be rewritten if it were rendered again
+
+        try store("one", [Self.entry("a", month: 3), Self.entry("c", month: 3)])
+        let report = try site.refresh.publish(from: site.store)
+        #expect(report.written.contains("sources/one.atom") && report.written.contains("sources/one.json"))
+        #expect(!report.written.contains { $0.hasPrefix("sources/two") })
+        #expect(try String(contentsOf: twoFeed, encoding: .utf8) == "stale")
+        // A full render writes every source's feeds again.
+        _ = try site.refresh.render(store: site.store)
+        #expect(try String(contentsOf: twoFeed, encoding: .utf8).contains("<feed"))
+    }
 }
