@@ -42,7 +42,9 @@ let package = Package(
         .target(name: "Storage", dependencies: ["CSQLite", "Parsing", "Checked"]),
         .target(
             name: "Publishing",
-            dependencies: ["Storage", "Parsing", "XML", "Checked", .product(name: "Mustache", package: "swift-mustache")]),
+            dependencies: ["Storage", "Parsing", "XML", "Checked", .product(name: "Mustache", package: "swift-mustache")],
+            // Compiled into the binary: an installed `tidings` needs no data files beside it.
+            resources: ["head", "foot", "month", "index"].map { .embedInCode("Templates/\($0).mustache") }),
         .target(
             name: "Tidings",
             dependencies: [

@@ -24,13 +24,24 @@ struct PageRenderer {
     let site: Site
     private let library: MustacheLibrary
 
-    init(site: Site) throws {
+    init(site: Site) throws(PublishError) {
         self.site = site
         var library = MustacheLibrary()
-        for (name, text) in [
-            ("head", Templates.head), ("foot", Templates.foot), ("month", Templates.month), ("index", Templates.index),
-        ] {
-            try library.register(FastHTML.pragma + text, named: name)
+        let templates = site.templates
+        for (name, text) in templates.texts.sorted(by: { $0.key < $1.key }) {
+            do {
+                try library.register(FastHTML.pragma + text, named: name)
+            } catch let error as MustacheTemplate.ParserError {
+                // The pragma is a line of its own before the template's first.
+                throw .template(
+                    file: templates.origin(of: name), line: max(1, error.context.lineNumber - 1),
+                    reason: "\(error.error) near “\(error.context.line.trimmingCharacters(in: .whitespaces))”")
+            } catch {
+                throw .template(file: templates.origin(of: name), line: nil, reason: "\(error)")
+            }
+        }
+        for name in Templates.pages where library.getTemplate(named: name) == nil {
+            throw .template(file: templates.origin(of: name), line: nil, reason: "it is missing")
         }
         self.library = library
     }

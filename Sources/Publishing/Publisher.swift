@@ -45,8 +45,7 @@ public struct Publisher {
         let rendered =
             onlyMonths.map { only in months.indices.filter { only.contains(months[$0].key) } }
             ?? Array(months.indices)
-        let renderer: PageRenderer
-        do { renderer = try PageRenderer(site: site) } catch { throw PublishError.template(reason: "\(error)") }
+        let renderer = try PageRenderer(site: site)
 
         var report = Report()
         report.renderedMonths = rendered.map { PageRenderer.monthFolder(months[$0]) }

@@ -9,11 +9,18 @@ public struct Site: Sendable, Equatable {
     /// The sources read from web pages through extraction rules: they have no feed of their own.
     public var pageSourceKeys: Set<String>
 
-    public init(title: String, baseURL: String, maxEntries: Int, pageSourceKeys: Set<String> = []) {
+    /// The page templates: the built-in ones, or a `templates:` folder's.
+    public var templates: Templates
+
+    public init(
+        title: String, baseURL: String, maxEntries: Int, pageSourceKeys: Set<String> = [],
+        templates: Templates = Templates()
+    ) {
         self.title = title
         self.baseURL = baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
         self.maxEntries = maxEntries
         self.pageSourceKeys = pageSourceKeys
+        self.templates = templates
     }
 
     public static let generatorName = "Tidings"

@@ -1,85 +1,71 @@
-/// The Mustache templates of the HTML pages. They are compiled into the binary so an installed
-/// `tidings` needs no data files; `{{ }}` escapes HTML, and the pages carry only plain text from feeds.
-enum Templates {
-    static let head = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{{pageTitle}}</title>
-        <meta name="generator" content="{{generator}}">
-        <link rel="alternate" type="application/atom+xml" title="{{site}} (Atom)" href="{{root}}feed.atom">
-        <link rel="alternate" type="application/rss+xml" title="{{site}} (RSS)" href="{{root}}feed.rss">
-        <style>
-        body { max-width: 46rem; margin: 2rem auto; padding: 0 1rem; font: 17px/1.55 Georgia, serif; color: #222; }
-        header a { color: inherit; text-decoration: none; font-weight: bold; }
-        h1 { margin-bottom: 0.2rem; }
-        h2 { margin-top: 2rem; border-bottom: 1px solid #ddd; font-size: 1.1rem; }
-        h3 { margin: 1.2rem 0 0.2rem; font-size: 1.05rem; }
-        .count, .source, .meta { color: #666; font-size: 0.9rem; margin: 0; }
-        .summary { margin: 0.3rem 0 0.1rem; }
-        .words { margin: 0; }
-        .words a { color: #666; font-size: 0.9rem; }
-        nav.months { display: flex; justify-content: space-between; margin: 2rem 0; }
-        ul.archive { columns: 2; }
-        footer { margin-top: 3rem; color: #888; font-size: 0.85rem; }
-        </style>
-        </head>
-        <body>
-        <header><a href="{{root}}index.html">{{site}}</a></header>
-        <main>
-        """
+import Foundation
 
-    static let foot = """
-        </main>
-        <footer>Feeds: <a href="{{root}}feed.atom">Atom</a> · <a href="{{root}}feed.rss">RSS</a>. Gathered by {{generator}}.</footer>
-        </body>
-        </html>
+/// The Mustache templates of the HTML pages. The defaults are files in `Templates/`, compiled into the
+/// binary; a `templates:` folder in feeds.yaml overrides any of them by name (`month.mustache`…) and may add
+/// partials of its own. `{{ }}` escapes HTML, and the pages carry only plain text from feeds.
+public struct Templates: Sendable, Equatable {
+    /// The templates the pages are rendered from; the others are partials they include.
+    public static let pages = ["month", "index"]
 
-        """
+    /// Every default template by name, as shipped.
+    public static let defaults: [String: String] = [
+        "head": String(decoding: PackageResources.head_mustache, as: UTF8.self),
+        "foot": String(decoding: PackageResources.foot_mustache, as: UTF8.self),
+        "month": String(decoding: PackageResources.month_mustache, as: UTF8.self),
+        "index": String(decoding: PackageResources.index_mustache, as: UTF8.self),
+    ]
 
-    static let month = """
-        {{> head}}
-        <h1>{{heading}}</h1>
-        <p class="count">{{countLine}}</p>
-        {{#days}}
-        <section class="day">
-        <h2><time datetime="{{datetime}}">{{dayHeading}}</time></h2>
-        {{#posts}}
-        <article>
-        <h3>{{#hasLink}}<a href="{{link}}">{{title}}</a>{{/hasLink}}{{^hasLink}}{{title}}{{/hasLink}}</h3>
-        <p class="source">{{source}}{{#hasAuthor}} · {{author}}{{/hasAuthor}}</p>
-        {{#hasSummary}}<p class="summary">{{summary}}</p>{{/hasSummary}}
-        {{#hasWords}}<p class="words">{{#hasLink}}<a href="{{link}}">[... {{words}} words]</a>{{/hasLink}}{{^hasLink}}[... {{words}} words]{{/hasLink}}</p>{{/hasWords}}
-        </article>
-        {{/posts}}
-        </section>
-        {{/days}}
-        <nav class="months">
-        <span>{{#hasPrevious}}<a rel="prev" href="{{previousHref}}">← {{previousLabel}}</a>{{/hasPrevious}}</span>
-        <span>{{#hasNext}}<a rel="next" href="{{nextHref}}">{{nextLabel}} →</a>{{/hasNext}}</span>
-        </nav>
-        {{> foot}}
-        """
+    /// Each template's text, and the file it came from (nil for a default).
+    public let texts: [String: String]
+    public let files: [String: String]
 
-    static let index = """
-        {{> head}}
-        <h1>Latest posts</h1>
-        <p class="count">From {{sourceCount}}, newest first.</p>
-        {{#posts}}
-        <article>
-        <h3>{{#hasLink}}<a href="{{link}}">{{title}}</a>{{/hasLink}}{{^hasLink}}{{title}}{{/hasLink}}</h3>
-        {{#hasSummary}}<p class="summary">{{summary}}</p>{{/hasSummary}}
-        <p class="meta">{{source}} · <time datetime="{{datetime}}">{{dayHeading}}</time> · <a href="{{monthHref}}">{{monthLabel}}</a></p>
-        </article>
-        {{/posts}}
-        {{^posts}}<p>Nothing yet: run <code>tidings refresh</code>.</p>{{/posts}}
-        <h2>Archive</h2>
-        <ul class="archive">
-        {{#months}}<li><a href="{{href}}">{{label}}</a> ({{countLine}})</li>
-        {{/months}}
-        </ul>
-        {{> foot}}
-        """
+    /// The defaults.
+    public init() {
+        texts = Self.defaults
+        files = [:]
+    }
+
+    /// The defaults, with every `NAME.mustache` in `folder` in place of (or beside) them.
+    public init(overriding folder: URL?) throws(PublishError) {
+        var texts = Self.defaults
+        var files: [String: String] = [:]
+        if let folder {
+            let names: [String]
+            do {
+                names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            } catch {
+                throw .template(file: folder.path, line: nil, reason: "the templates folder cannot be read")
+            }
+            for name in names.sorted() where name.hasSuffix(".mustache") {
+                let file = folder.appendingPathComponent(name).path
+                guard let data = FileManager.default.contents(atPath: file),
+                    let text = String(validating: data, as: UTF8.self)
+                else { throw .template(file: file, line: nil, reason: "it cannot be read as UTF-8 text") }
+                let key = String(name.dropLast(".mustache".count))
+                texts[key] = text
+                files[key] = file
+            }
+        }
+        self.texts = texts
+        self.files = files
+    }
+
+    /// Where a template's errors are reported: its file, or its name for a default.
+    func origin(of name: String) -> String {
+        files[name] ?? "\(name).mustache (built in)"
+    }
+
+    /// Writes the default templates into `folder` to start from; an existing file is left alone unless
+    /// `replacing`. Returns the paths written.
+    public static func export(to folder: URL, replacing: Bool) throws -> [String] {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var written: [String] = []
+        for (name, text) in defaults.sorted(by: { $0.key < $1.key }) {
+            let file = folder.appendingPathComponent(name + ".mustache")
+            if !replacing, FileManager.default.fileExists(atPath: file.path) { continue }
+            try Data(text.utf8).write(to: file, options: .atomic)
+            written.append(file.path)
+        }
+        return written
+    }
 }

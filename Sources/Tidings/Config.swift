@@ -30,6 +30,8 @@ public struct Config: Sendable, Equatable {
                     + " https://example.com/planet/) before anyone subscribes"
             ] : []
     }
+    /// A folder of Mustache templates overriding the built-in ones by name; nil uses the built-in ones.
+    public var templatesFolder: URL?
     /// Whether `base_url` was given (even as the default's value).
     public var baseURLIsSet = false
 

@@ -12,6 +12,7 @@ struct ConfigReader {
 
     static let siteFields = [
         "title", "base_url", "output", "database", "poll_interval", "max_entries", "retention", "fetch", "sources",
+        "templates",
     ]
     static let fetchFields = [
         "concurrency", "per_site", "connect_timeout", "timeout", "low_speed_limit", "low_speed_time", "max_body",
@@ -61,6 +62,13 @@ struct ConfigReader {
             retention: try retention(fields["retention"]),
             sources: try sources(sourcesNode), fetch: fetch, polling: polling)
         config.baseURLIsSet = fields["base_url"] != nil
+        config.templatesFolder = try localPath(fields["templates"], field: "templates")
+        if let folder = config.templatesFolder, !FileManager.default.fileExists(atPath: folder.path),
+            let node = fields["templates"]
+        {
+            throw invalid(
+                node, "templates", "no folder at \(folder.path); `tidings templates export \(folder.path)` makes one")
+        }
         return config
     }
 

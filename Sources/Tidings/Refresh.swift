@@ -86,15 +86,15 @@ public struct Refresh: Sendable {
     /// when months appeared or vanished, the pages whose links to the months before and after them changed.
     /// Other settings, sources or version, or `full`, render everything.
     func publish(from store: Store, full: Bool = false) throws -> Publisher.Report {
-        let site = Site(
-            title: config.title, baseURL: config.baseURL, maxEntries: config.maxEntries,
-            pageSourceKeys: Set(config.sources.filter { $0.html != nil }.map(\.key)))
+        let site = try self.site()
         // What every output shows of the sources: a change renders everything.
         let sources = try store.sources().map {
             [$0.key, $0.displayTitle, $0.siteLink ?? "", $0.webFeedURL(site: site) ?? ""].joined(separator: "\u{1F}")
         }
+        let templates = site.templates.texts.sorted { $0.key < $1.key }.map { "\($0.key)\u{1F}\($0.value)" }
         let layout = Fingerprint.of(
-            [Product.version, site.title, site.baseURL, String(site.maxEntries), config.outputFolder.path] + sources)
+            [Product.version, site.title, site.baseURL, String(site.maxEntries), config.outputFolder.path] + sources
+                + templates)
         let months = try store.months().map(\.key)
         let counter = try store.changeCounter()
         let changes = String(counter)
@@ -116,6 +116,14 @@ public struct Refresh: Sendable {
         try store.setValue(MonthList(months).text, named: "published-months")
         try store.setValue(changes, named: "published-changes")
         return report
+    }
+
+    /// The site's settings for the writers, with its templates read (a broken folder is an error here).
+    func site() throws(PublishError) -> Site {
+        Site(
+            title: config.title, baseURL: config.baseURL, maxEntries: config.maxEntries,
+            pageSourceKeys: Set(config.sources.filter { $0.html != nil }.map(\.key)),
+            templates: try Templates(overriding: config.templatesFolder))
     }
 
     /// Renders every output again from the store (`tidings render`), fetching nothing.
