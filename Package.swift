@@ -44,7 +44,7 @@ let package = Package(
             name: "Publishing",
             dependencies: ["Storage", "Parsing", "XML", "Checked", .product(name: "Mustache", package: "swift-mustache")],
             // Compiled into the binary: an installed `tidings` needs no data files beside it.
-            resources: ["head", "foot", "month", "index"].map { .embedInCode("Templates/\($0).mustache") }),
+            resources: ["head", "foot", "month", "monthnav", "index", "archive"].map { .embedInCode("Templates/\($0).mustache") }),
         .target(
             name: "Tidings",
             dependencies: [

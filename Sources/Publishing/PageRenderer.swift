@@ -1,5 +1,7 @@
+import Checked
 import Foundation
 import Mustache
+import Parsing
 import Storage
 import XML
 
@@ -46,18 +48,46 @@ struct PageRenderer {
         self.library = library
     }
 
+    /// What a month page says before its posts: its days (with how many posts each) and how many sources
+    /// its posts come from, from a light pass over the month's dates.
+    struct MonthOverview {
+        var days: [(number: Int, count: Int)]
+        var sourceCount: Int
+    }
+
+    func overview(dates: [Int64], sourceCount: Int) -> MonthOverview {
+        var counts: [Int: Int] = [:]
+        for seconds in dates {
+            counts[Timestamp.dayNumber(Date(timeIntervalSince1970: TimeInterval(seconds)), in: zone), default: 0] += 1
+        }
+        let days = counts.sorted { site.pages.dayOrder == .calendar ? $0.key < $1.key : $0.key > $1.key }
+        return MonthOverview(days: days.map { ($0.key, $0.value) }, sourceCount: sourceCount)
+    }
+
     /// The digest page of one month; `previous` is the older month with entries, `next` the newer. The
-    /// entries (newest first, `month.count` of them) are read as the page is rendered, a day at a time.
+    /// entries (in the page's day order, `month.count` of them) are read as the page is rendered, a day at
+    /// a time.
     func monthPage(
-        _ month: MonthCount, entries: some IteratorProtocol<StoredEntry>, previous: MonthCount?, next: MonthCount?
+        _ month: MonthCount, overview: MonthOverview, entries: some IteratorProtocol<StoredEntry>,
+        previous: MonthCount?, next: MonthCount?
     ) -> String {
         let heading = Timestamp.monthHeading(year: month.year, month: month.month)
         var context = common(pageTitle: "\(heading) — \(site.title)", root: "../../")
         context["heading"] = heading
-        context["countLine"] = Self.countLine(month.count)
-        context["days"] = DaySections(entries) { day -> [String: Any] in
+        let blogs = overview.sourceCount == 1 ? "1 source" : "\(Self.grouped(overview.sourceCount)) sources"
+        context["countLine"] = "\(Self.countLine(month.count)) from \(blogs)"
+        context["dayLinks"] = overview.days.enumerated().map { index, day -> [String: Any] in
+            let date = Date(timeIntervalSince1970: TimeInterval(day.number * 86_400))
+            return [
+                "anchor": Self.anchor(day.number), "label": String(Timestamp.civil(date).day),
+                "last": index == overview.days.count - 1,
+            ]
+        }
+        context["days"] = DaySections(entries, zone: zone) { day -> [String: Any] in
             [
-                "dayHeading": Timestamp.dayHeading(day[0].date), "datetime": Timestamp.day(day[0].date),
+                "anchor": Self.anchor(Timestamp.dayNumber(day[0].date, in: zone)),
+                "dayHeading": Timestamp.dayHeading(day[0].date, in: zone),
+                "datetime": Timestamp.day(day[0].date, in: zone),
                 "posts": day.map(post),
             ]
         }
@@ -70,24 +100,50 @@ struct PageRenderer {
         return library.render(context, withTemplate: "month") ?? ""
     }
 
-    func indexPage(latest: [StoredEntry], months: [MonthCount], sourceCount: Int) -> String {
+    private static func anchor(_ dayNumber: Int) -> String {
+        "d" + Timestamp.day(Date(timeIntervalSince1970: TimeInterval(dayNumber * 86_400)))
+    }
+
+    /// How many months the index lists before pointing at the archive.
+    static let indexMonths = 12
+
+    func indexPage(latest: [StoredEntry], months: [MonthCount], sources: [SourceRecord]) -> String {
         var context = common(pageTitle: site.title, root: "")
-        context["sourceCount"] = sourceCount == 1 ? "1 source" : "\(sourceCount) sources"
-        context["posts"] = latest.map { entry -> [String: Any] in
-            var values = post(entry)
-            let civil = Timestamp.civil(entry.date)
-            values["monthHref"] = Self.monthPath(MonthCount(year: civil.year, month: civil.month, count: 0))
-            values["monthLabel"] = Timestamp.monthHeading(year: civil.year, month: civil.month)
-            return values
+        context["sourceCount"] = sources.count == 1 ? "1 source" : "\(Self.grouped(sources.count)) sources"
+        context["posts"] = latest.map(post)
+        context["recentMonths"] = months.prefix(Self.indexMonths).map(monthLine)
+        context["hasOlderMonths"] = months.count > Self.indexMonths
+        context["blogroll"] = sources.sorted {
+            $0.displayTitle.localizedStandardCompare($1.displayTitle) == .orderedAscending
         }
-        context["months"] = months.map { month -> [String: Any] in
-            [
-                "href": Self.monthPath(month), "label": Timestamp.monthHeading(year: month.year, month: month.month),
-                "countLine": Self.countLine(month.count),
+        .map { source -> [String: Any] in
+            let siteHref = Checked.link(source.siteLink)
+            return [
+                "title": source.displayTitle, "hasSiteHref": siteHref != nil, "siteHref": siteHref ?? "",
+                "feed": source.webFeedURL(site: site) ?? FeedPaths.source(source.key, .atom),
+                "hasLastPost": source.lastPostAt != nil,
+                "lastPost": source.lastPostAt.map { Timestamp.dayHeading($0, in: zone) } ?? "",
+                "lastPostDatetime": source.lastPostAt.map { Timestamp.rfc3339($0) } ?? "",
             ]
         }
         return library.render(context, withTemplate: "index") ?? ""
     }
+
+    func archivePage(months: [MonthCount]) -> String {
+        var context = common(pageTitle: "Archive — \(site.title)", root: "")
+        context["months"] = months.map(monthLine)
+        context["monthCountLine"] = months.count == 1 ? "1 month" : "\(Self.grouped(months.count)) months"
+        return library.render(context, withTemplate: "archive") ?? ""
+    }
+
+    private func monthLine(_ month: MonthCount) -> [String: Any] {
+        [
+            "href": Self.monthPath(month), "label": Timestamp.monthHeading(year: month.year, month: month.month),
+            "countLine": Self.countLine(month.count),
+        ]
+    }
+
+    private var zone: TimeZone { site.pages.timeZone }
 
     /// Where a month's page lives, relative to the output folder.
     static func monthPath(_ month: MonthCount) -> String {
@@ -115,18 +171,28 @@ struct PageRenderer {
     }
 
     private func post(_ entry: StoredEntry) -> [String: Any] {
-        [
-            "title": entry.title ?? "(untitled)", "link": entry.publicLink ?? "", "hasLink": entry.publicLink != nil,
-            "source": entry.sourceTitle, "author": entry.author ?? "", "hasAuthor": entry.author != nil,
-            "summary": entry.excerpt ?? "",
-            "hasSummary": entry.excerpt != nil, "words": Self.grouped(entry.wordCount), "hasWords": entry.wordCount > 0,
-            "dayHeading": Timestamp.dayHeading(entry.date), "datetime": Timestamp.rfc3339(entry.date),
+        let summary = entry.excerpt.map { PlainText.excerpt($0, limit: site.pages.summaryLength) }.flatMap {
+            $0.isEmpty ? nil : $0
+        }
+        // The article's length when it is known; a count of the summary's words would mislead.
+        let length =
+            entry.hasContent && entry.wordCount > 0 ? "... \(Self.grouped(entry.wordCount)) words" : "summary only"
+        let image = entry.enclosures.first { $0.type?.hasPrefix("image/") == true }.flatMap { Checked.link($0.url) }
+        let sourceLink = entry.publicSourceLink
+        return [
+            "title": entry.displayTitle, "link": entry.publicLink ?? "", "hasLink": entry.publicLink != nil,
+            "source": entry.sourceTitle, "sourceLink": sourceLink ?? "", "hasSourceLink": sourceLink != nil,
+            "author": entry.author ?? "", "hasAuthor": entry.author != nil,
+            "summary": summary ?? "", "hasSummary": summary != nil && site.pages.summaryLength > 0,
+            "words": Self.grouped(entry.wordCount), "lengthLabel": length,
+            "image": image ?? "", "hasImage": image != nil,
+            "dayHeading": Timestamp.dayHeading(entry.date, in: zone), "datetime": Timestamp.rfc3339(entry.date),
         ]
     }
 
     private func common(pageTitle: String, root: String) -> [String: Any] {
         [
-            "pageTitle": pageTitle, "site": site.title, "root": root,
+            "pageTitle": pageTitle, "site": site.title, "root": root, "language": site.pages.language,
             "generator": "\(Site.generatorName) \(Site.generatorVersion)",
         ]
     }
@@ -138,10 +204,15 @@ struct PageRenderer {
 final class DaySections: MustacheSequence {
     private var entries: any IteratorProtocol<StoredEntry>
     private var pending: StoredEntry?
+    private let zone: TimeZone
     private let section: ([StoredEntry]) -> [String: Any]
 
-    init(_ entries: some IteratorProtocol<StoredEntry>, section: @escaping ([StoredEntry]) -> [String: Any]) {
+    init(
+        _ entries: some IteratorProtocol<StoredEntry>, zone: TimeZone,
+        section: @escaping ([StoredEntry]) -> [String: Any]
+    ) {
         self.entries = entries
+        self.zone = zone
         self.section = section
         pending = self.entries.next()
     }
@@ -156,17 +227,13 @@ final class DaySections: MustacheSequence {
     /// The entries of the next UTC day, reading one entry beyond it.
     private func nextDay() -> [StoredEntry]? {
         guard let first = pending else { return nil }
-        let day = Self.dayNumber(first.date)
+        let day = Timestamp.dayNumber(first.date, in: zone)
         var run = [first]
         pending = entries.next()
-        while let entry = pending, Self.dayNumber(entry.date) == day {
+        while let entry = pending, Timestamp.dayNumber(entry.date, in: zone) == day {
             run.append(entry)
             pending = entries.next()
         }
         return run
-    }
-
-    private static func dayNumber(_ date: Date) -> Double {
-        (date.timeIntervalSince1970 / 86_400).rounded(.down)
     }
 }

@@ -3,7 +3,7 @@ import Storage
 import Synchronization
 
 /// The publishing stage: reads the store and writes every output file under one folder.
-public struct Publisher {
+public struct Publisher: Sendable {
     public let site: Site
     public let folder: URL
 
@@ -59,7 +59,8 @@ public struct Publisher {
         }
         do {
             try renderMonths(rendered, of: months, from: store, renderer: renderer, write)
-            try write(renderer.indexPage(latest: latest, months: months, sourceCount: sources.count), "index.html")
+            try write(renderer.indexPage(latest: latest, months: months, sources: records), "index.html")
+            try write(renderer.archivePage(months: months), "archive.html")
             let feeds = FeedSet(site: site)
             try writeFeed(feeds.combined(latest, sources: sources), write)
             for record in records where onlySources?.contains(record.key) ?? true {
@@ -137,6 +138,7 @@ public struct Publisher {
     ) throws {
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, rendering.count)
         let path = store.path
+        let newestFirst = site.pages.dayOrder == .newestFirst
         let failure = Mutex<(any Error)?>(nil)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             do {
@@ -145,9 +147,12 @@ public struct Publisher {
                     if failure.withLock({ $0 != nil }) { return }
                     let position = rendering[slot]
                     let month = months[position]
-                    let entries = try reader.entries(year: month.year, month: month.month)
+                    let light = try reader.overview(year: month.year, month: month.month)
+                    let entries = try reader.entries(
+                        year: month.year, month: month.month, newestFirst: newestFirst)
                     let page = renderer.monthPage(
-                        month, entries: entries, previous: position + 1 < months.count ? months[position + 1] : nil,
+                        month, overview: renderer.overview(dates: light.dates, sourceCount: light.sourceCount),
+                        entries: entries, previous: position + 1 < months.count ? months[position + 1] : nil,
                         next: position > 0 ? months[position - 1] : nil)
                     if let error = entries.error { throw error }
                     try write(page, PageRenderer.monthPath(month))

@@ -11,11 +11,13 @@ public struct Site: Sendable, Equatable {
 
     /// The page templates: the built-in ones, or a `templates:` folder's.
     public var templates: Templates
+    public var pages: PageSettings
 
     public init(
         title: String, baseURL: String, maxEntries: Int, pageSourceKeys: Set<String> = [],
-        templates: Templates = Templates()
+        templates: Templates = Templates(), pages: PageSettings = PageSettings()
     ) {
+        self.pages = pages
         self.title = title
         self.baseURL = baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
         self.maxEntries = maxEntries

@@ -5,14 +5,16 @@ import Foundation
 /// partials of its own. `{{ }}` escapes HTML, and the pages carry only plain text from feeds.
 public struct Templates: Sendable, Equatable {
     /// The templates the pages are rendered from; the others are partials they include.
-    public static let pages = ["month", "index"]
+    public static let pages = ["month", "index", "archive"]
 
     /// Every default template by name, as shipped.
     public static let defaults: [String: String] = [
         "head": String(decoding: PackageResources.head_mustache, as: UTF8.self),
         "foot": String(decoding: PackageResources.foot_mustache, as: UTF8.self),
         "month": String(decoding: PackageResources.month_mustache, as: UTF8.self),
+        "monthnav": String(decoding: PackageResources.monthnav_mustache, as: UTF8.self),
         "index": String(decoding: PackageResources.index_mustache, as: UTF8.self),
+        "archive": String(decoding: PackageResources.archive_mustache, as: UTF8.self),
     ]
 
     /// Each template's text, and the file it came from (nil for a default).

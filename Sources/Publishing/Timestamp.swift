@@ -14,8 +14,10 @@ public enum Timestamp {
         var year, month, day, hour, minute, second, weekday: Int
     }
 
-    static func civil(_ date: Date) -> Civil {
-        let total = Int(Checked.unixSeconds(date))
+    /// The calendar date and time of `date` in `zone` (UTC when nil).
+    static func civil(_ date: Date, in zone: TimeZone? = nil) -> Civil {
+        let offset = zone.map { $0.secondsFromGMT(for: date) } ?? 0
+        let total = Int(Checked.unixSeconds(date)) + offset
         let days = Int(floor(Double(total) / 86_400))
         let secondsOfDay = total - days * 86_400
         // Howard Hinnant's civil_from_days.
@@ -49,8 +51,8 @@ public enum Timestamp {
     }
 
     /// "March 12, 2026", the digest's day headings.
-    static func dayHeading(_ date: Date) -> String {
-        let c = civil(date)
+    static func dayHeading(_ date: Date, in zone: TimeZone? = nil) -> String {
+        let c = civil(date, in: zone)
         return "\(monthNames[c.month - 1]) \(c.day), \(c.year)"
     }
 
@@ -65,6 +67,12 @@ public enum Timestamp {
         return "\(pad(c.year, 4))-\(pad(c.month))-\(pad(c.day)) \(pad(c.hour)):\(pad(c.minute)):\(pad(c.second)) UTC"
     }
 
+    /// Days since 1970-01-01 of the calendar day `date` falls on in `zone`: what posts are grouped by.
+    static func dayNumber(_ date: Date, in zone: TimeZone) -> Int {
+        let seconds = Int(Checked.unixSeconds(date)) + zone.secondsFromGMT(for: date)
+        return Int((Double(seconds) / 86_400).rounded(.down))
+    }
+
     /// The instant a month is over: the first second of the next, UTC.
     static func monthEnd(year: Int, month: Int) -> Date {
         let next = month == 12 ? (year + 1, 1) : (year, month + 1)
@@ -75,8 +83,8 @@ public enum Timestamp {
     }
 
     /// "2026-03-12", for `<time datetime>` and grouping by day.
-    static func day(_ date: Date) -> String {
-        let c = civil(date)
+    static func day(_ date: Date, in zone: TimeZone? = nil) -> String {
+        let c = civil(date, in: zone)
         return "\(pad(c.year, 4))-\(pad(c.month))-\(pad(c.day))"
     }
 

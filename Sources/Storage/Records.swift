@@ -39,6 +39,8 @@ public struct SourceRecord: Sendable, Equatable {
     public var isParseSuspect = false
     /// How the source has yielded its feed, once it has.
     public var yielded: FeedYield?
+    /// The date of its newest entry.
+    public var lastPostAt: Date?
 
     public init(
         key: String, url: String, displayTitle: String, siteLink: String? = nil, etag: String? = nil,

@@ -106,7 +106,7 @@ public final class Store {
                (SELECT COALESCE(SUM(count), 0) FROM month_counts WHERE source_id = sources.id), discovered_url,
                next_poll_at, wait_until, wait_reason, gone_since, moved_url, move_candidate, move_first_seen_at,
                move_seen_count, body_hash, update_interval, websub_hub, quarantine_hash, quarantine_reason,
-               parse_suspect, yielded
+               parse_suspect, yielded, (SELECT MAX(sort_date) FROM entries WHERE source_id = sources.id)
         FROM sources WHERE active = 1 ORDER BY key
         """
 
@@ -135,6 +135,7 @@ public final class Store {
             }
             record.isParseSuspect = (row.int(26) ?? 0) != 0
             record.yielded = row.string(27).flatMap(FeedYield.init(rawValue:))
+            record.lastPostAt = date(row.int(28))
             return record
         }
     }

@@ -13,10 +13,32 @@ public final class StoreReader {
 
     /// The entries of one UTC calendar month, newest first and without their bodies, read one at a time:
     /// a month of a large planet holds tens of thousands.
-    public func entries(year: Int, month: Int) throws(StoreError) -> EntryCursor {
+    public func entries(year: Int, month: Int, newestFirst: Bool = true) throws(StoreError) -> EntryCursor {
         let (start, end) = Store.monthBounds(year: year, month: month)
-        let sql = Store.entriesQuery(where: "e.sort_date >= ? AND e.sort_date < ?", withBodies: false)
+        var sql = Store.entriesQuery(where: "e.sort_date >= ? AND e.sort_date < ?", withBodies: false)
+        if !newestFirst {
+            sql = sql.replacingOccurrences(
+                of: "ORDER BY e.sort_date DESC, e.id DESC", with: "ORDER BY e.sort_date, e.id")
+        }
         return EntryCursor(try database.cursor(sql, [.integer(start), .integer(end), .integer(-1)]))
+    }
+
+    /// The dates of a month's entries (seconds, in no order) and how many sources they come from: what a
+    /// month page says before it lists the posts (its days, its count line).
+    public func overview(year: Int, month: Int) throws(StoreError) -> (dates: [Int64], sourceCount: Int) {
+        let (start, end) = Store.monthBounds(year: year, month: month)
+        var dates: [Int64] = []
+        var sources: Set<Int64> = []
+        try database.forEachRow(
+            """
+            SELECT e.sort_date, e.source_id FROM entries e JOIN sources s ON s.id = e.source_id AND s.active = 1
+            WHERE e.sort_date >= ? AND e.sort_date < ?
+            """, [.integer(start), .integer(end)]
+        ) { row in
+            if let date = row.int(0) { dates.append(Int64(date)) }
+            if let source = row.int(1) { sources.insert(Int64(source)) }
+        }
+        return (dates, sources.count)
     }
 }
 

@@ -1,6 +1,7 @@
 import Fetching
 import Foundation
 import Parsing
+import Publishing
 
 /// The settings of one Tidings site, as `feeds.yaml` gives them, with every default applied and every
 /// path resolved against the folder of `feeds.yaml`.
@@ -30,6 +31,8 @@ public struct Config: Sendable, Equatable {
                     + " https://example.com/planet/) before anyone subscribes"
             ] : []
     }
+    /// How the HTML pages read: language, time zone, day order, summary length.
+    public var pages = PageSettings()
     /// A folder of Mustache templates overriding the built-in ones by name; nil uses the built-in ones.
     public var templatesFolder: URL?
     /// Whether `base_url` was given (even as the default's value).

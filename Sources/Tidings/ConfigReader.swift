@@ -2,6 +2,7 @@ import Checked
 import Fetching
 import Foundation
 import Parsing
+import Publishing
 import Yams
 
 /// Walks the YAML tree of `feeds.yaml` node by node, so every error can name its line, and refuses
@@ -12,8 +13,9 @@ struct ConfigReader {
 
     static let siteFields = [
         "title", "base_url", "output", "database", "poll_interval", "max_entries", "retention", "fetch", "sources",
-        "templates",
+        "templates", "pages",
     ]
+    static let pagesFields = ["language", "timezone", "day_order", "summary_length"]
     static let fetchFields = [
         "concurrency", "per_site", "connect_timeout", "timeout", "low_speed_limit", "low_speed_time", "max_body",
         "max_interval", "max_backoff", "max_retry_after", "adopt_moves_after", "adopt_moves_seen",
@@ -62,6 +64,7 @@ struct ConfigReader {
             retention: try retention(fields["retention"]),
             sources: try sources(sourcesNode), fetch: fetch, polling: polling)
         config.baseURLIsSet = fields["base_url"] != nil
+        if let node = fields["pages"] { config.pages = try pages(node) }
         config.templatesFolder = try localPath(fields["templates"], field: "templates")
         if let folder = config.templatesFolder, !FileManager.default.fileExists(atPath: folder.path),
             let node = fields["templates"]
@@ -189,6 +192,44 @@ struct ConfigReader {
         case nil:
             return FollowRule(content: try selectors(node, field: label, scope: .page))
         }
+    }
+
+    /// The `pages:` section: how the HTML pages read.
+    private func pages(_ node: Node) throws(ConfigError) -> PageSettings {
+        let fields = try mapping(node, field: "pages", allowed: Self.pagesFields)
+        var pages = PageSettings()
+        if let node = fields["language"], let language = try string(node, field: "pages.language") {
+            // A BCP 47 tag's characters: ASCII letters and digits in parts joined by hyphens.
+            let isTag =
+                !language.isEmpty && language.utf8.count <= 35 && !language.hasPrefix("-")
+                && language.utf8.allSatisfy {
+                    $0 == 0x2D || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0 & 0xDF)
+                }
+            guard isTag else {
+                throw invalid(node, "pages.language", "'\(language)' is not a language tag; write e.g. en, de or pt-BR")
+            }
+            pages.language = language
+        }
+        if let node = fields["timezone"], let name = try string(node, field: "pages.timezone") {
+            guard let zone = TimeZone(identifier: name) ?? Self.fixedOffsetZone(name) else {
+                throw invalid(
+                    node, "pages.timezone", "'\(name)' is not a time zone; write e.g. Europe/Berlin, UTC or +02:00")
+            }
+            pages.timeZone = zone
+        }
+        if let node = fields["day_order"], let text = try string(node, field: "pages.day_order") {
+            guard let order = PageSettings.DayOrder(rawValue: text) else {
+                throw invalid(node, "pages.day_order", "'\(text)' is not calendar or newest_first")
+            }
+            pages.dayOrder = order
+        }
+        if let node = fields["summary_length"] {
+            guard let length = node.int, (0...2000).contains(length) else {
+                throw invalid(node, "pages.summary_length", "expected a number of characters from 0 to 2000")
+            }
+            pages.summaryLength = length
+        }
+        return pages
     }
 
     private func parserOptions(_ fields: [String: Node], label: String) throws(ConfigError) -> ParserOptions {

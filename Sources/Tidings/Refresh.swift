@@ -93,8 +93,10 @@ public struct Refresh: Sendable {
         }
         let templates = site.templates.texts.sorted { $0.key < $1.key }.map { "\($0.key)\u{1F}\($0.value)" }
         let layout = Fingerprint.of(
-            [Product.version, site.title, site.baseURL, String(site.maxEntries), config.outputFolder.path] + sources
-                + templates)
+            [
+                Product.version, site.title, site.baseURL, String(site.maxEntries), config.outputFolder.path,
+                "\(site.pages)",
+            ] + sources + templates)
         let months = try store.months().map(\.key)
         let counter = try store.changeCounter()
         let changes = String(counter)
@@ -123,7 +125,7 @@ public struct Refresh: Sendable {
         Site(
             title: config.title, baseURL: config.baseURL, maxEntries: config.maxEntries,
             pageSourceKeys: Set(config.sources.filter { $0.html != nil }.map(\.key)),
-            templates: try Templates(overriding: config.templatesFolder))
+            templates: try Templates(overriding: config.templatesFolder), pages: config.pages)
     }
 
     /// Renders every output again from the store (`tidings render`), fetching nothing.

@@ -12,7 +12,7 @@ struct TemplatesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write the built-in page templates into a folder, to change the look from.",
             discussion: """
-                Writes head, foot, month and index (.mustache) into FOLDER. Name the folder as `templates:` in \
+                Writes head, foot, month, monthnav, index and archive (.mustache) into FOLDER. Name the folder as `templates:` in \
                 feeds.yaml: a file there replaces the built-in template of its name, and other .mustache files \
                 are partials the templates may include. Existing files are kept unless --force.
                 """)

@@ -58,7 +58,11 @@ import XML
         }
         #expect(
             Set(report.written)
-                == Set(feeds + ["index.html", "2026/03/index.html", "2026/02/index.html", "sources.opml", "feed.xsl"]))
+                == Set(
+                    feeds + [
+                        "index.html", "archive.html", "2026/03/index.html", "2026/02/index.html", "sources.opml",
+                        "feed.xsl",
+                    ]))
     }
 
     @Test func atomFeedIsWellFormedAndCreditsEachSource() throws {
@@ -121,9 +125,9 @@ import XML
         let html = try String(contentsOf: directory.file("out/2026/03/index.html"), encoding: .utf8)
         let page = try Document.html(Array(html.utf8))
         #expect(try page.evaluate("string(//h1)").string == "March 2026")
-        #expect(try page.evaluate("string(//p[@class='count'])").string == "2 posts")
+        #expect(try page.evaluate("string(//p[@class='count'])").string == "2 posts from 1 source")
         let days = try page.evaluate("//section[@class='day']/h2").nodes.map(\.text)
-        #expect(days == ["March 13, 2026", "March 12, 2026"], "day headings newest first")
+        #expect(days == ["March 12, 2026", "March 13, 2026"], "day headings in calendar order")
         let post = try #require(try page.evaluate("//article[h3/a[@href='https://alpha.example/1']]").nodes.first)
         #expect(try page.evaluate("string(h3/a)", context: post).string == "First & <Best>")
         #expect(try page.evaluate("string(p[@class='source'])", context: post).string == "Alpha <Blog> · Ann")
@@ -154,8 +158,22 @@ import XML
         let days = try page.evaluate("//section[@class='day']").nodes
         let titles = try days.map { day in try page.evaluate("article/h3", context: day).nodes.map(\.text) }
         // With the two March posts the suite starts with (12 and 13 March, noon).
-        #expect(titles == [["G6"], ["G5", "G4"], ["Second", "G3"], ["G0", "First & <Best>", "G1", "G2"]])
-        #expect(try page.evaluate("string(//p[@class='count'])").string == "9 posts")
+        // Calendar order, as the seed pages read: the first day first, each day's posts oldest first.
+        #expect(titles == [["G2", "G1", "First & <Best>", "G0"], ["G3", "Second"], ["G4", "G5"], ["G6"]])
+        #expect(try page.evaluate("string(//p[@class='count'])").string == "9 posts from 1 source")
+        let jump = try page.evaluate("//p[@class='days']/a/@href").nodes.map(\.text)
+        #expect(jump == ["#d2026-03-12", "#d2026-03-13", "#d2026-03-14", "#d2026-03-15"])
+        #expect(
+            try page.evaluate("//section[@class='day']/@id").nodes.map(\.text) == jump.map { String($0.dropFirst()) })
+
+        var newestFirst = site
+        newestFirst.pages.dayOrder = .newestFirst
+        try Publisher(site: newestFirst, folder: directory.file("out")).publish(from: store)
+        let reversed = try Document.html(Array(try Data(contentsOf: directory.file("out/2026/03/index.html"))))
+        let reversedTitles = try reversed.evaluate("//section[@class='day']").nodes.map { day in
+            try reversed.evaluate("article/h3", context: day).nodes.map(\.text)
+        }
+        #expect(reversedTitles == titles.reversed().map { $0.reversed() })
     }
 
     @Test func indexPageListsLatestPostsAndMonths() throws {
@@ -174,7 +192,7 @@ import XML
         Thread.sleep(forTimeInterval: 0.05)
         let second = try publisher.publish(from: store)
         #expect(second.written.isEmpty)
-        #expect(second.unchanged == 17)
+        #expect(second.unchanged == 18)
         let after = try FileManager.default.attributesOfItem(atPath: atom.path)[.modificationDate] as? Date
         #expect(before == after)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.file("out").path).filter {

@@ -141,7 +141,7 @@ import XML
         let month = try Document.html(
             Array(try Data(contentsOf: config.outputFolder.appendingPathComponent("2026/03/index.html"))))
         #expect(
-            try month.evaluate("//section[@class='day']/h2").nodes.map(\.text) == ["March 13, 2026", "March 12, 2026"])
+            try month.evaluate("//section[@class='day']/h2").nodes.map(\.text) == ["March 12, 2026", "March 13, 2026"])
     }
 
     private func entryIDs() throws -> [String] {

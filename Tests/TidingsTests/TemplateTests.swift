@@ -75,7 +75,7 @@ import Testing
         let written = try Templates.export(to: folder, replacing: false)
         #expect(
             written.map { URL(fileURLWithPath: $0).lastPathComponent } == [
-                "head.mustache", "index.mustache", "month.mustache",
+                "archive.mustache", "head.mustache", "index.mustache", "month.mustache", "monthnav.mustache",
             ])
         #expect(try String(contentsOf: folder.appendingPathComponent("foot.mustache"), encoding: .utf8) == "mine")
         let exported = try Templates(overriding: folder)
