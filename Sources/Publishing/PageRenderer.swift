@@ -104,13 +104,23 @@ struct PageRenderer {
         "d" + Timestamp.day(Date(timeIntervalSince1970: TimeInterval(dayNumber * 86_400)))
     }
 
+    /// How many characters of description the index shows under each post.
+    static let indexSummaryLength = 160
+
     /// How many months the index lists before pointing at the archive.
     static let indexMonths = 12
 
     func indexPage(latest: [StoredEntry], months: [MonthCount], sources: [SourceRecord]) -> String {
         var context = common(pageTitle: site.title, root: "")
         context["sourceCount"] = sources.count == 1 ? "1 source" : "\(Self.grouped(sources.count)) sources"
-        context["posts"] = latest.map(post)
+        context["posts"] = latest.map { entry in
+            // One line of description each, as a blog's own index shows.
+            var values = post(entry)
+            if let excerpt = entry.excerpt {
+                values["summary"] = PlainText.excerpt(excerpt, limit: Self.indexSummaryLength)
+            }
+            return values
+        }
         context["recentMonths"] = months.prefix(Self.indexMonths).map(monthLine)
         context["hasOlderMonths"] = months.count > Self.indexMonths
         context["blogroll"] = sources.sorted {
