@@ -2,90 +2,169 @@ import Foundation
 import Parsing
 
 /// A feed as JSON Feed 1.1 (https://jsonfeed.org/version/1.1). The blog is credited in `authors`, which
-/// readers show, and described in full in the `_tidings` extension object.
+/// readers show, and described in full in the `_tidings` extension object. Written by hand, keys in a fixed
+/// order: the same store gives the same bytes, and Foundation's encoder was a third of the time of 30,000
+/// per-source feeds.
 enum JSONFeedWriter {
     static func render(_ channel: FeedChannel, site: Site) -> String {
-        let feed = Feed(
-            title: channel.title, home_page_url: channel.homePage, feed_url: channel.url(.json, site: site),
-            description: channel.description, items: channel.items.map(Item.init))
-        let encoder = JSONEncoder()
-        // Sorted keys: the same store gives the same bytes, so an unchanged feed is not written again.
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(feed) else { return "{}\n" }
-        return String(decoding: data, as: UTF8.self) + "\n"
+        let json = JSONText()
+        json.object {
+            json.field("version", "https://jsonfeed.org/version/1.1")
+            json.field("title", channel.title)
+            json.field("home_page_url", channel.homePage)
+            json.field("feed_url", channel.url(.json, site: site))
+            json.field("description", channel.description)
+            json.array("items", channel.items) { item(json: json, $0) }
+        }
+        return json.text + "\n"
     }
 
-    // The field names are the specification's.
-    // swift-format-ignore: AlwaysUseLowerCamelCase
-    private struct Feed: Encodable {
-        var version = "https://jsonfeed.org/version/1.1"
-        var title: String
-        var home_page_url: String
-        var feed_url: String
-        var description: String
-        var items: [Item]
-    }
-
-    // swift-format-ignore: AlwaysUseLowerCamelCase
-    private struct Item: Encodable {
-        var id: String
-        var url: String?
-        var title: String
-        var content_html: String
-        var summary: String?
-        var date_published: String
-        var date_modified: String
-        var authors: [Author]
-        var tags: [String]?
-        var attachments: [Attachment]?
-        var _tidings: Extension?
-
-        init(_ item: FeedItem) {
-            id = item.id
-            url = item.link
-            title = item.title
+    private static func item(json: JSONText, _ item: FeedItem) {
+        json.object {
+            json.field("id", item.id)
+            json.field("url", item.link)
+            json.field("title", item.title)
             // One of content_html and content_text is required: the summary stands in when there is no content.
-            content_html = item.contentHTML ?? item.summaryHTML ?? ""
-            summary = item.contentHTML == nil ? nil : item.summaryHTML.map(PlainText.fromHTML)
-            date_published = Timestamp.rfc3339(item.published)
-            date_modified = Timestamp.rfc3339(item.updated)
-            authors = [Author(name: item.credit)]
-            tags = item.categories.isEmpty ? nil : item.categories
-            attachments =
-                item.enclosures.isEmpty
-                ? nil
-                : item.enclosures.map {
-                    Attachment(
-                        url: $0.url, mime_type: $0.type ?? "application/octet-stream",
-                        size_in_bytes: $0.length.flatMap { $0 > 0 ? $0 : nil })
+            json.field("content_html", item.contentHTML ?? item.summaryHTML ?? "")
+            if item.contentHTML != nil { json.field("summary", item.summaryHTML.map(PlainText.fromHTML)) }
+            json.field("date_published", Timestamp.rfc3339(item.published))
+            json.field("date_modified", Timestamp.rfc3339(item.updated))
+            json.array("authors", [item.credit]) { name in json.object { json.field("name", name) } }
+            if !item.categories.isEmpty { json.array("tags", item.categories) { json.value($0) } }
+            if !item.enclosures.isEmpty {
+                json.array("attachments", item.enclosures) { enclosure in
+                    json.object {
+                        json.field("url", enclosure.url)
+                        json.field("mime_type", enclosure.type ?? "application/octet-stream")
+                        if let size = enclosure.length, size > 0 { json.field("size_in_bytes", size) }
+                    }
                 }
-            _tidings = item.blog.map {
-                Extension(
-                    source: Source(key: $0.key, title: $0.title, home_page_url: $0.siteLink, feed_url: $0.feedURL))
+            }
+            if let blog = item.blog {
+                json.key("_tidings")
+                json.object {
+                    json.key("source")
+                    json.object {
+                        json.field("key", blog.key)
+                        json.field("title", blog.title)
+                        json.field("home_page_url", blog.siteLink)
+                        json.field("feed_url", blog.feedURL)
+                    }
+                }
             }
         }
     }
+}
 
-    private struct Author: Encodable {
-        var name: String
+/// JSON text built in order, indented by two spaces; nil values are left out with their key. A class, so
+/// the nested closures that write an object's members can write to it.
+final class JSONText {
+    private(set) var text = ""
+    /// For each open object or array, whether it has a member yet.
+    private var open: [Bool] = []
+    /// A key was just written: its value follows on the same line.
+    private var afterKey = false
+
+    func object(_ body: () -> Void) {
+        container("{", "}", body)
     }
 
-    // swift-format-ignore: AlwaysUseLowerCamelCase
-    private struct Attachment: Encodable {
-        var url: String
-        var mime_type: String
-        var size_in_bytes: Int?
+    func array<T>(_ name: String, _ values: [T], _ element: (T) -> Void) {
+        key(name)
+        container("[", "]") { for value in values { element(value) } }
     }
 
-    private struct Extension: Encodable {
-        var source: Source
+    func field(_ name: String, _ value: String?) {
+        guard let value else { return }
+        key(name)
+        beginValue()
+        string(value)
     }
 
-    // swift-format-ignore: AlwaysUseLowerCamelCase
-    private struct Source: Encodable {
-        var key: String
-        var title: String
-        var home_page_url: String?
-        var feed_url: String?
+    func field(_ name: String, _ value: Int) {
+        key(name)
+        beginValue()
+        text += String(value)
+    }
+
+    /// A string as an array element.
+    func value(_ value: String) {
+        beginValue()
+        string(value)
+    }
+
+    func key(_ name: String) {
+        beginValue()
+        string(name)
+        text += ": "
+        afterKey = true
+    }
+
+    private func container(_ opening: String, _ closing: String, _ body: () -> Void) {
+        beginValue()
+        text += opening
+        open.append(false)
+        body()
+        let hadMembers = open.removeLast()
+        if hadMembers { newline() }
+        text += closing
+    }
+
+    /// A comma and a new line before every member but the first; nothing after a key.
+    private func beginValue() {
+        if afterKey {
+            afterKey = false
+            return
+        }
+        guard let hasMembers = open.last else { return }
+        if hasMembers { text += "," }
+        open[open.count - 1] = true
+        newline()
+    }
+
+    private func newline() {
+        text += "\n" + String(repeating: "  ", count: open.count)
+    }
+
+    /// A JSON string literal. Clean runs of UTF-8 are copied whole: bodies are most of a feed's bytes.
+    private func string(_ value: String) {
+        var value = value
+        let escaped = value.withUTF8 { bytes -> String in
+            var output: [UInt8] = [0x22]
+            output.reserveCapacity(bytes.count + 2)
+            var start = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                let isSeparator =
+                    byte == 0xE2 && index + 2 < bytes.count && bytes[index + 1] == 0x80
+                    && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9)
+                guard byte < 0x20 || byte == 0x22 || byte == 0x5C || isSeparator else {
+                    index += 1
+                    continue
+                }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                switch byte {
+                case 0x22: output.append(contentsOf: #"\""#.utf8)
+                case 0x5C: output.append(contentsOf: #"\\"#.utf8)
+                case 0x0A: output.append(contentsOf: #"\n"#.utf8)
+                case 0x0D: output.append(contentsOf: #"\r"#.utf8)
+                case 0x09: output.append(contentsOf: #"\t"#.utf8)
+                case 0xE2:
+                    // U+2028 and U+2029, which JavaScript takes for line ends: escaped for readers that eval.
+                    output.append(contentsOf: (bytes[index + 2] == 0xA8 ? #"\u2028"# : #"\u2029"#).utf8)
+                    index += 2
+                default:
+                    let hex = String(byte, radix: 16)
+                    output.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+                }
+                index += 1
+                start = index
+            }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
+            output.append(0x22)
+            return String(decoding: output, as: UTF8.self)
+        }
+        text += escaped
     }
 }

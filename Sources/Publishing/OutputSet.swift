@@ -17,12 +17,27 @@ struct OutputSet {
     /// Temporary files are `.NAME.PID.tmp`: a publish killed before renaming leaves some behind.
     static let temporarySuffix = ".tmp"
 
+    /// A file written under its temporary name, waiting to be renamed over its target.
+    struct StagedFile: Sendable {
+        let temporary: URL
+        let target: URL
+    }
+
     /// Writes `contents` for `path` (relative to the folder) under a temporary name. Returns false,
     /// writing nothing, when the file already holds exactly these bytes.
     mutating func stage(_ contents: String, at path: String) throws(PublishError) -> Bool {
+        guard let file = try Self.write(contents, at: path, in: folder) else { return false }
+        add(file)
+        return true
+    }
+
+    /// The part of `stage` that touches only its own file, so several threads can write at once: the file
+    /// under its temporary name, written and flushed, or nil when the target already holds these bytes. A
+    /// file written is `add`ed to the set, or removed by the caller.
+    static func write(_ contents: String, at path: String, in folder: URL) throws(PublishError) -> StagedFile? {
         let target = folder.appendingPathComponent(path)
         let data = Data(contents.utf8)
-        if let existing = try? Data(contentsOf: target), existing == data { return false }
+        if let existing = try? Data(contentsOf: target), existing == data { return nil }
         let parent = target.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -31,9 +46,12 @@ struct OutputSet {
                 path: parent.path, reason: "cannot create the folder for \(path) (\(Self.reason(error)))")
         }
         let temporary = parent.appendingPathComponent(".\(target.lastPathComponent).\(getpid())\(Self.temporarySuffix)")
-        staged.append((temporary, target))
         try Self.write(data, to: temporary, for: path)
-        return true
+        return StagedFile(temporary: temporary, target: target)
+    }
+
+    mutating func add(_ file: StagedFile) {
+        staged.append((file.temporary, file.target))
     }
 
     /// Notes a file (relative to the folder) that this publish removes, with its folder and that folder's

@@ -53,9 +53,12 @@ public struct Publisher: Sendable {
         let outputs = Mutex(OutputSet(folder: folder))
         // Staged under the lock: the month pages are rendered on several threads.
         let changes = Mutex((written: [String](), unchanged: 0))
+        let folder = self.folder
         let write: @Sendable (String, String) throws -> Void = { contents, path in
-            let changed = try outputs.withLock { outputs throws(PublishError) in try outputs.stage(contents, at: path) }
-            changes.withLock { if changed { $0.written.append(path) } else { $0.unchanged += 1 } }
+            // Written and flushed outside the lock: several threads write at once.
+            let file = try OutputSet.write(contents, at: path, in: folder)
+            if let file { outputs.withLock { $0.add(file) } }
+            changes.withLock { if file != nil { $0.written.append(path) } else { $0.unchanged += 1 } }
         }
         do {
             try renderMonths(rendered, of: months, from: store, renderer: renderer, write)
@@ -63,10 +66,7 @@ public struct Publisher: Sendable {
             try write(renderer.archivePage(months: months), "archive.html")
             let feeds = FeedSet(site: site)
             try writeFeed(feeds.combined(latest, sources: sources), write)
-            for record in records where onlySources?.contains(record.key) ?? true {
-                let entries = try store.latestEntries(ofSource: record.key, limit: Self.sourceFeedLength)
-                try writeFeed(feeds.source(record, entries: entries), write)
-            }
+            try renderSourceFeeds(records.filter { onlySources?.contains($0.key) ?? true }, from: store, write)
             let digest = try feeds.digest(months, now: now) { month in
                 try store.entries(
                     year: month.year, month: month.month, withBodies: false, limit: FeedSet.digestListLength)
@@ -90,9 +90,10 @@ public struct Publisher: Sendable {
     }
 
     /// How many posts a source's own feed carries: its latest, as a blog's own feed would.
-    static let sourceFeedLength = 20
+    static let sourceFeedLength = 10
 
     private func writeFeed(_ channel: FeedChannel, _ write: (String, String) throws -> Void) throws {
+        // Three formats of the same posts.
         try write(AtomWriter.render(channel, site: site), channel.path + ".atom")
         try write(RSSWriter.render(channel, site: site), channel.path + ".rss")
         try write(JSONFeedWriter.render(channel, site: site), channel.path + ".json")
@@ -136,26 +137,47 @@ public struct Publisher: Sendable {
         _ rendering: [Int], of months: [MonthCount], from store: Store, renderer: PageRenderer,
         _ write: @Sendable (String, String) throws -> Void
     ) throws {
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, rendering.count)
-        let path = store.path
         let newestFirst = site.pages.dayOrder == .newestFirst
+        try Self.inParallel(rendering.count, reading: store) { reader, slot in
+            let position = rendering[slot]
+            let month = months[position]
+            let light = try reader.overview(year: month.year, month: month.month)
+            let entries = try reader.entries(year: month.year, month: month.month, newestFirst: newestFirst)
+            let page = renderer.monthPage(
+                month, overview: renderer.overview(dates: light.dates, sourceCount: light.sourceCount),
+                entries: entries, previous: position + 1 < months.count ? months[position + 1] : nil,
+                next: position > 0 ? months[position - 1] : nil)
+            if let error = entries.error { throw error }
+            try write(page, PageRenderer.monthPath(month))
+        }
+    }
+
+    /// Each source's own feeds; at 10,000 sources, 30,000 files.
+    private func renderSourceFeeds(
+        _ records: [SourceRecord], from store: Store, _ write: @escaping @Sendable (String, String) throws -> Void
+    ) throws {
+        let feeds = FeedSet(site: site)
+        try Self.inParallel(records.count, reading: store) { reader, index in
+            let entries = try reader.latestEntries(ofSource: records[index].key, limit: Self.sourceFeedLength)
+            try writeFeed(feeds.source(records[index], entries: entries), write)
+        }
+    }
+
+    /// Runs `body` for 0..<count on one thread per core, each with a reader of the store of its own; the
+    /// first error stops the others and is thrown.
+    private static func inParallel(
+        _ count: Int, reading store: Store, _ body: @Sendable (StoreReader, Int) throws -> Void
+    ) throws {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, count)
+        guard workers > 0 else { return }
+        let path = store.path
         let failure = Mutex<(any Error)?>(nil)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             do {
                 let reader = try StoreReader(path: path)
-                for slot in stride(from: worker, to: rendering.count, by: workers) {
+                for index in stride(from: worker, to: count, by: workers) {
                     if failure.withLock({ $0 != nil }) { return }
-                    let position = rendering[slot]
-                    let month = months[position]
-                    let light = try reader.overview(year: month.year, month: month.month)
-                    let entries = try reader.entries(
-                        year: month.year, month: month.month, newestFirst: newestFirst)
-                    let page = renderer.monthPage(
-                        month, overview: renderer.overview(dates: light.dates, sourceCount: light.sourceCount),
-                        entries: entries, previous: position + 1 < months.count ? months[position + 1] : nil,
-                        next: position > 0 ? months[position - 1] : nil)
-                    if let error = entries.error { throw error }
-                    try write(page, PageRenderer.monthPath(month))
+                    try body(reader, index)
                 }
             } catch {
                 failure.withLock { if $0 == nil { $0 = error } }

@@ -23,6 +23,14 @@ public final class StoreReader {
         return EntryCursor(try database.cursor(sql, [.integer(start), .integer(end), .integer(-1)]))
     }
 
+    /// The newest entries of one source with their bodies, newest first, for its own feed.
+    public func latestEntries(ofSource key: String, limit: Int) throws(StoreError) -> [StoredEntry] {
+        try database.query(
+            Store.entriesQuery(where: "e.source_id = (SELECT id FROM sources WHERE key = ?)", withBodies: true),
+            [.text(key), .integer(Int64(limit))]
+        ).map(Store.storedEntry)
+    }
+
     /// The dates of a month's entries (seconds, in no order) and how many sources they come from: what a
     /// month page says before it lists the posts (its days, its count line).
     public func overview(year: Int, month: Int) throws(StoreError) -> (dates: [Int64], sourceCount: Int) {

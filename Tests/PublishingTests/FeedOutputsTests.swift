@@ -217,4 +217,19 @@ import XML
         #expect(FileManager.default.fileExists(atPath: directory.file("out/sources/README.txt").path))
         #expect(try xml("sources.opml").evaluate("count(//outline)").string == "2.0")
     }
+
+    @Test func jsonFeedStringsSurviveEveryCharacter() throws {
+        let title = "Quotes \" back\\slash \u{1} bell \u{7} tab\t line\u{2028}sep é 日本 🐟 </script>"
+        let odd = ParsedEntry(
+            id: "odd", title: title, link: "https://cast.example/odd", published: Self.march12.addingTimeInterval(1),
+            summary: "<p>\(title)</p>", wordCount: 1)
+        try store.recordSuccess(
+            key: "cast", feed: ParsedFeed(metadata: FeedMetadata(title: "Cast", format: .rss20), entries: [odd]),
+            validators: Validators(), status: 200)
+        try publisher.publish(from: store, now: Self.march12)
+        let items = try #require(try json("sources/cast.json")["items"] as? [[String: Any]])
+        let stored = try #require(try store.latestEntries(ofSource: "cast", limit: 10).first { $0.entryID == "odd" })
+        #expect(items.first { $0["id"] as? String == stored.publicID }?["title"] as? String == stored.title)
+        #expect(stored.title?.contains("🐟") == true)
+    }
 }
