@@ -196,7 +196,6 @@ struct PageRenderer {
             "summary": summary ?? "", "hasSummary": summary != nil && site.pages.summaryLength > 0,
             "words": Self.grouped(entry.wordCount), "lengthLabel": length,
             "image": image ?? "", "hasImage": image != nil,
-            "dayHeading": Timestamp.dayHeading(entry.date, in: zone), "datetime": Timestamp.rfc3339(entry.date),
         ]
     }
 

@@ -55,7 +55,7 @@ public struct Publisher: Sendable {
         let changes = Mutex((written: [String](), unchanged: 0))
         let folder = self.folder
         let write: @Sendable (String, String) throws -> Void = { contents, path in
-            // Written and flushed outside the lock: several threads write at once.
+            // Written outside the lock: several threads write at once.
             let file = try OutputSet.write(contents, at: path, in: folder)
             if let file { outputs.withLock { $0.add(file) } }
             changes.withLock { if file != nil { $0.written.append(path) } else { $0.unchanged += 1 } }

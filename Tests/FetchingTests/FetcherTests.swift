@@ -57,10 +57,8 @@ import Testing
     }
 
     @Test func reportsADeadServer() async throws {
-        let server = try LoopbackHTTPServer { _ in .init() }
-        let url = server.url("/feed")
-        server.stop()
-        try await Task.sleep(for: .milliseconds(300))
+        let dead = try RefusingPort()
+        let url = dead.url("/feed")
         let result = await fetcher.fetch(FetchRequest(key: "k", url: url))
         guard case .failed(let error) = result.outcome else { Issue.record("\(result.outcome)"); return }
         #expect(error.description.hasPrefix(url))

@@ -201,3 +201,34 @@ public final class LoopbackHTTPServer: Sendable {
         case socket(String, Int32)
     }
 }
+
+/// A port on 127.0.0.1 where nothing listens, held for as long as the value lives: a connection to it is
+/// refused. (Stopping a server instead lets a test running beside this one be given the same port.)
+public final class RefusingPort: @unchecked Sendable {
+    private let socket: Int32
+    public let port: Int
+
+    public init() throws {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard socket >= 0, bound == 0 else { throw LoopbackHTTPServer.ServerError.socket("bind", errno) }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(socket, $0, &length) }
+        }
+        self.socket = socket
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+
+    deinit { close(socket) }
+}

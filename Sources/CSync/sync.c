@@ -1,0 +1,7 @@
+#define _GNU_SOURCE
+#include <unistd.h>
+#include "CSync.h"
+
+int tidings_syncfs(int descriptor) {
+    return syncfs(descriptor);
+}
