@@ -187,7 +187,7 @@ struct PageRenderer {
         // The article's length when it is known; a count of the summary's words would mislead.
         let length =
             entry.hasContent && entry.wordCount > 0 ? "... \(Self.grouped(entry.wordCount)) words" : "summary only"
-        let image = entry.enclosures.first { $0.type?.hasPrefix("image/") == true }.flatMap { Checked.link($0.url) }
+        let image = Checked.link(entry.image)
         let sourceLink = entry.publicSourceLink
         return [
             "title": entry.displayTitle, "link": entry.publicLink ?? "", "hasLink": entry.publicLink != nil,

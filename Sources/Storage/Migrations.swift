@@ -228,6 +228,15 @@ enum Migrations {
             INSERT OR REPLACE INTO dirty_sources VALUES (NEW.source_id, (SELECT counter + 1 FROM entry_changes));
         END;
         """,
+        // 10: each entry's lead image (`LeadImage`), for the pages' thumbnails, which read no bodies. Entries
+        // stored before get their first image enclosure; an image inside their content, once they change.
+        """
+        ALTER TABLE entries ADD COLUMN image TEXT;
+        UPDATE entries SET image = (
+            SELECT json_extract(value, '$.url') FROM json_each(entries.enclosures)
+            WHERE lower(json_extract(value, '$.type')) LIKE 'image/%' LIMIT 1
+        ) WHERE enclosures <> '[]';
+        """,
     ]
 
     /// Steps that need Swift as well as SQL, run in the same transaction right after the step's SQL, by

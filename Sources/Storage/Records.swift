@@ -177,6 +177,8 @@ public struct StoredEntry: Sendable, Equatable {
     public var enclosures: [Enclosure] = []
     /// Whether the article itself is stored, not only a summary: `wordCount` counts the summary otherwise.
     public var hasContent = false
+    /// The post's lead image (`LeadImage`), for thumbnails.
+    public var image: String?
 }
 
 /// A calendar month (UTC), as the month pages are made.

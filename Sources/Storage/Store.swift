@@ -322,6 +322,7 @@ public final class Store {
             SQLValue(entry.title), SQLValue(entry.link), SQLValue(entry.author), SQLValue(entry.excerpt),
             .text(categories), .text(enclosures), .integer(Int64(entry.wordCount)), seconds(entry.published),
             seconds(entry.updated), .integer(sortDate), .text(fingerprint), SQLValue(alias), .text(entry.id),
+            SQLValue(LeadImage.of(entry)),
         ]
         if let existing {
             // The same content under a new id (a matched alias) only renames the stored entry.
@@ -329,7 +330,7 @@ public final class Store {
                 """
                 UPDATE entries SET title = ?, link = ?, author = ?, excerpt = ?, categories = ?, enclosures = ?,
                     word_count = ?, published_at = ?, updated_at = ?, sort_date = ?, fingerprint = ?, alias_key = ?,
-                    entry_id = ?
+                    entry_id = ?, image = ?
                 WHERE id = ?
                 """, values + [.integer(existing.rowID)])
             if !unchanged { try saveBodies(of: entry, rowID: existing.rowID) }
@@ -339,8 +340,8 @@ public final class Store {
         let inserted = try database.query(
             """
             INSERT INTO entries (title, link, author, excerpt, categories, enclosures, word_count, published_at,
-                updated_at, sort_date, fingerprint, alias_key, entry_id, source_id, first_seen_at, public_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                updated_at, sort_date, fingerprint, alias_key, entry_id, image, source_id, first_seen_at, public_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """, values + [.integer(sourceID), .integer(firstSeenSeconds), .text(publicID)])
         if let rowID = inserted.first?.int(0) { try saveBodies(of: entry, rowID: Int64(rowID)) }
         return .new
@@ -536,7 +537,7 @@ public final class Store {
         return """
             SELECT s.key, COALESCE(s.title, s.feed_title, s.key), s.site_link, e.entry_id, e.title, e.link, e.author,
                    \(bodies), e.categories, e.word_count, e.published_at, e.updated_at, e.first_seen_at,
-                   e.sort_date, e.excerpt, e.public_id, e.enclosures, \(hasContent)
+                   e.sort_date, e.excerpt, e.public_id, e.enclosures, \(hasContent), e.image
             FROM entries e JOIN sources s ON s.id = e.source_id AND s.active = 1 \(join)
             WHERE \(condition)
             ORDER BY e.sort_date DESC, e.id DESC LIMIT ?
@@ -554,7 +555,7 @@ public final class Store {
             date: date(row.int(14)) ?? Date(timeIntervalSince1970: 0), excerpt: row.string(15),
             publicID: row.string(16)
                 ?? EntryIdentity.publicID(sourceKey: row.string(0) ?? "", entryID: row.string(3) ?? ""),
-            enclosures: decodeEnclosures(row.string(17)), hasContent: (row.int(18) ?? 0) != 0)
+            enclosures: decodeEnclosures(row.string(17)), hasContent: (row.int(18) ?? 0) != 0, image: row.string(19))
     }
 
     // MARK: Encoding

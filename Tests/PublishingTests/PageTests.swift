@@ -120,4 +120,19 @@ import XML
         let archive = try html(try String(contentsOf: directory.file("out/archive.html"), encoding: .utf8))
         #expect(try archive.evaluate("//ul[@class='archive']/li/a/@href").nodes.map(\.text) == ["2026/03/index.html"])
     }
+
+    @Test func theFirstImageOfTheContentIsTheThumbnailWhenNoEnclosureIsAnImage() throws {
+        let post = ParsedEntry(
+            id: "pic", title: "Pictures", link: "https://blog.example/pic", published: Self.march12.addingTimeInterval(120),
+            content: "<p>Look:</p><p><img src=\"https://blog.example/a.png?x=1&amp;y=2\" alt=\"\"></p>",
+            enclosures: [Enclosure(url: "https://blog.example/talk.mp3", type: "audio/mpeg")], wordCount: 1)
+        try store.recordSuccess(
+            key: "blog", feed: ParsedFeed(metadata: FeedMetadata(title: "Blog", format: .rss20), entries: [post]),
+            validators: Validators(), status: 200)
+        let page = try html(try publish().month)
+        #expect(
+            try page.evaluate("string(//article[.//a/@href='https://blog.example/pic']/img/@src)").string
+                == "https://blog.example/a.png?x=1&y=2")
+    }
 }
+

@@ -14,7 +14,7 @@ import Testing
     }
 
     /// A database as a release with schema `version` left it, holding one source with `entries` entries
-    /// whose summaries and contents are 2 KB each.
+    /// whose summaries and contents are 2 KB each (the first has none), inline before version 7.
     func database(atVersion version: Int, entries: Int) throws -> String {
         let path = directory.file("v\(version).sqlite").path
         let database = try Database(path: path)
@@ -27,17 +27,28 @@ import Testing
             "INSERT INTO sources (id, key, url, created_at) VALUES (1, 'blog', 'https://b.example/', 0)")
         let body = String(repeating: "<p>words</p>", count: 170)
         for number in 0..<entries {
-            try database.query(
-                """
-                INSERT INTO entries (source_id, entry_id, title, summary, content, sort_date, first_seen_at, fingerprint,
-                    public_id)
-                VALUES (1, ?, 'Post', ?, ?, ?, 0, 'f', ?)
-                """,
-                [
-                    .text("post-\(number)"), number == 0 ? .null : .text("summary \(number) \(body)"),
-                    number == 0 ? .null : .text("content \(number) \(body)"), .integer(1_773_316_800 + Int64(number)),
-                    .text("urn:test:\(number)"),
-                ])
+            let summary: SQLValue = number == 0 ? .null : .text("summary \(number) \(body)")
+            let content: SQLValue = number == 0 ? .null : .text("content \(number) \(body)")
+            let date = SQLValue.integer(1_773_316_800 + Int64(number))
+            if version < 7 {
+                try database.query(
+                    """
+                    INSERT INTO entries (source_id, entry_id, title, summary, content, sort_date, first_seen_at,
+                        fingerprint, public_id)
+                    VALUES (1, ?, 'Post', ?, ?, ?, 0, 'f', ?)
+                    """, [.text("post-\(number)"), summary, content, date, .text("urn:test:\(number)")])
+            } else {
+                try database.query(
+                    """
+                    INSERT INTO entries (id, source_id, entry_id, title, sort_date, first_seen_at, fingerprint, public_id)
+                    VALUES (?, 1, ?, 'Post', ?, 0, 'f', ?)
+                    """, [.integer(Int64(number + 1)), .text("post-\(number)"), date, .text("urn:test:\(number)")])
+                if number > 0 {
+                    try database.query(
+                        "INSERT INTO entry_bodies (entry, summary, content) VALUES (?, ?, ?)",
+                        [.integer(Int64(number + 1)), summary, content])
+                }
+            }
         }
         return path
     }
@@ -72,4 +83,21 @@ import Testing
         try store.prune(olderThan: Date(timeIntervalSince1970: 1_773_316_803))
         #expect(try store.database.query("SELECT COUNT(*) FROM entry_bodies").first?.int(0) == 2)
     }
+
+    @Test func entriesStoredBeforeLeadImagesGetTheirImageEnclosure() throws {
+        let path = try database(atVersion: 9, entries: 2)
+        do {
+            let database = try Database(path: path)
+            try database.execute(
+                """
+                UPDATE entries SET enclosures = '[{"type":"audio/mpeg","url":"https://b.example/1.mp3"},\
+                {"type":"image/JPEG","url":"https://b.example/1.jpg"}]' WHERE entry_id = 'post-1'
+                """)
+        }
+        let store = try Store(path: path)
+        let entries = try store.latestEntries(limit: 10)
+        #expect(entries.first { $0.entryID == "post-1" }?.image == "https://b.example/1.jpg")
+        #expect(entries.first { $0.entryID == "post-0" }?.image == nil)
+    }
 }
+
