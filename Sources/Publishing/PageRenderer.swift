@@ -53,15 +53,23 @@ struct PageRenderer {
     struct MonthOverview {
         var days: [(number: Int, count: Int)]
         var sourceCount: Int
+        /// The sources with the most posts in the month, most first, and how many.
+        var busiest: [(title: String, count: Int)]
     }
 
-    func overview(dates: [Int64], sourceCount: Int) -> MonthOverview {
+    /// How many sources the count line names.
+    static let busiestShown = 5
+
+    func overview(dates: [Int64], perSource: [String: Int]) -> MonthOverview {
         var counts: [Int: Int] = [:]
         for seconds in dates {
             counts[Timestamp.dayNumber(Date(timeIntervalSince1970: TimeInterval(seconds)), in: zone), default: 0] += 1
         }
         let days = counts.sorted { site.pages.dayOrder == .calendar ? $0.key < $1.key : $0.key > $1.key }
-        return MonthOverview(days: days.map { ($0.key, $0.value) }, sourceCount: sourceCount)
+        let busiest = perSource.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(Self.busiestShown)
+        return MonthOverview(
+            days: days.map { ($0.key, $0.value) }, sourceCount: perSource.count,
+            busiest: busiest.map { ($0.key, $0.value) })
     }
 
     /// The digest page of one month; `previous` is the older month with entries, `next` the newer. The
@@ -76,6 +84,10 @@ struct PageRenderer {
         context["heading"] = heading
         let blogs = overview.sourceCount == 1 ? "1 source" : "\(Self.grouped(overview.sourceCount)) sources"
         context["countLine"] = "\(Self.countLine(month.count)) from \(blogs)"
+        let more = overview.sourceCount - overview.busiest.count
+        context["sourcesLine"] =
+            overview.busiest.map { "\($0.title) \(Self.grouped($0.count))" }.joined(separator: " · ")
+            + (more > 0 ? " · \(Self.grouped(more)) more" : "")
         context["dayLinks"] = overview.days.enumerated().map { index, day -> [String: Any] in
             let date = Date(timeIntervalSince1970: TimeInterval(day.number * 86_400))
             return [

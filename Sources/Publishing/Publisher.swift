@@ -144,7 +144,7 @@ public struct Publisher: Sendable {
             let light = try reader.overview(year: month.year, month: month.month)
             let entries = try reader.entries(year: month.year, month: month.month, newestFirst: newestFirst)
             let page = renderer.monthPage(
-                month, overview: renderer.overview(dates: light.dates, sourceCount: light.sourceCount),
+                month, overview: renderer.overview(dates: light.dates, perSource: light.perSource),
                 entries: entries, previous: position + 1 < months.count ? months[position + 1] : nil,
                 next: position > 0 ? months[position - 1] : nil)
             if let error = entries.error { throw error }

@@ -31,12 +31,12 @@ public final class StoreReader {
         ).map(Store.storedEntry)
     }
 
-    /// The dates of a month's entries (seconds, in no order) and how many sources they come from: what a
-    /// month page says before it lists the posts (its days, its count line).
-    public func overview(year: Int, month: Int) throws(StoreError) -> (dates: [Int64], sourceCount: Int) {
+    /// The dates of a month's entries (seconds, in no order) and how many each source has, by its title:
+    /// what a month page says before it lists the posts (its days, its count lines).
+    public func overview(year: Int, month: Int) throws(StoreError) -> (dates: [Int64], perSource: [String: Int]) {
         let (start, end) = Store.monthBounds(year: year, month: month)
         var dates: [Int64] = []
-        var sources: Set<Int64> = []
+        var perSource: [Int64: Int] = [:]
         try database.forEachRow(
             """
             SELECT e.sort_date, e.source_id FROM entries e JOIN sources s ON s.id = e.source_id AND s.active = 1
@@ -44,9 +44,16 @@ public final class StoreReader {
             """, [.integer(start), .integer(end)]
         ) { row in
             if let date = row.int(0) { dates.append(Int64(date)) }
-            if let source = row.int(1) { sources.insert(Int64(source)) }
+            if let source = row.int(1) { perSource[Int64(source), default: 0] += 1 }
         }
-        return (dates, sources.count)
+        var titles: [String: Int] = [:]
+        for (source, count) in perSource {
+            let title = try database.query(
+                "SELECT COALESCE(title, feed_title, key) FROM sources WHERE id = ?", [.integer(source)]
+            ).first?.string(0)
+            titles[title ?? "", default: 0] += count
+        }
+        return (dates, titles)
     }
 }
 

@@ -63,6 +63,8 @@ import XML
         #expect(try page.evaluate("count(//article/h3[@dir='auto'])").string == "3.0")
         #expect(try page.evaluate("string(//article/h3/a/@href)").string == "https://blog.example/a?x=1&y=\"2\"")
         #expect(try page.evaluate("string((//p[@class='source'])[1])").string == "Blog \"Q\" <b>")
+        #expect(try page.evaluate("string((//p[@class='count'])[1])").string == "3 posts from 1 source")
+        #expect(try page.evaluate("string((//p[@class='count'])[2])").string == "Blog \"Q\" <b> 3", "posts per source")
     }
 
     @Test func theLengthIsTheArticlesOrSaysOnlyASummaryIsKnown() throws {
@@ -123,7 +125,8 @@ import XML
 
     @Test func theFirstImageOfTheContentIsTheThumbnailWhenNoEnclosureIsAnImage() throws {
         let post = ParsedEntry(
-            id: "pic", title: "Pictures", link: "https://blog.example/pic", published: Self.march12.addingTimeInterval(120),
+            id: "pic", title: "Pictures", link: "https://blog.example/pic",
+            published: Self.march12.addingTimeInterval(120),
             content: "<p>Look:</p><p><img src=\"https://blog.example/a.png?x=1&amp;y=2\" alt=\"\"></p>",
             enclosures: [Enclosure(url: "https://blog.example/talk.mp3", type: "audio/mpeg")], wordCount: 1)
         try store.recordSuccess(
@@ -135,4 +138,3 @@ import XML
                 == "https://blog.example/a.png?x=1&y=2")
     }
 }
-

@@ -100,4 +100,3 @@ import Testing
         #expect(entries.first { $0.entryID == "post-0" }?.image == nil)
     }
 }
-
