@@ -23,6 +23,15 @@ public final class StoreReader {
         return EntryCursor(try database.cursor(sql, [.integer(start), .integer(end), .integer(-1)]))
     }
 
+    /// The newest `limit` entries of a month, without bodies, newest first.
+    public func newestEntries(year: Int, month: Int, limit: Int) throws(StoreError) -> [StoredEntry] {
+        let (start, end) = Store.monthBounds(year: year, month: month)
+        return try database.query(
+            Store.entriesQuery(where: "e.sort_date >= ? AND e.sort_date < ?", withBodies: false),
+            [.integer(start), .integer(end), .integer(Int64(limit))]
+        ).map(Store.storedEntry)
+    }
+
     /// The newest entries of one source with their bodies, newest first, for its own feed.
     public func latestEntries(ofSource key: String, limit: Int) throws(StoreError) -> [StoredEntry] {
         try database.query(

@@ -1,0 +1,30 @@
+import Foundation
+import Storage
+
+/// `sources/KEY.*`: each source's own feed (at 10,000 sources, 30,000 files), rendered on one thread per core
+/// and only for the sources whose entries changed.
+struct SourceFeeds: Output {
+    /// How many posts a source's own feed carries: its latest, as a blog's own feed would.
+    static let length = 10
+
+    func render(_ context: PublishContext) throws {
+        let records = context.records.filter { context.onlySources?.contains($0.key) ?? true }
+        let feeds = FeedSet(site: context.site)
+        try context.inParallel(records.count) { reader, index in
+            let entries = try reader.latestEntries(ofSource: records[index].key, limit: Self.length)
+            try context.writeFeed(feeds.source(records[index], entries: entries))
+        }
+    }
+
+    /// The feeds in `sources/` of sources no longer configured.
+    func stalePaths(_ context: PublishContext) -> [String] {
+        let keys = Set(context.records.map(\.key))
+        let folder = context.folder.appendingPathComponent("sources")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.sorted().filter { name in
+            let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 2, FeedFormat(rawValue: String(parts[1])) != nil else { return false }
+            return !keys.contains(String(parts[0]))
+        }.map { "sources/" + $0 }
+    }
+}
