@@ -10,15 +10,31 @@ public enum LeadImage {
         return (entry.content ?? entry.summary).flatMap(firstImage)
     }
 
-    /// The `src` of the first `<img>` of sanitised HTML.
+    /// The `src` of the first `<img>` of sanitised HTML. Searched as bytes: Foundation's `range(of:)` over
+    /// every stored article was a tenth of a cold refresh.
     static func firstImage(in html: String) -> String? {
-        guard let tag = html.range(of: "<img ") else { return nil }
-        let rest = html[tag.upperBound...]
-        guard let end = rest.firstIndex(of: ">"), let src = rest[..<end].range(of: "src=\"") else { return nil }
-        let value = rest[src.upperBound..<end]
-        guard let close = value.firstIndex(of: "\"") else { return nil }
-        let url = String(value[..<close])
-        return url.isEmpty ? nil : unescaped(url)
+        var html = html
+        return html.withUTF8 { bytes -> String? in
+            guard let tag = find(Array("<img ".utf8), in: bytes, from: 0),
+                let end = bytes[tag...].firstIndex(of: UInt8(ascii: ">")),
+                let src = find(Array("src=\"".utf8), in: bytes, from: tag), src < end
+            else { return nil }
+            let start = src + 5
+            guard let close = bytes[start..<end].firstIndex(of: UInt8(ascii: "\"")), close > start else { return nil }
+            return unescaped(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<close]), as: UTF8.self))
+        }
+    }
+
+    private static func find(_ needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard needle.count <= bytes.count else { return nil }
+        var index = start
+        while index + needle.count <= bytes.count {
+            if bytes[index] == needle[0], needle.indices.allSatisfy({ bytes[index + $0] == needle[$0] }) {
+                return index
+            }
+            index += 1
+        }
+        return nil
     }
 
     /// The sanitiser's escaping undone: it writes only these five.

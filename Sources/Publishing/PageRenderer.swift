@@ -60,7 +60,7 @@ struct PageRenderer {
     /// How many sources the count line names.
     static let busiestShown = 5
 
-    func overview(dates: [Int64], perSource: [String: Int]) -> MonthOverview {
+    func overview(dates: [Int64], sourceCount: Int, busiest perSource: [String: Int]) -> MonthOverview {
         var counts: [Int: Int] = [:]
         for seconds in dates {
             counts[Timestamp.dayNumber(Date(timeIntervalSince1970: TimeInterval(seconds)), in: zone), default: 0] += 1
@@ -68,7 +68,7 @@ struct PageRenderer {
         let days = counts.sorted { site.pages.dayOrder == .calendar ? $0.key < $1.key : $0.key > $1.key }
         let busiest = perSource.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(Self.busiestShown)
         return MonthOverview(
-            days: days.map { ($0.key, $0.value) }, sourceCount: perSource.count,
+            days: days.map { ($0.key, $0.value) }, sourceCount: sourceCount,
             busiest: busiest.map { ($0.key, $0.value) })
     }
 

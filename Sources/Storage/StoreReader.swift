@@ -40,9 +40,11 @@ public final class StoreReader {
         ).map(Store.storedEntry)
     }
 
-    /// The dates of a month's entries (seconds, in no order) and how many each source has, by its title:
-    /// what a month page says before it lists the posts (its days, its count lines).
-    public func overview(year: Int, month: Int) throws(StoreError) -> (dates: [Int64], perSource: [String: Int]) {
+    /// The dates of a month's entries (seconds, in no order), how many sources they come from, and the
+    /// `busiest` sources' post counts by title: what a month page says before it lists the posts.
+    public func overview(year: Int, month: Int, busiest: Int) throws(StoreError) -> (
+        dates: [Int64], sourceCount: Int, busiest: [String: Int]
+    ) {
         let (start, end) = Store.monthBounds(year: year, month: month)
         var dates: [Int64] = []
         var perSource: [Int64: Int] = [:]
@@ -55,14 +57,16 @@ public final class StoreReader {
             if let date = row.int(0) { dates.append(Int64(date)) }
             if let source = row.int(1) { perSource[Int64(source), default: 0] += 1 }
         }
+        // Titles only for the sources a page names: a month of a large planet has thousands.
         var titles: [String: Int] = [:]
-        for (source, count) in perSource {
+        // Most posts first; among equals, the older source (the order must not change between renders).
+        for (source, count) in perSource.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }).prefix(busiest) {
             let title = try database.query(
                 "SELECT COALESCE(title, feed_title, key) FROM sources WHERE id = ?", [.integer(source)]
             ).first?.string(0)
             titles[title ?? "", default: 0] += count
         }
-        return (dates, titles)
+        return (dates, perSource.count, titles)
     }
 }
 

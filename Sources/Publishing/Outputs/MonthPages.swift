@@ -13,10 +13,12 @@ struct MonthPages: Output {
         try context.inParallel(rendering.count) { reader, slot in
             let position = rendering[slot]
             let month = months[position]
-            let light = try reader.overview(year: month.year, month: month.month)
+            let light = try reader.overview(year: month.year, month: month.month, busiest: PageRenderer.busiestShown)
             let entries = try reader.entries(year: month.year, month: month.month, newestFirst: newestFirst)
             let page = renderer.monthPage(
-                month, overview: renderer.overview(dates: light.dates, perSource: light.perSource), entries: entries,
+                month,
+                overview: renderer.overview(dates: light.dates, sourceCount: light.sourceCount, busiest: light.busiest),
+                entries: entries,
                 previous: position + 1 < months.count ? months[position + 1] : nil,
                 next: position > 0 ? months[position - 1] : nil)
             if let error = entries.error { throw error }
