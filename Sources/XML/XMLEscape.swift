@@ -29,32 +29,30 @@ public enum XMLEscape {
     private static func escape(_ text: String, quotes: Bool, apostrophes: Bool = false) -> String {
         var text = text
         return text.withUTF8 { bytes -> String in
-            var clean = true
-            for index in bytes.indices
-            where needsWork(bytes, index, quotes: quotes) || (apostrophes && bytes[index] == 0x27) {
-                clean = false
-                break
+            let mask = mask(quotes: quotes, apostrophes: apostrophes)
+            guard let first = firstNeedingWork(bytes, from: 0, mask: mask) else {
+                return String(decoding: bytes, as: UTF8.self)
             }
-            if clean { return String(decoding: bytes, as: UTF8.self) }
             var output: [UInt8] = []
             output.reserveCapacity(bytes.count + bytes.count / 8)
-            append(bytes, quotes: quotes, apostrophes: apostrophes, to: &output)
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<first]))
+            append(UnsafeBufferPointer(rebasing: bytes[first...]), mask: mask, to: &output)
             return String(decoding: output, as: UTF8.self)
         }
     }
 
-    /// Copies clean runs in one go and escapes or drops the bytes between them.
     private static func append(
         _ bytes: UnsafeBufferPointer<UInt8>, quotes: Bool, apostrophes: Bool = false, to output: inout [UInt8]
     ) {
+        append(bytes, mask: mask(quotes: quotes, apostrophes: apostrophes), to: &output)
+    }
+
+    /// Copies clean runs in one go and escapes or drops the bytes between them.
+    private static func append(_ bytes: UnsafeBufferPointer<UInt8>, mask: UInt8, to output: inout [UInt8]) {
         var start = 0
-        var index = 0
-        while index < bytes.count {
-            guard needsWork(bytes, index, quotes: quotes) || (apostrophes && bytes[index] == 0x27) else {
-                index += 1
-                continue
-            }
+        while let index = firstNeedingWork(bytes, from: start, mask: mask) {
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+            var next = index + 1
             switch bytes[index] {
             case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
             case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
@@ -65,24 +63,43 @@ public enum XMLEscape {
             case 0x09: output.append(contentsOf: "&#9;".utf8)
             case 0x0D: output.append(contentsOf: "&#13;".utf8)
             case 0x00..<0x20: break  // not allowed in XML 1.0
-            default: index += 2  // U+FFFE and U+FFFF (EF BF BE/BF) are not characters
+            default: next += 2  // U+FFFE and U+FFFF (EF BF BE/BF) are not characters
             }
-            index += 1
-            start = index
+            start = next
         }
         output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
     }
 
-    /// Whether a byte must be escaped or dropped. Tab, newline and return need work only in attributes.
+    /// What each byte needs, as bits: 1 in text, 2 in an attribute, 4 in an HTML attribute (which escapes
+    /// `'` too). 0xEF is marked everywhere: it may start U+FFFE or U+FFFF, checked when met.
+    private static let work: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 256)
+        for byte in 0..<0x20 { table[byte] = [0x09, 0x0A, 0x0D].contains(byte) ? 0b110 : 0b111 }
+        for byte in [0x26, 0x3C, 0x3E, 0xEF] { table[byte] = 0b111 }
+        table[0x22] = 0b110
+        table[0x27] = 0b100
+        return table
+    }()
+
+    private static func mask(quotes: Bool, apostrophes: Bool) -> UInt8 {
+        apostrophes ? 0b100 : quotes ? 0b010 : 0b001
+    }
+
+    /// The index of the first byte from `start` that must be escaped or dropped: one table lookup per byte.
     @inline(__always)
-    private static func needsWork(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int, quotes: Bool) -> Bool {
-        let byte = bytes[index]
-        if byte >= 0x20 {
-            if byte == 0x26 || byte == 0x3C || byte == 0x3E { return true }
-            if quotes && byte == 0x22 { return true }
-            return byte == 0xEF && index + 2 < bytes.count && bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE
+    private static func firstNeedingWork(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, mask: UInt8) -> Int? {
+        work.withUnsafeBufferPointer { work in
+            var index = start
+            while index < bytes.count {
+                let byte = bytes[index]
+                if work[Int(byte)] & mask != 0 {
+                    if byte != 0xEF { return index }
+                    if index + 2 < bytes.count && bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE { return index }
+                }
+                index += 1
+            }
+            return nil
         }
-        return quotes || !(byte == 0x09 || byte == 0x0A || byte == 0x0D)
     }
 
     public static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
