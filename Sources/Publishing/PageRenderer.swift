@@ -100,7 +100,7 @@ struct PageRenderer {
                 "anchor": Self.anchor(Timestamp.dayNumber(day[0].date, in: zone)),
                 "dayHeading": Timestamp.dayHeading(day[0].date, in: zone),
                 "datetime": Timestamp.day(day[0].date, in: zone),
-                "posts": day.map(post),
+                "posts": day.map { post($0, root: "../../") },
             ]
         }
         context["hasPrevious"] = previous != nil
@@ -127,7 +127,7 @@ struct PageRenderer {
         context["sourceCount"] = sources.count == 1 ? "1 source" : "\(Self.grouped(sources.count)) sources"
         context["posts"] = latest.map { entry in
             // One line of description each, as a blog's own index shows.
-            var values = post(entry)
+            var values = post(entry, root: "")
             if let excerpt = entry.excerpt {
                 values["summary"] = PlainText.excerpt(excerpt, limit: Self.indexSummaryLength)
             }
@@ -192,7 +192,7 @@ struct PageRenderer {
         return result
     }
 
-    private func post(_ entry: StoredEntry) -> [String: Any] {
+    private func post(_ entry: StoredEntry, root: String) -> [String: Any] {
         let summary = entry.excerpt.map { PlainText.excerpt($0, limit: site.pages.summaryLength) }.flatMap {
             $0.isEmpty ? nil : $0
         }
@@ -203,7 +203,11 @@ struct PageRenderer {
         let sourceLink = entry.publicSourceLink
         return [
             "title": entry.displayTitle, "link": entry.publicLink ?? "", "hasLink": entry.publicLink != nil,
+            // Always a link, so a template needs no section for it (each tag costs, a million times over): a
+            // post without one links to its day, a blog without a site to its feed here.
+            "href": entry.publicLink ?? "#" + Self.anchor(Timestamp.dayNumber(entry.date, in: zone)),
             "source": entry.sourceTitle, "sourceLink": sourceLink ?? "", "hasSourceLink": sourceLink != nil,
+            "sourceHref": sourceLink ?? root + FeedPaths.source(entry.sourceKey, .atom),
             "author": entry.author ?? "", "hasAuthor": entry.author != nil,
             "summary": summary ?? "", "hasSummary": summary != nil && site.pages.summaryLength > 0,
             "words": Self.grouped(entry.wordCount), "lengthLabel": length,

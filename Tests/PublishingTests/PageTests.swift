@@ -137,4 +137,19 @@ import XML
             try page.evaluate("string(//article[.//a/@href='https://blog.example/pic']/img/@src)").string
                 == "https://blog.example/a.png?x=1&y=2")
     }
+
+    @Test func aPostWithoutLinkLinksToItsDayAndABlogWithoutSiteToItsFeed() throws {
+        try store.register([SourceDefinition(key: "bare", url: "https://bare.example/feed", title: "Bare")])
+        let post = ParsedEntry(id: "nolink", title: "No link", published: Self.march12, wordCount: 1)
+        try store.recordSuccess(
+            key: "bare", feed: ParsedFeed(metadata: FeedMetadata(title: "Bare", format: .rss20), entries: [post]),
+            validators: Validators(), status: 200)
+        let page = try html(try publish().month)
+        let article = try #require(try page.evaluate("//article[h3='No link']").nodes.first)
+        #expect(try page.evaluate("string(h3/a/@href)", context: article).string == "#d2026-03-12")
+        #expect(
+            try page.evaluate("string(p[@class='source']/a/@href)", context: article).string
+                == "../../sources/bare.atom")
+        #expect(try page.evaluate("count(//section[@id='d2026-03-12'])").string == "1.0", "the anchor exists")
+    }
 }
