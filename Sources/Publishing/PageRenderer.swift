@@ -209,7 +209,10 @@ struct PageRenderer {
             "source": entry.sourceTitle, "sourceLink": sourceLink ?? "", "hasSourceLink": sourceLink != nil,
             "sourceHref": sourceLink ?? root + FeedPaths.source(entry.sourceKey, .atom),
             "author": entry.author ?? "", "hasAuthor": entry.author != nil,
-            "summary": summary ?? "", "hasSummary": summary != nil && site.pages.summaryLength > 0,
+            // " · Ann", or nothing: the author with its separator, for templates that spend no section on it.
+            "byline": entry.author.map { " · " + $0 } ?? "",
+            "summary": site.pages.summaryLength > 0 ? summary ?? "" : "",
+            "hasSummary": summary != nil && site.pages.summaryLength > 0,
             "words": Self.grouped(entry.wordCount), "lengthLabel": length,
             "image": image ?? "", "hasImage": image != nil,
         ]
