@@ -322,7 +322,7 @@ public final class Store {
             SQLValue(entry.title), SQLValue(entry.link), SQLValue(entry.author), SQLValue(entry.excerpt),
             .text(categories), .text(enclosures), .integer(Int64(entry.wordCount)), seconds(entry.published),
             seconds(entry.updated), .integer(sortDate), .text(fingerprint), SQLValue(alias), .text(entry.id),
-            SQLValue(LeadImage.of(entry)),
+            SQLValue(LeadImage.of(entry)), .integer(entry.content == nil ? 0 : 1),
         ]
         if let existing {
             // The same content under a new id (a matched alias) only renames the stored entry.
@@ -330,7 +330,7 @@ public final class Store {
                 """
                 UPDATE entries SET title = ?, link = ?, author = ?, excerpt = ?, categories = ?, enclosures = ?,
                     word_count = ?, published_at = ?, updated_at = ?, sort_date = ?, fingerprint = ?, alias_key = ?,
-                    entry_id = ?, image = ?
+                    entry_id = ?, image = ?, has_content = ?
                 WHERE id = ?
                 """, values + [.integer(existing.rowID)])
             if !unchanged { try saveBodies(of: entry, rowID: existing.rowID) }
@@ -340,8 +340,9 @@ public final class Store {
         let inserted = try database.query(
             """
             INSERT INTO entries (title, link, author, excerpt, categories, enclosures, word_count, published_at,
-                updated_at, sort_date, fingerprint, alias_key, entry_id, image, source_id, first_seen_at, public_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                updated_at, sort_date, fingerprint, alias_key, entry_id, image, has_content, source_id, first_seen_at,
+                public_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """, values + [.integer(sourceID), .integer(firstSeenSeconds), .text(publicID)])
         if let rowID = inserted.first?.int(0) { try saveBodies(of: entry, rowID: Int64(rowID)) }
         return .new
@@ -529,15 +530,10 @@ public final class Store {
     static func entriesQuery(where condition: String, withBodies: Bool) -> String {
         let bodies = withBodies ? "b.summary, b.content" : "NULL, NULL"
         let join = withBodies ? "LEFT JOIN entry_bodies b ON b.entry = e.id" : ""
-        // Without the bodies, whether there is a content is still known: it decides what a word count means.
-        let hasContent =
-            withBodies
-            ? "b.content IS NOT NULL"
-            : "EXISTS (SELECT 1 FROM entry_bodies c WHERE c.entry = e.id AND c.content IS NOT NULL)"
         return """
             SELECT s.key, COALESCE(s.title, s.feed_title, s.key), s.site_link, e.entry_id, e.title, e.link, e.author,
                    \(bodies), e.categories, e.word_count, e.published_at, e.updated_at, e.first_seen_at,
-                   e.sort_date, e.excerpt, e.public_id, e.enclosures, \(hasContent), e.image
+                   e.sort_date, e.excerpt, e.public_id, e.enclosures, e.has_content, e.image
             FROM entries e JOIN sources s ON s.id = e.source_id AND s.active = 1 \(join)
             WHERE \(condition)
             ORDER BY e.sort_date DESC, e.id DESC LIMIT ?

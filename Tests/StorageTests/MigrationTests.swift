@@ -66,8 +66,9 @@ import Testing
         #expect(newest.content?.hasPrefix("content 299 <p>words</p>") == true)
         #expect(newest.publicID == "urn:test:299")
         #expect(try store.months() == [MonthCount(year: 2026, month: 3, count: 300)], "month totals filled")
+        #expect(newest.hasContent, "a stored content is known to the pages, which read no bodies")
         // An entry with neither keeps none, and gets no row of bodies.
-        #expect(entries.last?.summary == nil && entries.last?.content == nil)
+        #expect(entries.last?.summary == nil && entries.last?.content == nil && entries.last?.hasContent == false)
         #expect(try store.database.query("SELECT COUNT(*) FROM entry_bodies").first?.int(0) == 299)
         let columns = try store.database.query("PRAGMA table_info(entries)").compactMap { $0.string(1) }
         #expect(!columns.contains("summary") && !columns.contains("content"))
