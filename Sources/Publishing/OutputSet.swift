@@ -106,13 +106,24 @@ struct OutputSet {
     /// Removes temporary files left in the folder by a publish that was killed; those of a process still
     /// running (a `tidings refresh` beside the daemon) are its own business.
     static func removeLeftovers(in folder: URL) {
-        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else { return }
-        for case let url as URL in walker {
-            let name = url.lastPathComponent
-            guard name.hasPrefix("."), name.hasSuffix(temporarySuffix) else { continue }
-            let pid = name.dropLast(temporarySuffix.count).split(separator: ".").last.flatMap { Int32($0) }
-            if let pid, pid != getpid(), kill(pid, 0) == 0 { continue }
-            unlink(url.path)
+        let manager = FileManager.default
+        // Names, not URLs: at 10,000 sources the folder holds 30,000 files, and this runs on every publish.
+        var folders = [folder.path]
+        while let current = folders.popLast() {
+            for name in (try? manager.contentsOfDirectory(atPath: current)) ?? [] {
+                let path = current + "/" + name
+                if name.hasPrefix("."), name.hasSuffix(temporarySuffix) {
+                    let pid = name.dropLast(temporarySuffix.count).split(separator: ".").last.flatMap { Int32($0) }
+                    if let pid, pid != getpid(), kill(pid, 0) == 0 { continue }
+                    unlink(path)
+                } else if !name.contains(".") {
+                    // Tidings' folders (YYYY, MM, sources) have no dot; its files all do.
+                    var isFolder: ObjCBool = false
+                    if manager.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+                        folders.append(path)
+                    }
+                }
+            }
         }
     }
 

@@ -39,16 +39,18 @@ public struct Publisher: Sendable {
 
     /// Writes the outputs. With `onlyMonths`, only those months' pages are rendered, and with `onlySources`
     /// only those sources' feeds, the others being known to be as they were; the other outputs are always
-    /// rendered (and written only when their bytes changed).
+    /// rendered (and written only when their bytes changed). `records` saves reading the sources again when
+    /// the caller just did.
     @discardableResult
     public func publish(
-        from store: Store, onlyMonths: Set<MonthKey>? = nil, onlySources: Set<String>? = nil, now: Date = Date()
+        from store: Store, records: [SourceRecord]? = nil, onlyMonths: Set<MonthKey>? = nil,
+        onlySources: Set<String>? = nil, now: Date = Date()
     ) throws -> Report {
         let outputs = Mutex(OutputSet(folder: folder))
         let changes = Mutex((written: [String](), unchanged: 0))
         let folder = self.folder
         let context = PublishContext(
-            site: site, storePath: store.path, folder: folder, records: try store.sources(),
+            site: site, storePath: store.path, folder: folder, records: try records ?? store.sources(),
             latest: try store.latestEntries(limit: site.maxEntries), months: try store.months(),
             onlyMonths: onlyMonths, onlySources: onlySources, now: now, renderer: try PageRenderer(site: site),
             write: { contents, path in

@@ -88,7 +88,8 @@ public struct Refresh: Sendable {
     func publish(from store: Store, full: Bool = false) throws -> Publisher.Report {
         let site = try self.site()
         // What every output shows of the sources: a change renders everything.
-        let sources = try store.sources().map {
+        let records = try store.sources()
+        let sources = records.map {
             [$0.key, $0.displayTitle, $0.siteLink ?? "", $0.webFeedURL(site: site) ?? ""].joined(separator: "\u{1F}")
         }
         let templates = site.templates.texts.sorted { $0.key < $1.key }.map { "\($0.key)\u{1F}\($0.value)" }
@@ -111,7 +112,8 @@ public struct Refresh: Sendable {
         let publishedMonths = try store.value(named: "published-months").flatMap(MonthList.init)
         let rendering = publishedMonths.map { dirty.union(MonthList.newNeighbours(from: $0.months, to: months)) }
         let report = try publisher.publish(
-            from: store, onlyMonths: sameLayout ? rendering : nil, onlySources: sameLayout ? dirtySources : nil)
+            from: store, records: records, onlyMonths: sameLayout ? rendering : nil,
+            onlySources: sameLayout ? dirtySources : nil)
         try store.clearDirtyMonths(dirty, upTo: counter)
         try store.clearDirtySources(dirtySources, upTo: counter)
         try store.setValue(layout, named: "published")
