@@ -55,11 +55,17 @@ struct PublishContext: Sendable {
         guard workers > 0 else { return }
         let path = storePath
         let failure = Mutex<(any Error)?>(nil)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        // Each worker takes the next item when done with its last: months differ in size by ten times.
+        let next = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
             do {
                 let reader = try StoreReader(path: path)
-                for index in stride(from: worker, to: count, by: workers) {
-                    if failure.withLock({ $0 != nil }) { return }
+                while failure.withLock({ $0 == nil }) {
+                    let index = next.withLock { value -> Int in
+                        defer { value += 1 }
+                        return value
+                    }
+                    guard index < count else { return }
                     try body(reader, index)
                 }
             } catch {
