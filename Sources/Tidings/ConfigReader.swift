@@ -210,13 +210,7 @@ struct ConfigReader {
             }
             pages.language = language
         }
-        if let node = fields["timezone"], let name = try string(node, field: "pages.timezone") {
-            guard let zone = TimeZone(identifier: name) ?? Self.fixedOffsetZone(name) else {
-                throw invalid(
-                    node, "pages.timezone", "'\(name)' is not a time zone; write e.g. Europe/Berlin, UTC or +02:00")
-            }
-            pages.timeZone = zone
-        }
+        if let zone = try timeZone(fields["timezone"], field: "pages.timezone") { pages.timeZone = zone }
         if let node = fields["day_order"], let text = try string(node, field: "pages.day_order") {
             guard let order = PageSettings.DayOrder(rawValue: text) else {
                 throw invalid(node, "pages.day_order", "'\(text)' is not calendar or newest_first")
@@ -232,15 +226,18 @@ struct ConfigReader {
         return pages
     }
 
+    /// A zone by name (Europe/Berlin, UTC) or offset (+02:00).
+    private func timeZone(_ node: Node?, field: String) throws(ConfigError) -> TimeZone? {
+        guard let node, let name = try string(node, field: field) else { return nil }
+        guard let zone = TimeZone(identifier: name) ?? Self.fixedOffsetZone(name) else {
+            throw invalid(node, field, "'\(name)' is not a time zone; write e.g. Europe/Berlin, UTC or +02:00")
+        }
+        return zone
+    }
+
     private func parserOptions(_ fields: [String: Node], label: String) throws(ConfigError) -> ParserOptions {
         var options = ParserOptions()
-        if let node = fields["timezone"], let name = try string(node, field: "\(label).timezone") {
-            guard let zone = TimeZone(identifier: name) ?? Self.fixedOffsetZone(name) else {
-                throw invalid(
-                    node, "\(label).timezone", "'\(name)' is not a time zone; write e.g. Europe/Berlin, UTC or +02:00")
-            }
-            options.naiveTimeZone = zone
-        }
+        if let zone = try timeZone(fields["timezone"], field: "\(label).timezone") { options.naiveTimeZone = zone }
         if let node = fields["encoding"], let name = try string(node, field: "\(label).encoding") {
             guard ParserOptions.isSupportedEncoding(name) else {
                 throw invalid(
