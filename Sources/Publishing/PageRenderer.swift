@@ -131,6 +131,9 @@ struct PageRenderer {
             if let excerpt = entry.excerpt {
                 values["summary"] = PlainText.excerpt(excerpt, limit: Self.indexSummaryLength)
             }
+            // The index dates each post; on a month page the day headings do.
+            values["dayHeading"] = Timestamp.dayHeading(entry.date, in: zone)
+            values["datetime"] = Timestamp.rfc3339(entry.date)
             return values
         }
         context["recentMonths"] = months.prefix(Self.indexMonths).map(monthLine)

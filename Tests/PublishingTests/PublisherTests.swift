@@ -181,6 +181,9 @@ import XML
         let page = try Document.html(Array(try Data(contentsOf: directory.file("out/index.html"))))
         let titles = try page.evaluate("//article/h3").nodes.map(\.text)
         #expect(titles == ["Second", "First & <Best>", "Same id, other source"])
+        let dates = try page.evaluate("//article/p[@class='meta']/time").nodes.map(\.text)
+        #expect(dates == ["March 13, 2026", "March 12, 2026", "February 17, 2026"], "each post is dated")
+        #expect(try page.evaluate("string(//article/p[@class='meta']/time/@datetime)").string == "2026-03-13T12:00:00Z")
         let months = try page.evaluate("//ul[@class='archive']/li/a/@href").nodes.map(\.text)
         #expect(months == ["2026/03/index.html", "2026/02/index.html"])
     }
