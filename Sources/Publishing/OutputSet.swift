@@ -24,17 +24,9 @@ struct OutputSet {
         let target: URL
     }
 
-    /// Writes `contents` for `path` (relative to the folder) under a temporary name. Returns false,
-    /// writing nothing, when the file already holds exactly these bytes.
-    mutating func stage(_ contents: String, at path: String) throws(PublishError) -> Bool {
-        guard let file = try Self.write(contents, at: path, in: folder) else { return false }
-        add(file)
-        return true
-    }
-
-    /// The part of `stage` that touches only its own file, so several threads can write at once: the file
-    /// under its temporary name, or nil when the target already holds these bytes. A
-    /// file written is `add`ed to the set, or removed by the caller.
+    /// Writes `contents` for `path` (relative to the folder) under a temporary name, or nothing (nil) when
+    /// the file already holds exactly these bytes. It touches only its own file, so several threads can
+    /// write at once; a file written is then `add`ed to the set.
     static func write(_ contents: String, at path: String, in folder: URL) throws(PublishError) -> StagedFile? {
         let target = folder.appendingPathComponent(path)
         let data = Data(contents.utf8)

@@ -19,7 +19,7 @@ public struct Publisher: Sendable {
         public var unchanged = 0
         /// The month pages rendered (written or found unchanged), as `YYYY/MM`.
         public var renderedMonths: [String] = []
-        /// The pages of months that no longer have entries, removed.
+        /// Outputs no longer produced (the page of a month without posts, a removed source's feeds), removed.
         public var removed: [String] = []
 
         public init() {}
