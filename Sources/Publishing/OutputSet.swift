@@ -106,7 +106,8 @@ struct OutputSet {
                 let path = current + "/" + name
                 if name.hasPrefix("."), name.hasSuffix(temporarySuffix) {
                     let pid = name.dropLast(temporarySuffix.count).split(separator: ".").last.flatMap { Int32($0) }
-                    if let pid, pid != getpid(), kill(pid, 0) == 0 { continue }
+                    // This process's own files (feeds rendered while it refreshes) and a live one's are theirs.
+                    if let pid, pid == getpid() || kill(pid, 0) == 0 { continue }
                     unlink(path)
                 } else if !name.contains(".") {
                     // Tidings' folders (YYYY, MM, sources) have no dot; its files all do.

@@ -44,11 +44,13 @@ public struct Publisher: Sendable {
     @discardableResult
     public func publish(
         from store: Store, records: [SourceRecord]? = nil, onlyMonths: Set<MonthKey>? = nil,
-        onlySources: Set<String>? = nil, now: Date = Date()
+        onlySources: Set<String>? = nil, prestaged prestager: FeedPrestager? = nil, now: Date = Date()
     ) throws -> Report {
         let outputs = Mutex(OutputSet(folder: folder))
         let changes = Mutex((written: [String](), unchanged: 0))
         let folder = self.folder
+        let prestaged = prestager?.take() ?? [:]
+        let adopted = Mutex(Set<String>())
         let context = PublishContext(
             site: site, storePath: store.path, folder: folder, records: try records ?? store.sources(),
             latest: try store.latestEntries(limit: site.maxEntries), months: try store.months(),
@@ -58,7 +60,20 @@ public struct Publisher: Sendable {
                 let file = try OutputSet.write(contents, at: path, in: folder)
                 if let file { outputs.withLock { $0.add(file) } }
                 changes.withLock { if file != nil { $0.written.append(path) } else { $0.unchanged += 1 } }
+            },
+            prestaged: prestaged, sourceCounters: prestaged.isEmpty ? [:] : try store.dirtySourceCounters(),
+            adopt: { file, path in
+                adopted.withLock { _ = $0.insert(path) }
+                if let file { outputs.withLock { $0.add(file) } }
+                changes.withLock { if file != nil { $0.written.append(path) } else { $0.unchanged += 1 } }
             })
+        defer {
+            // The feeds rendered beforehand that were not taken (their source changed since, or is out of scope).
+            let taken = adopted.withLock { $0 }
+            for file in prestaged.values.flatMap(\.files) where !taken.contains(file.path) {
+                if let staged = file.staged { unlink(staged.temporary.path) }
+            }
+        }
         var report = Report()
         report.renderedMonths = MonthPages.rendered(context).map { PageRenderer.monthFolder(context.months[$0]) }
         report.removed = Self.outputs.flatMap { $0.stalePaths(context) }

@@ -111,33 +111,35 @@ public final class Store {
         """
 
     public func sources() throws(StoreError) -> [SourceRecord] {
-        try database.query(
-            Self.sourcesQuery
-        ).map { row in
-            var record = SourceRecord(
-                key: row.string(0) ?? "", url: row.string(1) ?? "", displayTitle: row.string(2) ?? "",
-                siteLink: row.string(3), etag: row.string(4), lastModified: row.string(5), lastStatus: row.int(6),
-                lastError: row.string(7), lastFetchedAt: date(row.int(8)), lastSuccessAt: date(row.int(9)),
-                consecutiveFailures: row.int(10) ?? 0, entryCount: row.int(11) ?? 0, discoveredURL: row.string(12))
-            record.poll.nextPollAt = date(row.int(13))
-            record.poll.waitUntil = date(row.int(14))
-            record.poll.waitReason = row.string(15)
-            record.poll.goneSince = date(row.int(16))
-            record.poll.movedURL = row.string(17)
-            if let url = row.string(18), let firstSeen = date(row.int(19)) {
-                record.poll.moveCandidate = MoveCandidate(url: url, firstSeen: firstSeen, seen: row.int(20) ?? 1)
-            }
-            record.poll.bodyHash = row.string(21)
-            record.poll.updateInterval = row.int(22).map { .seconds($0) }
-            record.poll.hub = row.string(23)
-            if let hash = row.string(24) {
-                record.quarantine = Quarantine(documentHash: hash, reason: row.string(25) ?? "")
-            }
-            record.isParseSuspect = (row.int(26) ?? 0) != 0
-            record.yielded = row.string(27).flatMap(FeedYield.init(rawValue:))
-            record.lastPostAt = date(row.int(28))
-            return record
+        try database.query(Self.sourcesQuery).map(Self.sourceRecord)
+    }
+
+    /// A row of `sourcesQuery` as a record.
+    static func sourceRecord(_ row: Row) -> SourceRecord {
+        func date(_ seconds: Int?) -> Date? { seconds.map { Date(timeIntervalSince1970: TimeInterval($0)) } }
+        var record = SourceRecord(
+            key: row.string(0) ?? "", url: row.string(1) ?? "", displayTitle: row.string(2) ?? "",
+            siteLink: row.string(3), etag: row.string(4), lastModified: row.string(5), lastStatus: row.int(6),
+            lastError: row.string(7), lastFetchedAt: date(row.int(8)), lastSuccessAt: date(row.int(9)),
+            consecutiveFailures: row.int(10) ?? 0, entryCount: row.int(11) ?? 0, discoveredURL: row.string(12))
+        record.poll.nextPollAt = date(row.int(13))
+        record.poll.waitUntil = date(row.int(14))
+        record.poll.waitReason = row.string(15)
+        record.poll.goneSince = date(row.int(16))
+        record.poll.movedURL = row.string(17)
+        if let url = row.string(18), let firstSeen = date(row.int(19)) {
+            record.poll.moveCandidate = MoveCandidate(url: url, firstSeen: firstSeen, seen: row.int(20) ?? 1)
         }
+        record.poll.bodyHash = row.string(21)
+        record.poll.updateInterval = row.int(22).map { .seconds($0) }
+        record.poll.hub = row.string(23)
+        if let hash = row.string(24) {
+            record.quarantine = Quarantine(documentHash: hash, reason: row.string(25) ?? "")
+        }
+        record.isParseSuspect = (row.int(26) ?? 0) != 0
+        record.yielded = row.string(27).flatMap(FeedYield.init(rawValue:))
+        record.lastPostAt = date(row.int(28))
+        return record
     }
 
     // MARK: Fetch results
@@ -485,6 +487,18 @@ public final class Store {
         Set(
             try database.query("SELECT s.key FROM dirty_sources d JOIN sources s ON s.id = d.source_id")
                 .compactMap { $0.string(0) })
+    }
+
+    /// Each changed source's mark: the change counter its entries last changed at. A feed read at the same
+    /// mark is current.
+    public func dirtySourceCounters() throws(StoreError) -> [String: Int] {
+        var counters: [String: Int] = [:]
+        for row in try database.query(
+            "SELECT s.key, d.counter FROM dirty_sources d JOIN sources s ON s.id = d.source_id")
+        {
+            if let key = row.string(0), let counter = row.int(1) { counters[key] = counter }
+        }
+        return counters
     }
 
     /// The feeds of these sources were written from the store as it was at change counter `counter`.

@@ -32,6 +32,23 @@ public final class StoreReader {
         ).map(Store.storedEntry)
     }
 
+    /// What one source's own feed is made of, read in one snapshot: the source, its newest entries with their
+    /// bodies, and the change counter its entries were last marked at (see `Store.dirtySourceCounters`), which
+    /// says later whether what was read is still current. Nil for a source not configured.
+    public func sourceFeed(_ key: String, limit: Int) throws(StoreError) -> (
+        source: SourceRecord, entries: [StoredEntry], counter: Int?
+    )? {
+        try database.execute("BEGIN")
+        defer { try? database.execute("COMMIT") }
+        let sql = Store.sourcesQuery.replacingOccurrences(
+            of: "WHERE active = 1 ORDER BY key", with: "WHERE active = 1 AND key = ?")
+        guard let source = try database.query(sql, [.text(key)]).first.map(Store.sourceRecord) else { return nil }
+        let counter = try database.query(
+            "SELECT counter FROM dirty_sources WHERE source_id = (SELECT id FROM sources WHERE key = ?)", [.text(key)]
+        ).first?.int(0)
+        return (source, try latestEntries(ofSource: key, limit: limit), counter)
+    }
+
     /// The newest entries of one source with their bodies, newest first, for its own feed.
     public func latestEntries(ofSource key: String, limit: Int) throws(StoreError) -> [StoredEntry] {
         try database.query(

@@ -58,6 +58,10 @@ public struct Refresh: Sendable {
         if mode == .due, requests.isEmpty { return RefreshReport(outcomes: [], written: []) }
         var cycle = Cycle(refresh: self, store: store, records: records, now: now)
         cycle.force = mode == .force
+        // Each source's own feeds are rendered as soon as its entries are stored, while others download.
+        let prestager = FeedPrestager(site: feedSite, folder: config.outputFolder, storePath: store.path)
+        cycle.prestager = prestager
+        defer { prestager.discard() }  // what the publish did not take (nothing, when it throws first)
         for (key, outcome) in try await cycle.run(requests) { outcomes[key] = outcome }
         for note in interrupted {
             let text =
@@ -72,7 +76,7 @@ public struct Refresh: Sendable {
             try store.prune(olderThan: now.addingTimeInterval(-Double(retention.components.seconds)), now: now)
         }
         try store.pruneFetchLog(olderThan: now().addingTimeInterval(-Self.fetchLogDays * 86_400))
-        let written = try publish(from: store).written
+        let written = try publish(from: store, prestaged: prestager).written
         return RefreshReport(outcomes: config.sources.compactMap { outcomes[$0.key] }, written: written)
     }
 
@@ -85,7 +89,7 @@ public struct Refresh: Sendable {
     /// by triggers in the entries' own transactions) are rendered again, with the index and the feeds, plus,
     /// when months appeared or vanished, the pages whose links to the months before and after them changed.
     /// Other settings, sources or version, or `full`, render everything.
-    func publish(from store: Store, full: Bool = false) throws -> Publisher.Report {
+    func publish(from store: Store, full: Bool = false, prestaged: FeedPrestager? = nil) throws -> Publisher.Report {
         let site = try self.site()
         // What every output shows of the sources: a change renders everything.
         let records = try store.sources()
@@ -113,7 +117,7 @@ public struct Refresh: Sendable {
         let rendering = publishedMonths.map { dirty.union(MonthList.newNeighbours(from: $0.months, to: months)) }
         let report = try publisher.publish(
             from: store, records: records, onlyMonths: sameLayout ? rendering : nil,
-            onlySources: sameLayout ? dirtySources : nil)
+            onlySources: sameLayout ? dirtySources : nil, prestaged: prestaged)
         try store.clearDirtyMonths(dirty, upTo: counter)
         try store.clearDirtySources(dirtySources, upTo: counter)
         try store.setValue(layout, named: "published")
@@ -122,12 +126,18 @@ public struct Refresh: Sendable {
         return report
     }
 
-    /// The site's settings for the writers, with its templates read (a broken folder is an error here).
-    func site() throws(PublishError) -> Site {
+    /// The site's settings as the feeds need them: no templates read.
+    var feedSite: Site {
         Site(
             title: config.title, baseURL: config.baseURL, maxEntries: config.maxEntries,
-            pageSourceKeys: Set(config.sources.filter { $0.html != nil }.map(\.key)),
-            templates: try Templates(overriding: config.templatesFolder), pages: config.pages)
+            pageSourceKeys: Set(config.sources.filter { $0.html != nil }.map(\.key)), pages: config.pages)
+    }
+
+    /// The site's settings for the writers, with its templates read (a broken folder is an error here).
+    func site() throws(PublishError) -> Site {
+        var site = feedSite
+        site.templates = try Templates(overriding: config.templatesFolder)
+        return site
     }
 
     /// Renders every output again from the store (`tidings render`), fetching nothing.

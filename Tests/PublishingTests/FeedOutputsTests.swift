@@ -232,4 +232,32 @@ import XML
         #expect(items.first { $0["id"] as? String == stored.publicID }?["title"] as? String == stored.title)
         #expect(stored.title?.contains("🐟") == true)
     }
+
+    /// A source's feeds rendered while the refresh ran are published as they are when its entries have not
+    /// changed since, and rendered again when they have; no temporary file is left either way.
+    @Test func feedsRenderedBeforehandAreTakenOnlyWhileCurrent() throws {
+        let out = directory.file("out")
+        let current = FeedPrestager(site: site, folder: out, storePath: store.path)
+        current.stage("cast")
+        current.wait()
+        let staged = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("sources").path)
+        #expect(staged.filter { $0.hasPrefix(".cast.") && $0.hasSuffix(".tmp") }.count == 3, "written while refreshing")
+        let first = try publisher.publish(from: store, prestaged: current, now: Self.march12)
+        #expect(first.written.contains("sources/cast.atom") && first.written.contains("sources/cast.json"))
+        #expect(try xml("sources/cast.atom").evaluate("count(/a:feed/a:entry)", namespaces: Self.ns).string == "1.0")
+
+        let stale = FeedPrestager(site: site, folder: out, storePath: store.path)
+        stale.stage("cast")
+        stale.wait()
+        let late = ParsedEntry(id: "ep2", title: "Episode 2", link: "https://cast.example/2", published: Self.march12)
+        try store.recordSuccess(
+            key: "cast", feed: ParsedFeed(metadata: FeedMetadata(title: "Cast", format: .rss20), entries: [late]),
+            validators: Validators(), status: 200)
+        try publisher.publish(from: store, prestaged: stale, now: Self.march12)
+        let titles = try xml("sources/cast.atom").evaluate("/a:feed/a:entry/a:title", namespaces: Self.ns).nodes
+        #expect(titles.map(\.text).contains("Episode 2"), "the feed rendered before the change is not used")
+        let leftovers = FileManager.default.enumerator(atPath: out.path)?.compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".tmp") }
+        #expect(leftovers == [])
+    }
 }

@@ -41,11 +41,16 @@ struct PublishContext: Sendable {
         Dictionary(records.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// Source feeds rendered while the refresh ran (`FeedPrestager`), by source key.
+    let prestaged: [String: FeedPrestager.Feeds]
+    /// Each changed source's mark now, to tell which prestaged feeds are still current.
+    let sourceCounters: [String: Int]
+    /// Takes a file staged beforehand into the output set (nil: it already held these bytes).
+    let adopt: @Sendable (OutputSet.StagedFile?, String) -> Void
+
     /// A channel in its three formats.
     func writeFeed(_ channel: FeedChannel) throws {
-        try write(AtomWriter.render(channel, site: site), channel.path + ".atom")
-        try write(RSSWriter.render(channel, site: site), channel.path + ".rss")
-        try write(JSONFeedWriter.render(channel, site: site), channel.path + ".json")
+        for (contents, path) in FeedFormatWriters.render(channel, site: site) { try write(contents, path) }
     }
 
     /// Runs `body` for 0..<count on one thread per core, each with a reader of the store of its own; the

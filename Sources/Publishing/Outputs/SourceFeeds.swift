@@ -8,7 +8,18 @@ struct SourceFeeds: Output {
     static let length = 10
 
     func render(_ context: PublishContext) throws {
-        let records = context.records.filter { context.onlySources?.contains($0.key) ?? true }
+        var rendering: [SourceRecord] = []
+        for record in context.records where context.onlySources?.contains(record.key) ?? true {
+            // Rendered during the refresh from the entries as they still are: taken as they were written.
+            if let prestaged = context.prestaged[record.key], prestaged.counter != nil,
+                prestaged.counter == context.sourceCounters[record.key]
+            {
+                for file in prestaged.files { context.adopt(file.staged, file.path) }
+            } else {
+                rendering.append(record)
+            }
+        }
+        let records = rendering
         let feeds = FeedSet(site: context.site)
         try context.inParallel(records.count) { reader, index in
             let entries = try reader.latestEntries(ofSource: records[index].key, limit: Self.length)
