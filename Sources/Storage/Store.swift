@@ -589,7 +589,9 @@ public final class Store {
         ])
     }
 
-    private static func json<T: Encodable>(_ value: T) -> String {
+    private static func json<T: Encodable & Collection>(_ value: T) -> String {
+        // What the encoder writes for an empty list, without one: most entries have no enclosures.
+        if value.isEmpty { return "[]" }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
