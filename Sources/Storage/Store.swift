@@ -100,15 +100,20 @@ public final class Store {
             [SQLValue(url), .text(key)])
     }
 
-    static let sourcesQuery = """
+    static let sourcesQuery = sourcesQuery(and: "")
+
+    /// The configured sources as `sourceRecord` reads them, narrowed by `condition` (`AND …`).
+    static func sourcesQuery(and condition: String) -> String {
+        """
         SELECT key, url, COALESCE(title, feed_title, key), site_link, etag, last_modified, last_status, last_error,
                last_fetched_at, last_success_at, consecutive_failures,
                (SELECT COALESCE(SUM(count), 0) FROM month_counts WHERE source_id = sources.id), discovered_url,
                next_poll_at, wait_until, wait_reason, gone_since, moved_url, move_candidate, move_first_seen_at,
                move_seen_count, body_hash, update_interval, websub_hub, quarantine_hash, quarantine_reason,
                parse_suspect, yielded, (SELECT MAX(sort_date) FROM entries WHERE source_id = sources.id)
-        FROM sources WHERE active = 1 ORDER BY key
+        FROM sources WHERE active = 1 \(condition) ORDER BY key
         """
+    }
 
     public func sources() throws(StoreError) -> [SourceRecord] {
         try database.query(Self.sourcesQuery).map(Self.sourceRecord)
@@ -476,21 +481,9 @@ public final class Store {
         WHERE active_count > 0 ORDER BY t.month DESC
         """
 
-    /// The newest entries of one source, newest first, for its own feed.
-    public func latestEntries(ofSource key: String, limit: Int) throws(StoreError) -> [StoredEntry] {
-        try entries(where: "e.source_id = (SELECT id FROM sources WHERE key = ?)", [.text(key)], limit: limit)
-    }
-
-    /// The keys of the sources whose entries changed since `clearDirtySources` was last told their feeds
-    /// were written.
-    public func dirtySources() throws(StoreError) -> Set<String> {
-        Set(
-            try database.query("SELECT s.key FROM dirty_sources d JOIN sources s ON s.id = d.source_id")
-                .compactMap { $0.string(0) })
-    }
-
-    /// Each changed source's mark: the change counter its entries last changed at. A feed read at the same
-    /// mark is current.
+    /// The sources whose entries changed since `clearDirtySources` was last told their feeds were written,
+    /// each with its mark: the change counter its entries last changed at (a feed read at the same mark is
+    /// current).
     public func dirtySourceCounters() throws(StoreError) -> [String: Int] {
         var counters: [String: Int] = [:]
         for row in try database.query(
@@ -541,16 +534,18 @@ public final class Store {
         .map(Self.storedEntry)
     }
 
-    static func entriesQuery(where condition: String, withBodies: Bool) -> String {
+    /// The entries matching `condition`, newest first unless `newestFirst` is false, up to a bound `LIMIT`.
+    static func entriesQuery(where condition: String, withBodies: Bool, newestFirst: Bool = true) -> String {
         let bodies = withBodies ? "b.summary, b.content" : "NULL, NULL"
         let join = withBodies ? "LEFT JOIN entry_bodies b ON b.entry = e.id" : ""
+        let order = newestFirst ? "e.sort_date DESC, e.id DESC" : "e.sort_date, e.id"
         return """
             SELECT s.key, COALESCE(s.title, s.feed_title, s.key), s.site_link, e.entry_id, e.title, e.link, e.author,
                    \(bodies), e.categories, e.word_count, e.published_at, e.updated_at, e.first_seen_at,
                    e.sort_date, e.excerpt, e.public_id, e.enclosures, e.has_content, e.image
             FROM entries e JOIN sources s ON s.id = e.source_id AND s.active = 1 \(join)
             WHERE \(condition)
-            ORDER BY e.sort_date DESC, e.id DESC LIMIT ?
+            ORDER BY \(order) LIMIT ?
             """
     }
 

@@ -15,11 +15,8 @@ public final class StoreReader {
     /// a month of a large planet holds tens of thousands.
     public func entries(year: Int, month: Int, newestFirst: Bool = true) throws(StoreError) -> EntryCursor {
         let (start, end) = Store.monthBounds(year: year, month: month)
-        var sql = Store.entriesQuery(where: "e.sort_date >= ? AND e.sort_date < ?", withBodies: false)
-        if !newestFirst {
-            sql = sql.replacingOccurrences(
-                of: "ORDER BY e.sort_date DESC, e.id DESC", with: "ORDER BY e.sort_date, e.id")
-        }
+        let sql = Store.entriesQuery(
+            where: "e.sort_date >= ? AND e.sort_date < ?", withBodies: false, newestFirst: newestFirst)
         return EntryCursor(try database.cursor(sql, [.integer(start), .integer(end), .integer(-1)]))
     }
 
@@ -40,9 +37,10 @@ public final class StoreReader {
     )? {
         try database.execute("BEGIN")
         defer { try? database.execute("COMMIT") }
-        let sql = Store.sourcesQuery.replacingOccurrences(
-            of: "WHERE active = 1 ORDER BY key", with: "WHERE active = 1 AND key = ?")
-        guard let source = try database.query(sql, [.text(key)]).first.map(Store.sourceRecord) else { return nil }
+        guard
+            let source = try database.query(Store.sourcesQuery(and: "AND key = ?"), [.text(key)]).first.map(
+                Store.sourceRecord)
+        else { return nil }
         let counter = try database.query(
             "SELECT counter FROM dirty_sources WHERE source_id = (SELECT id FROM sources WHERE key = ?)", [.text(key)]
         ).first?.int(0)

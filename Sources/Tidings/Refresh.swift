@@ -112,7 +112,7 @@ public struct Refresh: Sendable {
         let sameLayout = try store.value(named: "published") == layout && hasIndex && !full
         if sameLayout, try store.value(named: "published-changes") == changes { return Publisher.Report() }
         let dirty = try store.dirtyMonths()
-        let dirtySources = try store.dirtySources()
+        let dirtySources = Set(try store.dirtySourceCounters().keys)
         let publishedMonths = try store.value(named: "published-months").flatMap(MonthList.init)
         let rendering = publishedMonths.map { dirty.union(MonthList.newNeighbours(from: $0.months, to: months)) }
         let report = try publisher.publish(

@@ -228,7 +228,8 @@ import XML
             validators: Validators(), status: 200)
         try publisher.publish(from: store, now: Self.march12)
         let items = try #require(try json("sources/cast.json")["items"] as? [[String: Any]])
-        let stored = try #require(try store.latestEntries(ofSource: "cast", limit: 10).first { $0.entryID == "odd" })
+        let stored = try #require(
+            try StoreReader(path: store.path).latestEntries(ofSource: "cast", limit: 10).first { $0.entryID == "odd" })
         #expect(items.first { $0["id"] as? String == stored.publicID }?["title"] as? String == stored.title)
         #expect(stored.title?.contains("🐟") == true)
     }
