@@ -16,12 +16,8 @@ enum FeedFormat: String, CaseIterable, Sendable {
 }
 
 enum FeedPaths {
-    /// The combined feed of every source.
-    static func combined(_ format: FeedFormat) -> String { "feed." + format.fileExtension }
     /// One source's own feed: how a reader follows one blog of the planet, or a feedless blog gets a feed.
     static func source(_ key: String, _ format: FeedFormat) -> String { "sources/\(key).\(format.fileExtension)" }
-    /// One entry per month: the digests.
-    static func digest(_ format: FeedFormat) -> String { "digest." + format.fileExtension }
     /// What a browser shows for an Atom or RSS feed opened as a page.
     static let stylesheet = "feed.xsl"
     static let opml = "sources.opml"

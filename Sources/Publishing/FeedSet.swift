@@ -45,7 +45,11 @@ struct FeedSet {
             var item = FeedItem(
                 id: page, title: "\(heading)\(isCurrent ? " so far" : ""): \(PageRenderer.countLine(month.count))",
                 link: page,
-                published: isCurrent ? first.date : Timestamp.monthEnd(year: month.year, month: month.month),
+                published: isCurrent
+                    ? first.date
+                    : Date(
+                        timeIntervalSince1970: TimeInterval(Store.monthBounds(year: month.year, month: month.month).end)
+                    ),
                 updated: entries.map(\.lastChanged).max() ?? first.date, credit: site.title)
             item.contentHTML = Self.list(entries, month: month, page: page)
             items.append(item)

@@ -203,20 +203,19 @@ struct PageRenderer {
         let length =
             entry.hasContent && entry.wordCount > 0 ? "... \(Self.grouped(entry.wordCount)) words" : "summary only"
         let image = Checked.link(entry.image)
-        let sourceLink = entry.publicSourceLink
         return [
             "title": entry.displayTitle, "link": entry.publicLink ?? "", "hasLink": entry.publicLink != nil,
             // Always a link, so a template needs no section for it (each tag costs, a million times over): a
             // post without one links to its day, a blog without a site to its feed here.
             "href": entry.publicLink ?? "#" + Self.anchor(Timestamp.dayNumber(entry.date, in: zone)),
-            "source": entry.sourceTitle, "sourceLink": sourceLink ?? "", "hasSourceLink": sourceLink != nil,
-            "sourceHref": sourceLink ?? root + FeedPaths.source(entry.sourceKey, .atom),
+            "source": entry.sourceTitle,
+            "sourceHref": entry.publicSourceLink ?? root + FeedPaths.source(entry.sourceKey, .atom),
             "author": entry.author ?? "", "hasAuthor": entry.author != nil,
             // " · Ann", or nothing: the author with its separator, for templates that spend no section on it.
             "byline": entry.author.map { " · " + $0 } ?? "",
             "summary": site.pages.summaryLength > 0 ? summary ?? "" : "",
             "hasSummary": summary != nil && site.pages.summaryLength > 0,
-            "words": Self.grouped(entry.wordCount), "lengthLabel": length,
+            "lengthLabel": length,
             "image": image ?? "", "hasImage": image != nil,
         ]
     }
@@ -229,7 +228,7 @@ struct PageRenderer {
     }
 }
 
-/// A month's entries (newest first) as the template's day sections, made one day at a time as the
+/// A month's entries (in the page's day order) as the template's day sections, made one day at a time as the
 /// template walks them, so a page never holds more than one day's rows. Walked once: a template that
 /// walks `days` twice sees it empty the second time.
 final class DaySections: MustacheSequence {

@@ -73,15 +73,6 @@ public enum Timestamp {
         return Int((Double(seconds) / 86_400).rounded(.down))
     }
 
-    /// The instant a month is over: the first second of the next, UTC.
-    static func monthEnd(year: Int, month: Int) -> Date {
-        let next = month == 12 ? (year + 1, 1) : (year, month + 1)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.date(from: DateComponents(year: next.0, month: next.1, day: 1))
-            ?? Date(timeIntervalSince1970: 0)
-    }
-
     /// "2026-03-12", for `<time datetime>` and grouping by day.
     static func day(_ date: Date, in zone: TimeZone? = nil) -> String {
         let c = civil(date, in: zone)

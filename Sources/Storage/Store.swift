@@ -565,7 +565,8 @@ public final class Store {
 
     // MARK: Encoding
 
-    static func monthBounds(year: Int, month: Int) -> (Int64, Int64) {
+    /// A UTC calendar month as seconds: its first, and the first of the next (when the month is over).
+    public static func monthBounds(year: Int, month: Int) -> (start: Int64, end: Int64) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let start = calendar.date(from: DateComponents(year: year, month: month, day: 1))!
