@@ -12,6 +12,13 @@ public final class FeedPrestager: Sendable {
         var counter: Int?
         /// Each file with its staged copy, or nil when the file already held these bytes.
         var files: [(path: String, staged: OutputSet.StagedFile?)]
+
+        /// Removes the temporary files of those of `files` no publish took.
+        func removeStaged(except taken: Set<String> = []) {
+            for file in files where !taken.contains(file.path) {
+                if let staged = file.staged { unlink(staged.temporary.path) }
+            }
+        }
     }
 
     private let site: Site
@@ -65,9 +72,7 @@ public final class FeedPrestager: Sendable {
 
     /// Removes the temporary files of feeds no publish took (a refresh that failed, or published nothing).
     public func discard() {
-        for feeds in take().values {
-            for file in feeds.files { if let staged = file.staged { unlink(staged.temporary.path) } }
-        }
+        for feeds in take().values { feeds.removeStaged() }
     }
 }
 

@@ -70,9 +70,7 @@ public struct Publisher: Sendable {
         defer {
             // The feeds rendered beforehand that were not taken (their source changed since, or is out of scope).
             let taken = adopted.withLock { $0 }
-            for file in prestaged.values.flatMap(\.files) where !taken.contains(file.path) {
-                if let staged = file.staged { unlink(staged.temporary.path) }
-            }
+            for feeds in prestaged.values { feeds.removeStaged(except: taken) }
         }
         var report = Report()
         report.renderedMonths = MonthPages.rendered(context).map { PageRenderer.monthFolder(context.months[$0]) }

@@ -142,6 +142,15 @@ import XML
             Array(try Data(contentsOf: config.outputFolder.appendingPathComponent("2026/03/index.html"))))
         #expect(
             try month.evaluate("//section[@class='day']/h2").nodes.map(\.text) == ["March 12, 2026", "March 13, 2026"])
+        // Each source's own feed, rendered while the refresh ran, is published whole, with no temporary file left.
+        for (key, count) in [("rss", "2.0"), ("atom", "1.0"), ("page", "2.0"), ("gone", "0.0")] {
+            let feed = try Document.xml(
+                Array(try Data(contentsOf: config.outputFolder.appendingPathComponent("sources/\(key).rss"))))
+            #expect(try feed.evaluate("count(/rss/channel/item)").string == count, "\(key)")
+        }
+        let temporary = FileManager.default.enumerator(atPath: config.outputFolder.path)?.compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".tmp") }
+        #expect(temporary == [])
     }
 
     private func entryIDs() throws -> [String] {
