@@ -51,7 +51,8 @@ struct PageRenderer {
     /// What a month page says before its posts: its days (with how many posts each) and how many sources
     /// its posts come from, from a light pass over the month's dates.
     struct MonthOverview {
-        var days: [(number: Int, count: Int)]
+        /// The days with posts (days since 1970 in the pages' zone), in the page's order.
+        var days: [Int]
         var sourceCount: Int
         /// The sources with the most posts in the month, most first, and how many.
         var busiest: [(title: String, count: Int)]
@@ -61,14 +62,11 @@ struct PageRenderer {
     static let busiestShown = 5
 
     func overview(dates: [Int64], sourceCount: Int, busiest perSource: [String: Int]) -> MonthOverview {
-        var counts: [Int: Int] = [:]
-        for seconds in dates {
-            counts[Timestamp.dayNumber(Date(timeIntervalSince1970: TimeInterval(seconds)), in: zone), default: 0] += 1
-        }
-        let days = counts.sorted { site.pages.dayOrder == .calendar ? $0.key < $1.key : $0.key > $1.key }
+        let days = Set(dates.map { Timestamp.dayNumber(Date(timeIntervalSince1970: TimeInterval($0)), in: zone) })
+            .sorted { site.pages.dayOrder == .calendar ? $0 < $1 : $0 > $1 }
         let busiest = perSource.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(Self.busiestShown)
         return MonthOverview(
-            days: days.map { ($0.key, $0.value) }, sourceCount: sourceCount,
+            days: days, sourceCount: sourceCount,
             busiest: busiest.map { ($0.key, $0.value) })
     }
 
@@ -89,9 +87,9 @@ struct PageRenderer {
             overview.busiest.map { "\($0.title) \(Self.grouped($0.count))" }.joined(separator: " · ")
             + (more > 0 ? " · \(Self.grouped(more)) more" : "")
         context["dayLinks"] = overview.days.enumerated().map { index, day -> [String: Any] in
-            let date = Date(timeIntervalSince1970: TimeInterval(day.number * 86_400))
+            let date = Date(timeIntervalSince1970: TimeInterval(day * 86_400))
             return [
-                "anchor": Self.anchor(day.number), "label": String(Timestamp.civil(date).day),
+                "anchor": Self.anchor(day), "label": String(Timestamp.civil(date).day),
                 "last": index == overview.days.count - 1,
             ]
         }

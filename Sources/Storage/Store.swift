@@ -454,12 +454,10 @@ public final class Store {
 
     /// The entries dated within one UTC calendar month, newest first. `withBodies: false` leaves out
     /// summary and content, which a digest page does not show: a busy month holds thousands of entries.
-    public func entries(year: Int, month: Int, withBodies: Bool = true, limit: Int = -1) throws(StoreError)
-        -> [StoredEntry]
-    {
+    public func entries(year: Int, month: Int, withBodies: Bool = true) throws(StoreError) -> [StoredEntry] {
         let (start, end) = Self.monthBounds(year: year, month: month)
         return try entries(
-            where: "e.sort_date >= ? AND e.sort_date < ?", [.integer(start), .integer(end)], limit: limit,
+            where: "e.sort_date >= ? AND e.sort_date < ?", [.integer(start), .integer(end)], limit: -1,
             withBodies: withBodies)
     }
 
