@@ -50,9 +50,15 @@ public struct Publisher: Sendable {
         let changes = Mutex((written: [String](), unchanged: 0))
         let folder = self.folder
         let prestaged = prestager?.take() ?? [:]
+        let lastPosts = try store.lastPostDates()
+        let records = try (records ?? store.sources()).map { record in
+            var record = record
+            record.lastPostAt = lastPosts[record.key]
+            return record
+        }
         let adopted = Mutex(Set<String>())
         let context = PublishContext(
-            site: site, storePath: store.path, folder: folder, records: try records ?? store.sources(),
+            site: site, storePath: store.path, folder: folder, records: records,
             latest: try store.latestEntries(limit: site.maxEntries), months: try store.months(),
             onlyMonths: onlyMonths, onlySources: onlySources, now: now, renderer: try PageRenderer(site: site),
             write: { contents, path in

@@ -39,7 +39,7 @@ public struct SourceRecord: Sendable, Equatable {
     public var isParseSuspect = false
     /// How the source has yielded its feed, once it has.
     public var yielded: FeedYield?
-    /// The date of its newest entry.
+    /// The date of its newest entry, when read (`Store.lastPostDates`).
     public var lastPostAt: Date?
 
     public init(

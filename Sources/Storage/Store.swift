@@ -119,6 +119,20 @@ public final class Store {
         try database.query(Self.sourcesQuery).map(Self.sourceRecord)
     }
 
+    /// Each configured source's newest entry date (its blogroll line): read when the pages are written, not
+    /// with every read of the sources.
+    public func lastPostDates() throws(StoreError) -> [String: Date] {
+        var dates: [String: Date] = [:]
+        for row in try database.query(
+            "SELECT key, (SELECT MAX(sort_date) FROM entries WHERE source_id = sources.id) FROM sources WHERE active = 1"
+        ) {
+            if let key = row.string(0), let seconds = row.int(1) {
+                dates[key] = Date(timeIntervalSince1970: TimeInterval(seconds))
+            }
+        }
+        return dates
+    }
+
     /// A row of `sourcesQuery` as a record.
     static func sourceRecord(_ row: Row) -> SourceRecord {
         func date(_ seconds: Int?) -> Date? { seconds.map { Date(timeIntervalSince1970: TimeInterval($0)) } }
@@ -143,7 +157,6 @@ public final class Store {
         }
         record.isParseSuspect = (row.int(26) ?? 0) != 0
         record.yielded = row.string(27).flatMap(FeedYield.init(rawValue:))
-        record.lastPostAt = date(row.int(28))
         return record
     }
 
