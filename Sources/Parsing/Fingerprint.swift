@@ -4,9 +4,12 @@
 public enum Fingerprint {
     public static func of(_ parts: [String]) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for (index, part) in parts.enumerated() {
+        for (index, var part) in parts.enumerated() {
             if index > 0 { mix(0x1F, into: &hash) }
-            for byte in part.utf8 { mix(byte, into: &hash) }
+            // Over the contiguous bytes: an entry's parts include its whole content.
+            part.withUTF8 { bytes in
+                for byte in bytes { mix(byte, into: &hash) }
+            }
         }
         let hex = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
