@@ -25,14 +25,28 @@ public struct FetchStream: AsyncSequence, Sendable {
 }
 
 /// Shared between the transfer thread and the consumer: how many results wait, and whether the
-/// consumer has gone.
+/// consumer has gone. Either change wakes the transfer thread.
 final class FetchControl: Sendable {
     private let state = Mutex((waiting: 0, cancelled: false))
+    private let wake: @Sendable () -> Void
 
-    func cancel() { state.withLock { $0.cancelled = true } }
+    init(wake: @escaping @Sendable () -> Void) {
+        self.wake = wake
+    }
+
+    func cancel() {
+        state.withLock { $0.cancelled = true }
+        wake()
+    }
+
     var isCancelled: Bool { state.withLock { $0.cancelled } }
 
     func delivered() { state.withLock { $0.waiting += 1 } }
-    func taken() { state.withLock { $0.waiting -= 1 } }
+
+    func taken() {
+        state.withLock { $0.waiting -= 1 }
+        wake()
+    }
+
     var waiting: Int { state.withLock { $0.waiting } }
 }

@@ -1,15 +1,18 @@
 internal import CCurl
 import Foundation
+import Synchronization
 
-/// Fetches many documents at once on libcurl's multi interface. The transfer loop runs on a thread of
-/// its own (libcurl blocks in poll); results come back as a `FetchStream` in the order they finish,
-/// so the caller can parse and store one while others are still downloading.
+/// Fetches documents on libcurl's multi interface, one fetcher for the whole process: every caller
+/// (polling, feed discovery, following articles) hands it requests and gets a `FetchStream` of results in
+/// the order they finish, while the transfers of all callers share one multi handle on one thread. So the
+/// global and per-site limits hold for the process, connections and DNS answers are reused from one call
+/// to the next, and a caller's slow transfer holds back nobody else's.
 public final class Fetcher: Sendable {
-    public let settings: FetchSettings
+    private let core: FetchCore
 
     public init(settings: FetchSettings = FetchSettings()) {
         Self.initializeLibcurl
-        self.settings = settings
+        core = FetchCore(settings: settings)
     }
 
     /// libcurl's global state must be set up once, before any other thread uses it.
@@ -17,21 +20,22 @@ public final class Fetcher: Sendable {
         curl_global_init(Int(CURL_GLOBAL_ALL))
     }()
 
-    /// Starts the requests, within the global and per-site limits, and yields each result as it completes.
+    public var settings: FetchSettings { core.shared.withLock { $0.settings } }
+
+    /// New limits and timeouts, for the transfers started from now on (a reloaded configuration).
+    public func update(_ settings: FetchSettings) {
+        core.shared.withLock { $0.settings = settings }
+        core.multi.wakeup()
+    }
+
+    /// Queues the requests, within the global and per-site limits, and yields each result as it completes.
+    /// Ending the iteration early cancels this call's transfers, queued and running.
     public func fetch(_ requests: [FetchRequest]) -> FetchStream {
         let (stream, continuation) = AsyncStream.makeStream(of: FetchResult.self, bufferingPolicy: .unbounded)
-        let control = FetchControl()
+        let multi = core.multi
+        let control = FetchControl(wake: { multi.wakeup() })
         continuation.onTermination = { _ in control.cancel() }
-        let settings = self.settings
-        let thread = Thread {
-            TransferLoop(settings: settings, control: control).run(requests) { result in
-                control.delivered()
-                continuation.yield(result)
-            }
-            continuation.finish()
-        }
-        thread.name = "tidings-fetcher"
-        thread.start()
+        core.submit(FetchBatch(requests: requests, control: control, continuation: continuation))
         return FetchStream(results: stream, control: control)
     }
 
@@ -44,81 +48,221 @@ public final class Fetcher: Sendable {
     }
 }
 
-/// The multi handle and the transfers on it, confined to the fetcher thread.
-private struct TransferLoop {
-    let settings: FetchSettings
+/// One caller's requests on their way to the transfer thread.
+struct FetchBatch: Sendable {
+    let requests: [FetchRequest]
     let control: FetchControl
+    let continuation: AsyncStream<FetchResult>.Continuation
+}
 
-    func run(_ requests: [FetchRequest], deliver: (FetchResult) -> Void) {
-        guard let multi = curl_multi_init() else {
-            for request in requests { deliver(Self.failure(request, "libcurl could not start")) }
-            return
-        }
-        defer { curl_multi_cleanup(multi) }
-        // HTTP/2 servers get one connection per host with the transfers multiplexed on it.
-        tidings_multi_setopt_long(multi, CURLMOPT_PIPELINING, 2 /* CURLPIPE_MULTIPLEX */)
-        tidings_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, settings.maxTransfersPerSite)
-        tidings_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, settings.maxConcurrentTransfers)
-
-        var queue = SiteQueue(requests, limitPerSite: settings.maxTransfersPerSite)
-        var active: [UnsafeMutableRawPointer: Transfer] = [:]
-        while !control.isCancelled {
-            startTransfers(multi, from: &queue, active: &active, deliver: deliver)
-            if active.isEmpty {
-                if queue.isEmpty { break }
-                // Every result so far waits for the caller: let it catch up before downloading more.
-                Thread.sleep(forTimeInterval: 0.005)
-                continue
-            }
-            var running: Int32 = 0
-            curl_multi_perform(multi, &running)
-            collectFinished(multi, queue: &queue, active: &active, deliver: deliver)
-            if running > 0 {
-                var ready: Int32 = 0
-                curl_multi_poll(multi, nil, 0, 100, &ready)
-            }
-        }
-        for transfer in active.values { curl_multi_remove_handle(multi, transfer.handle) }
+/// What the callers and the transfer thread share. The thread runs while there is work and ends when
+/// every batch is done; the multi handle, with its connections and DNS cache, outlives it.
+final class FetchCore: Sendable {
+    struct Shared {
+        var settings: FetchSettings
+        var submitted: [FetchBatch] = []
+        var loopRunning = false
     }
 
-    /// Adds transfers while the global limit, the per-site limits and the caller's backlog allow.
-    private func startTransfers(
-        _ multi: UnsafeMutableRawPointer, from queue: inout SiteQueue,
-        active: inout [UnsafeMutableRawPointer: Transfer], deliver: (FetchResult) -> Void
-    ) {
-        while active.count < settings.maxConcurrentTransfers,
-            control.waiting < settings.maxWaitingResults,
-            let (request, site) = queue.next()
-        {
-            guard let transfer = Transfer(request: request, site: site, settings: settings) else {
-                queue.finished(site: site)
-                deliver(Self.failure(request, "libcurl could not create a transfer"))
+    let shared: Mutex<Shared>
+    let multi = MultiHandle()
+
+    init(settings: FetchSettings) {
+        shared = Mutex(Shared(settings: settings))
+    }
+
+    func submit(_ batch: FetchBatch) {
+        let startLoop = shared.withLock { shared in
+            shared.submitted.append(batch)
+            if shared.loopRunning { return false }
+            shared.loopRunning = true
+            return true
+        }
+        if startLoop {
+            let thread = Thread { [self] in
+                var loop = TransferLoop(core: self)
+                loop.run()
+            }
+            thread.name = "tidings-fetcher"
+            thread.start()
+        } else {
+            multi.wakeup()
+        }
+    }
+}
+
+/// libcurl's multi handle. `wakeup` may be called from any thread; everything else only from the transfer
+/// thread.
+final class MultiHandle: @unchecked Sendable {
+    let pointer: UnsafeMutableRawPointer?
+
+    init() {
+        pointer = curl_multi_init()
+        guard let pointer else { return }
+        // HTTP/2 servers get one connection per host with the transfers multiplexed on it.
+        tidings_multi_setopt_long(pointer, CURLMOPT_PIPELINING, 2 /* CURLPIPE_MULTIPLEX */)
+    }
+
+    func wakeup() {
+        if let pointer { curl_multi_wakeup(pointer) }
+    }
+
+    deinit {
+        if let pointer { curl_multi_cleanup(pointer) }
+    }
+}
+
+/// The transfer thread's state: the queue of every caller's requests and the transfers running.
+private struct TransferLoop {
+    let core: FetchCore
+    private var queue = SiteQueue(limitPerSite: 1)
+    private var active: [UnsafeMutableRawPointer: (transfer: Transfer, batch: Int)] = [:]
+    private var batches: [Int: (batch: FetchBatch, outstanding: Int)] = [:]
+    private var nextBatch = 0
+    private var settings: FetchSettings
+
+    init(core: FetchCore) {
+        self.core = core
+        settings = core.shared.withLock { $0.settings }
+    }
+
+    mutating func run() {
+        guard let multi = core.multi.pointer else {
+            failEverything()
+            return
+        }
+        apply(settings, to: multi)
+        while takeSubmissions(multi) {
+            dropCancelledBatches(multi)
+            startTransfers(multi)
+            if !active.isEmpty {
+                var running: Int32 = 0
+                curl_multi_perform(multi, &running)
+                collectFinished(multi)
+                // What finished freed places for the next requests, before the wait.
+                startTransfers(multi)
+            }
+            // Sleeps until a socket is ready, libcurl's next timeout, or a wakeup: a new batch, a cancelled
+            // one, or a caller taking a result (which may let more transfers start).
+            var ready: Int32 = 0
+            curl_multi_poll(multi, nil, 0, 1000, &ready)
+        }
+    }
+
+    /// Takes new batches and settings; false (the loop ends) when there is no work left at all.
+    private mutating func takeSubmissions(_ multi: UnsafeMutableRawPointer) -> Bool {
+        let idle = batches.isEmpty && active.isEmpty
+        let taken: (batches: [FetchBatch], settings: FetchSettings)? = core.shared.withLock { shared in
+            if idle && shared.submitted.isEmpty {
+                shared.loopRunning = false
+                return nil
+            }
+            defer { shared.submitted = [] }
+            return (shared.submitted, shared.settings)
+        }
+        guard let taken else { return false }
+        if taken.settings != settings { apply(taken.settings, to: multi) }
+        for batch in taken.batches {
+            let id = nextBatch
+            nextBatch += 1
+            if batch.requests.isEmpty {
+                batch.continuation.finish()
                 continue
             }
-            active[transfer.handle] = transfer
+            batches[id] = (batch, batch.requests.count)
+            queue.add(batch.requests, batch: id)
+        }
+        return true
+    }
+
+    private mutating func apply(_ settings: FetchSettings, to multi: UnsafeMutableRawPointer) {
+        self.settings = settings
+        queue.limitPerSite = max(1, settings.maxTransfersPerSite)
+        tidings_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, settings.maxTransfersPerSite)
+        tidings_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, settings.maxConcurrentTransfers)
+    }
+
+    /// The batches whose callers keep up: a caller with `maxWaitingResults` results not yet taken gets no
+    /// new transfer, so bodies that arrive faster than they are parsed do not pile up in memory.
+    private var readyBatches: Set<Int> {
+        Set(
+            batches.filter {
+                !$0.value.batch.control.isCancelled && $0.value.batch.control.waiting < settings.maxWaitingResults
+            }
+            .keys)
+    }
+
+    private mutating func dropCancelledBatches(_ multi: UnsafeMutableRawPointer) {
+        for (id, entry) in batches where entry.batch.control.isCancelled {
+            queue.remove(batch: id)
+            for (handle, running) in active where running.batch == id {
+                curl_multi_remove_handle(multi, handle)
+                queue.finished(site: running.transfer.site)
+                active[handle] = nil
+            }
+            entry.batch.continuation.finish()
+            batches[id] = nil
+        }
+    }
+
+    /// Adds transfers while the global limit, the per-site limits and the callers' backlogs allow.
+    private mutating func startTransfers(_ multi: UnsafeMutableRawPointer) {
+        var ready = readyBatches
+        while active.count < settings.maxConcurrentTransfers, let (request, batch, site) = queue.next(ready: ready) {
+            guard let transfer = Transfer(request: request, site: site, settings: settings) else {
+                queue.finished(site: site)
+                deliver(Self.failure(request, "libcurl could not create a transfer"), to: batch)
+                ready = readyBatches
+                continue
+            }
+            active[transfer.handle] = (transfer, batch)
             curl_multi_add_handle(multi, transfer.handle)
         }
     }
 
-    private func collectFinished(
-        _ multi: UnsafeMutableRawPointer, queue: inout SiteQueue,
-        active: inout [UnsafeMutableRawPointer: Transfer], deliver: (FetchResult) -> Void
-    ) {
+    private mutating func collectFinished(_ multi: UnsafeMutableRawPointer) {
         var remaining: Int32 = 0
         while let message = curl_multi_info_read(multi, &remaining) {
             guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
-                let transfer = active[handle]
+                let running = active[handle]
             else { continue }
             let code = message.pointee.data.result
             curl_multi_remove_handle(multi, handle)
-            switch transfer.finished(code: code) {
+            switch running.transfer.finished(code: code) {
             case .follow:
                 curl_multi_add_handle(multi, handle)
             case .done(let result):
                 active[handle] = nil
-                queue.finished(site: transfer.site)
-                deliver(result)
+                queue.finished(site: running.transfer.site)
+                deliver(result, to: running.batch)
             }
+        }
+    }
+
+    private mutating func deliver(_ result: FetchResult, to id: Int) {
+        guard let entry = batches[id] else { return }
+        entry.batch.control.delivered()
+        entry.batch.continuation.yield(result)
+        if entry.outstanding == 1 {
+            entry.batch.continuation.finish()
+            batches[id] = nil
+        } else {
+            batches[id]?.outstanding -= 1
+        }
+    }
+
+    /// Without a multi handle nothing can be fetched: every request fails, and says why.
+    private func failEverything() {
+        let submitted = core.shared.withLock { shared in
+            defer {
+                shared.submitted = []
+                shared.loopRunning = false
+            }
+            return shared.submitted
+        }
+        for batch in submitted {
+            for request in batch.requests { batch.continuation.yield(Self.failure(request, "libcurl could not start")) }
+            batch.continuation.finish()
         }
     }
 

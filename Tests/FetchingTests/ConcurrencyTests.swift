@@ -50,3 +50,71 @@ import Testing
         #expect(server.requests.count == 10)
     }
 }
+
+/// One fetcher serves the whole process: its limits hold across calls made at the same time, it reuses
+/// connections from one call to the next, and a caller that stops listening cancels only its own requests.
+@Suite struct SharedFetcherTests {
+    @Test func holdsThePerSiteLimitAcrossCallsInFlightTogether() async throws {
+        var settings = FetchSettings()
+        settings.maxConcurrentTransfers = 16
+        settings.maxTransfersPerSite = 2
+        let server = try LoopbackHTTPServer { _ in
+            var response = LoopbackHTTPServer.Response(body: "<rss/>")
+            response.delay = .milliseconds(30)
+            return response
+        }
+        let fetcher = Fetcher(settings: settings)
+        let counts = await withTaskGroup(of: Int.self) { group in
+            for caller in 0..<6 {
+                group.addTask {
+                    let requests = (0..<4).map {
+                        FetchRequest(key: "c\(caller)-\($0)", url: server.url("/\(caller)/\($0)"))
+                    }
+                    var count = 0
+                    for await _ in fetcher.fetch(requests) { count += 1 }
+                    return count
+                }
+            }
+            return await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(counts == Array(repeating: 4, count: 6))
+        #expect(server.requests.count == 24)
+        #expect(server.maxConcurrentRequests == 2)
+    }
+
+    @Test func reusesConnectionsFromOneCallToTheNext() async throws {
+        let server = try LoopbackHTTPServer(keepAlive: true) { _ in .init(body: "<rss/>") }
+        var settings = FetchSettings()
+        settings.maxTransfersPerSite = 1
+        let fetcher = Fetcher(settings: settings)
+        for round in 0..<3 {
+            let result = await fetcher.fetch(FetchRequest(key: "r\(round)", url: server.url("/feed")))
+            #expect(result.status == 200)
+        }
+        #expect(server.requests.count == 3)
+        #expect(server.connections == 1)
+    }
+
+    @Test func aCallerThatStopsListeningCancelsOnlyItsOwnRequests() async throws {
+        var settings = FetchSettings()
+        settings.maxTransfersPerSite = 1
+        let server = try LoopbackHTTPServer { request in
+            var response = LoopbackHTTPServer.Response(body: "<rss/>")
+            response.delay = .milliseconds(request.path.hasPrefix("/slow") ? 20 : 0)
+            return response
+        }
+        let fetcher = Fetcher(settings: settings)
+        async let other: Int = {
+            var count = 0
+            for await _ in fetcher.fetch((0..<5).map { FetchRequest(key: "o\($0)", url: server.url("/other/\($0)")) }) {
+                count += 1
+            }
+            return count
+        }()
+        let abandoned = (0..<20).map { FetchRequest(key: "s\($0)", url: server.url("/slow/\($0)")) }
+        for await _ in fetcher.fetch(abandoned) { break }
+        #expect(await other == 5)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(server.requests.filter { $0.path.hasPrefix("/slow") }.count < 20)
+    }
+}

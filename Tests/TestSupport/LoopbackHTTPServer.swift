@@ -7,7 +7,8 @@ import Synchronization
 
 /// A real HTTP/1.1 server on 127.0.0.1 for tests: it listens on a free port, answers each request with
 /// what the test's handler returns, and records every request it saw. Each connection is closed after
-/// one response, so tests see exactly one request per transfer.
+/// one response, so tests see exactly one request per transfer, unless the server keeps connections
+/// alive (then it counts them, so a test can see a client reuse one).
 public final class LoopbackHTTPServer: Sendable {
     public struct Request: Sendable {
         public var method: String
@@ -43,11 +44,13 @@ public final class LoopbackHTTPServer: Sendable {
     public let port: Int
     private let listener: Int32
     private let handler: Handler
-    private let state = Mutex<(requests: [Request], stopped: Bool, inFlight: Int, maxInFlight: Int)>(
-        ([], false, 0, 0))
+    private let keepAlive: Bool
+    private let state = Mutex<(requests: [Request], stopped: Bool, inFlight: Int, maxInFlight: Int, connections: Int)>(
+        ([], false, 0, 0, 0))
 
-    public init(handler: @escaping Handler) throws {
+    public init(keepAlive: Bool = false, handler: @escaping Handler) throws {
         self.handler = handler
+        self.keepAlive = keepAlive
         (listener, port) = try Self.listen()
         let thread = Thread { [self] in acceptLoop() }
         thread.start()
@@ -88,6 +91,9 @@ public final class LoopbackHTTPServer: Sendable {
     /// The most requests that were being answered at the same moment.
     public var maxConcurrentRequests: Int { state.withLock { $0.maxInFlight } }
 
+    /// How many connections clients opened.
+    public var connections: Int { state.withLock { $0.connections } }
+
     public func stop() {
         let wasStopped = state.withLock { state in
             defer { state.stopped = true }
@@ -110,9 +116,18 @@ public final class LoopbackHTTPServer: Sendable {
 
     private func serve(_ connection: Int32) {
         defer { close(connection) }
+        state.withLock { $0.connections += 1 }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        guard let request = readRequest(connection) else { return }
+        // Bounded: a kept-alive connection serves at most this many requests, then closes.
+        for _ in 0..<(keepAlive ? 1000 : 1) where !state.withLock({ $0.stopped }) {
+            guard answer(connection) else { return }
+        }
+    }
+
+    /// Reads one request and answers it; false when the connection is to be closed.
+    private func answer(_ connection: Int32) -> Bool {
+        guard let request = readRequest(connection) else { return false }
         state.withLock {
             $0.requests.append(request)
             $0.inFlight += 1
@@ -130,26 +145,26 @@ public final class LoopbackHTTPServer: Sendable {
             names.insert(name.lowercased())
         }
         if !names.contains("content-length") { head += "Content-Length: \(response.body.count)\r\n" }
-        head += "Connection: close\r\n\r\n"
+        head += keepAlive ? "\r\n" : "Connection: close\r\n\r\n"
         send(connection, Array(head.utf8))
-        guard request.method != "HEAD" else { return }
+        guard request.method != "HEAD" else { return keepAlive }
         var body = response.body[...]
         if let cut = response.resetAfter {
             send(connection, Array(body.prefix(cut)))
             // SO_LINGER with a zero timeout makes close() send a reset instead of a clean end.
             var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
             setsockopt(connection, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
-            return
+            return false
         }
         if let trickle = response.trickle {
             for _ in 0..<1000 where !body.isEmpty && !state.withLock({ $0.stopped }) {
-                guard send(connection, Array(body.prefix(trickle.bytes))) else { return }
+                guard send(connection, Array(body.prefix(trickle.bytes))) else { return false }
                 body = body.dropFirst(trickle.bytes)
                 Thread.sleep(forTimeInterval: Self.seconds(trickle.pause))
             }
-            return
+            return false
         }
-        send(connection, Array(body))
+        return send(connection, Array(body)) && keepAlive
     }
 
     private static func seconds(_ duration: Duration) -> Double {
