@@ -55,7 +55,7 @@ let package = Package(
                 "Parsing", "Fetching", "Storage", "Publishing", "Checked",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
         .executableTarget(
             name: "tidings",

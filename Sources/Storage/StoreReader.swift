@@ -11,6 +11,11 @@ public final class StoreReader {
         try database.execute("PRAGMA query_only = ON")
     }
 
+    /// The registered sources with their fetch state, read without registering anything (`tidings status`).
+    public func sources() throws(StoreError) -> [SourceRecord] {
+        try database.query(Store.sourcesQuery).map(Store.sourceRecord)
+    }
+
     /// The entries of one UTC calendar month, newest first and without their bodies, read one at a time:
     /// a month of a large planet holds tens of thousands.
     public func entries(year: Int, month: Int, newestFirst: Bool = true) throws(StoreError) -> EntryCursor {

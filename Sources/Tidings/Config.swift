@@ -37,6 +37,9 @@ public struct Config: Sendable, Equatable {
     public var templatesFolder: URL?
     /// Whether `base_url` was given (even as the default's value).
     public var baseURLIsSet = false
+    /// How much the daemon logs: one of `logLevels` (`--log-level` overrides it).
+    public var logLevel = "info"
+    public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     public static let defaultTitle = "Tidings"
     public static let defaultBaseURL = "http://localhost/"

@@ -13,7 +13,7 @@ struct ConfigReader {
 
     static let siteFields = [
         "title", "base_url", "output", "database", "poll_interval", "max_entries", "retention", "fetch", "sources",
-        "templates", "pages",
+        "templates", "pages", "log_level",
     ]
     static let pagesFields = ["language", "timezone", "day_order", "summary_length"]
     static let fetchFields = [
@@ -66,6 +66,14 @@ struct ConfigReader {
         config.baseURLIsSet = fields["base_url"] != nil
         if let node = fields["pages"] { config.pages = try pages(node) }
         config.templatesFolder = try localPath(fields["templates"], field: "templates")
+        if let node = fields["log_level"], let text = try string(node, field: "log_level") {
+            guard let level = Config.logLevels.first(where: { $0 == text.lowercased() }) else {
+                throw invalid(
+                    node, "log_level",
+                    "'\(text)' is not a level; use one of \(Config.logLevels.joined(separator: ", "))")
+            }
+            config.logLevel = level
+        }
         if let folder = config.templatesFolder, !FileManager.default.fileExists(atPath: folder.path),
             let node = fields["templates"]
         {

@@ -1,51 +1,268 @@
+import Fetching
 import Foundation
 import Logging
-import ServiceLifecycle
+import Publishing
 import Storage
+import Synchronization
+import UnixSignals
 
-/// `tidings run`: polls each source when its schedule says (see `PollPlanner`), writing the outputs
-/// after each round that fetched anything, until SIGTERM or SIGINT. A signal that arrives during a
-/// round lets it finish its writes; only the wait between rounds is cut short.
-public struct Daemon: Service {
-    let refresh: Refresh
+/// `tidings run`: polls each source when its schedule says (see `PollPlanner`) and writes the outputs
+/// after each round that changed anything, until SIGTERM or SIGINT.
+///
+/// - systemd hears from it directly (`ServiceNotifier`): READY once the schedule runs, a STATUS line after
+///   each round, WATCHDOG pings from the scheduling loop itself (a wedged loop stops them), RELOADING and
+///   READY around a reload, STOPPING on the way out.
+/// - SIGHUP re-reads `feeds.yaml`; a broken file is logged with its line and the running configuration
+///   stays. SIGTERM or SIGINT aborts the transfers in flight, stores what was already parsed and exits;
+///   the outputs are brought up to date at the next start.
+/// - It holds the store's refresh lock for as long as it runs, and listens on a control socket beside the
+///   database, so `tidings refresh`, `status` and `reload` ask it instead of fetching a second time.
+public struct Daemon: Sendable {
+    let configFile: URL
+    let initial: Config
     let logger: Logger
+    let notifier: ServiceNotifier
 
     /// The daemon looks at the schedule at least this often (a source added to the store by hand, a
-    /// clock that jumped) and at most this often (a burst of sources due a second apart).
+    /// clock that jumped).
     static let longestSleep = Duration.seconds(300)
-    static let shortestSleep = Duration.seconds(5)
 
-    public init(config: Config, logger: Logger) {
-        self.refresh = Refresh(config: config)
+    public init(config: Config, logger: Logger, notifier: ServiceNotifier = ServiceNotifier()) {
+        self.configFile = config.file
+        self.initial = config
         self.logger = logger
+        self.notifier = notifier
     }
 
-    /// Runs the daemon until a shutdown signal; returns normally after a graceful shutdown.
+    enum Event: Sendable {
+        case tick
+        case reload
+        case control(ControlConnection)
+    }
+
+    /// Runs until SIGTERM or SIGINT; returns normally after a clean stop.
     public func runUntilSignalled() async throws {
-        let group = ServiceGroup(
-            configuration: .init(services: [self], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        let (events, input) = AsyncStream.makeStream(of: Event.self)
+        let info = DaemonInfo()
+        let main = Task { try await run(events: events, input: input, info: info) }
+        let signals = Task {
+            for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint, .sighup) {
+                if signal == .sighup {
+                    input.yield(.reload)
+                } else {
+                    logger.notice("stopping", metadata: ["signal": "\(signal)"])
+                    main.cancel()
+                    return
+                }
+            }
+        }
+        // Ticks drive the watchdog and the schedule; they are events, so a wedged loop misses them.
+        let tick = notifier.watchdogInterval.map { min($0 / 2, .seconds(5)) } ?? .seconds(5)
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: tick)
+                input.yield(.tick)
+            }
+        }
+        defer {
+            signals.cancel()
+            ticker.cancel()
+        }
+        try await main.value
     }
 
-    public func run() async throws {
+    private func run(events: AsyncStream<Event>, input: AsyncStream<Event>.Continuation, info: DaemonInfo)
+        async throws
+    {
+        notifier.status("waiting for the refresh lock")
+        let lock = try RefreshLock(beside: initial.databaseFile) {
+            logger.notice("waiting for a refresh started from the command line to finish")
+        }
+        let fetcher = Fetcher(settings: initial.fetch)
+        var refresh = Refresh(config: initial, fetcher: fetcher)
+        // Upgrading a large store's schema can take minutes once; systemd is told to wait for it.
+        notifier.extendTimeout(by: .seconds(900))
+        notifier.status("opening the database")
         let store = try refresh.openStore()
-        logger.info(
+        try spreadOverduePolls(refresh, store)
+        publishWhatTheStoreHolds(refresh, store)
+        let server = startControlServer(refresh.config, info: info, input: input)
+        defer {
+            server?.stop()
+            notifier.stopping()
+            logger.notice("stopped")
+            withExtendedLifetime(lock) {}
+        }
+        logger.notice(
             "started",
             metadata: ["sources": "\(refresh.config.sources.count)", "interval": "\(refresh.config.pollInterval)"])
-        try spreadOverduePolls(store)
-        publishWhatTheStoreHolds(store)
-        while !Task.isShuttingDownGracefully {
-            await runOnce(store: store)
+        notifier.ready(status: "\(refresh.config.sources.count) sources, first round starting")
+        var nextRound = ContinuousClock.now
+        var lastPing = ContinuousClock.now
+        let ping = { @Sendable in notifier.watchdog() }
+        for await event in events {
+            switch event {
+            case .tick:
+                break
+            case .reload:
+                if let reloaded = reload(refresh.config, fetcher: fetcher) {
+                    refresh = reloaded
+                    nextRound = .now  // added sources are polled now
+                }
+            case .control(let connection):
+                await serve(connection, refresh: &refresh, store: store, fetcher: fetcher, info: info)
+                nextRound = .now
+            }
+            if Task.isCancelled { break }
+            if ContinuousClock.now - lastPing >= (notifier.watchdogInterval ?? .seconds(5)) / 4 {
+                ping()
+                lastPing = .now
+            }
+            guard ContinuousClock.now >= nextRound else { continue }
+            await round(refresh, store: store, mode: .due, info: info) { _ in
+                if ContinuousClock.now - lastPing >= (notifier.watchdogInterval ?? .seconds(5)) / 4 {
+                    ping()
+                    lastPing = .now
+                }
+            }
+            if Task.isCancelled { break }
             let sleep = (try? timeUntilNextPoll(store)) ?? Self.longestSleep
-            // Graceful shutdown cancels only the sleep, never a refresh in progress.
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: sleep) }
+            nextRound = .now + sleep
+            info.update { $0.nextRound = Date().addingTimeInterval(Double(sleep.components.seconds)) }
         }
-        logger.info("stopped")
+    }
+
+    /// One round: fetches what `mode` picks, logs each source as it finishes, tells systemd the totals.
+    /// `progress` hears each outcome too (a command-line refresh streams them).
+    @discardableResult
+    private func round(
+        _ refresh: Refresh, store: Store, mode: Refresh.Mode, only: Set<String>? = nil, info: DaemonInfo,
+        progress: @escaping (SourceOutcome) -> Void = { _ in }
+    ) async -> Result<RefreshReport, any Error> {
+        let started = Date()
+        info.update { $0.roundStarted = started }
+        defer { info.update { $0.roundStarted = nil } }
+        let logger = self.logger
+        let forward = UncheckedSendable(progress)
+        do {
+            let report = try await refresh.run(
+                store: store, mode: mode, only: only,
+                progress: { outcome in
+                    Self.log(outcome, to: logger)
+                    forward.value(outcome)
+                })
+            if report.interrupted || report.outcomes.isEmpty { return .success(report) }
+            let failing = (try? store.sources().filter { $0.lastError != nil }.count) ?? report.failures
+            let new = report.outcomes.reduce(0) { total, outcome in
+                if case .stored(let changes) = outcome.status { total + changes.new } else { total }
+            }
+            let summary = "\(report.outcomes.count) sources, \(new) new entries, \(failing) failing"
+            logger.notice(
+                "round done",
+                metadata: [
+                    "sources": "\(report.outcomes.count)", "new": "\(new)", "failing": "\(failing)",
+                    "files-written": "\(report.written.count)",
+                    "duration": "\(String(format: "%.1f", Date().timeIntervalSince(started)))s",
+                ])
+            notifier.status(summary)
+            info.update {
+                $0.lastRound = Date()
+                $0.lastSummary = summary
+            }
+            return .success(report)
+        } catch {
+            // The store or the output folder failed; the next round tries again.
+            logger.error("refresh failed", metadata: ["reason": "\(error)"])
+            notifier.status("the last round failed: \(error)")
+            return .failure(error)
+        }
+    }
+
+    static func log(_ outcome: SourceOutcome, to logger: Logger) {
+        switch outcome.status {
+        case .failed: logger.warning("\(outcome.summary)", metadata: ["source": "\(outcome.key)"])
+        case .quarantined: logger.error("\(outcome.summary)", metadata: ["source": "\(outcome.key)"])
+        default: logger.info("\(outcome.summary)", metadata: ["source": "\(outcome.key)"])
+        }
+    }
+
+    /// A command's request: a refresh streams each source's line back as it finishes; a reload says whether
+    /// the new configuration was taken.
+    private func serve(
+        _ connection: ControlConnection, refresh: inout Refresh, store: Store, fetcher: Fetcher, info: DaemonInfo
+    ) async {
+        switch connection.request {
+        case .refresh(let force, let keys):
+            let unknown = keys.filter { key in !refresh.config.sources.contains { $0.key == key } }
+            guard unknown.isEmpty else {
+                connection.finish(
+                    status: 64, "no source with key \(unknown.joined(separator: ", ")) in \(configFile.path)")
+                return
+            }
+            logger.notice(
+                "refresh asked from the command line",
+                metadata: ["sources": "\(keys.isEmpty ? "all" : keys.joined(separator: ","))"])
+            let result = await round(
+                refresh, store: store, mode: force ? .force : .all, only: keys.isEmpty ? nil : Set(keys), info: info
+            ) { outcome in connection.send(line: outcome.summary) }
+            switch result {
+            case .success(let report):
+                connection.finish(
+                    status: 0, RefreshReport.summaryLine(report, folder: refresh.config.outputFolder.path))
+            case .failure(let error):
+                connection.finish(status: 1, "\(error)")
+            }
+        case .reload:
+            if let reloaded = reload(refresh.config, fetcher: fetcher) {
+                refresh = reloaded
+                connection.finish(status: 0, "reloaded \(configFile.path): \(reloaded.config.sources.count) sources")
+            } else {
+                connection.finish(
+                    status: 78, "\(configFile.path) has errors (see the daemon's log); the running configuration stays")
+            }
+        case .status:
+            connection.finish(status: 0, info.text)
+        }
+    }
+
+    /// Reads `feeds.yaml` again. A broken file is logged and the running configuration stays.
+    private func reload(_ current: Config, fetcher: Fetcher) -> Refresh? {
+        notifier.reloading()
+        defer { notifier.ready(status: "configuration reloaded") }
+        do {
+            let config = try Config.load(from: configFile)
+            guard config.databaseFile == current.databaseFile else {
+                logger.error(
+                    "reload refused: the database cannot change while the daemon runs; restart it",
+                    metadata: ["file": "\(configFile.path)"])
+                return nil
+            }
+            for warning in config.warnings { logger.warning("\(warning)") }
+            fetcher.update(config.fetch)
+            logger.notice("reloaded", metadata: ["file": "\(configFile.path)", "sources": "\(config.sources.count)"])
+            return Refresh(config: config, fetcher: fetcher)
+        } catch {
+            logger.error("reload failed; the running configuration stays", metadata: ["reason": "\(error)"])
+            return nil
+        }
+    }
+
+    private func startControlServer(_ config: Config, info: DaemonInfo, input: AsyncStream<Event>.Continuation)
+        -> ControlServer?
+    {
+        do {
+            let server = try ControlServer(path: ControlSocket.path(forDatabase: config.databaseFile))
+            server.start(status: { info.text }, deliver: { input.yield(.control($0)) })
+            return server
+        } catch {
+            logger.warning("no control socket; commands cannot reach this daemon", metadata: ["reason": "\(error)"])
+            return nil
+        }
     }
 
     /// After a pause (a restart, a suspended machine), overdue sources are spread out instead of all
     /// polled in the first second.
-    private func spreadOverduePolls(_ store: Store) throws {
+    private func spreadOverduePolls(_ refresh: Refresh, _ store: Store) throws {
         let now = Date()
         let records = try refresh.registeredSources(in: store, now: now)
         let spread = refresh.planner.spreadOverdue(Array(records.values), now: now)
@@ -53,16 +270,16 @@ public struct Daemon: Service {
         if !spread.isEmpty { logger.info("spreading overdue sources", metadata: ["sources": "\(spread.count)"]) }
     }
 
-    /// A process killed between storing and publishing left the outputs behind the store; the first round
+    /// A process stopped between storing and publishing left the outputs behind the store; the first round
     /// may be minutes away once overdue sources are spread, so the outputs are brought up to date at once.
-    private func publishWhatTheStoreHolds(_ store: Store) {
+    private func publishWhatTheStoreHolds(_ refresh: Refresh, _ store: Store) {
         do {
             let written = try refresh.publish(from: store).written
             if !written.isEmpty {
                 logger.info("outputs brought up to date", metadata: ["files-written": "\(written.count)"])
             }
         } catch {
-            logger.error("writing the outputs failed: \(error)")
+            logger.error("writing the outputs failed", metadata: ["reason": "\(error)"])
         }
     }
 
@@ -72,29 +289,43 @@ public struct Daemon: Service {
             max(record.poll.nextPollAt ?? now, record.poll.waitUntil ?? now)
         }.min()
         let seconds = next.map { $0.timeIntervalSince(now) } ?? 300
-        return min(max(.seconds(seconds), Self.shortestSleep), Self.longestSleep)
+        return min(max(.seconds(seconds), .seconds(1)), Self.longestSleep)
+    }
+}
+
+/// What `tidings status` shows of the daemon, kept up to date by its loop and read by the control thread.
+final class DaemonInfo: Sendable {
+    struct State {
+        var started = Date()
+        var roundStarted: Date?
+        var lastRound: Date?
+        var lastSummary: String?
+        var nextRound: Date?
     }
 
-    private func runOnce(store: Store) async {
-        do {
-            let report = try await refresh.run(store: store, mode: .due)
-            guard !report.outcomes.isEmpty else { return }
-            for outcome in report.outcomes {
-                if case .failed = outcome.status {
-                    logger.warning("\(outcome.summary)")
-                } else {
-                    logger.info("\(outcome.summary)")
-                }
+    private let state = Mutex(State())
+
+    func update(_ change: (inout State) -> Void) { state.withLock { change(&$0) } }
+
+    var text: String {
+        state.withLock { state in
+            var lines = ["daemon: running since \(Timestamp.display(state.started)) (pid \(getpid()))"]
+            if let started = state.roundStarted {
+                lines.append("round: in progress since \(Timestamp.display(started))")
             }
-            logger.info(
-                "refresh done",
-                metadata: [
-                    "sources": "\(report.outcomes.count)", "files-written": "\(report.written.count)",
-                    "failed": "\(report.failures)",
-                ])
-        } catch {
-            // The store or the output folder failed; the next round tries again.
-            logger.error("refresh failed: \(error)")
+            if let last = state.lastRound {
+                lines.append("last round: \(Timestamp.display(last))\(state.lastSummary.map { " (\($0))" } ?? "")")
+            }
+            if let next = state.nextRound, state.roundStarted == nil {
+                lines.append("next round: \(Timestamp.display(next))")
+            }
+            return lines.joined(separator: "\n")
         }
     }
+}
+
+/// A value used only by the task that made it, carried through an API that asks for Sendable.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

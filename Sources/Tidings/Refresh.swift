@@ -21,9 +21,10 @@ public struct Refresh: Sendable {
     let fetcher: Fetcher
     let planner: PollPlanner
 
-    public init(config: Config) {
+    /// `fetcher`: the process's fetcher, when it has one (the daemon keeps one across reloads).
+    public init(config: Config, fetcher: Fetcher? = nil) {
         self.config = config
-        self.fetcher = Fetcher(settings: config.fetch)
+        self.fetcher = fetcher ?? Fetcher(settings: config.fetch)
         self.planner = PollPlanner(policy: config.polling)
     }
 
@@ -35,9 +36,14 @@ public struct Refresh: Sendable {
     }
 
     /// Runs one cycle, over the sources keyed in `only` when it is given. A source that fails is reported
-    /// and left as it was; only an unusable store or output folder makes the whole cycle throw.
+    /// and left as it was; only an unusable store or output folder makes the whole cycle throw. `progress`
+    /// hears each source's outcome as soon as it is stored (skipped sources first).
+    ///
+    /// Cancelled (a shutdown), the cycle aborts the transfers still running, stores what was already
+    /// parsed, and returns without writing the outputs: the next start writes them from the store.
     public func run(
-        store: Store, mode: Mode = .all, only: Set<String>? = nil, now: @escaping @Sendable () -> Date = Date.init
+        store: Store, mode: Mode = .all, only: Set<String>? = nil, now: @escaping @Sendable () -> Date = Date.init,
+        progress: (@Sendable (SourceOutcome) -> Void)? = nil
     ) async throws -> RefreshReport {
         let interrupted = try store.reviewInterruptedParses(
             quarantineReason: "Tidings stopped while parsing this source's document alone (noticed"
@@ -50,7 +56,9 @@ public struct Refresh: Sendable {
             guard let record = records[source.key] else { continue }
             if mode == .due, !PollPlanner.isDue(record, now: start) { continue }
             if mode == .all, let reason = PollPlanner.heldBack(record, now: start) {
-                outcomes[source.key] = SourceOutcome(key: source.key, status: .skipped(reason), warnings: [])
+                let outcome = SourceOutcome(key: source.key, status: .skipped(reason), warnings: [])
+                outcomes[source.key] = outcome
+                progress?(outcome)
                 continue
             }
             requests.append(request(for: source, record: record))
@@ -61,8 +69,13 @@ public struct Refresh: Sendable {
         // Each source's own feeds are rendered as soon as its entries are stored, while others download.
         let prestager = FeedPrestager(site: feedSite, folder: config.outputFolder, storePath: store.path)
         cycle.prestager = prestager
+        cycle.progress = progress
         defer { prestager.discard() }  // what the publish did not take (nothing, when it throws first)
         for (key, outcome) in try await cycle.run(requests) { outcomes[key] = outcome }
+        if Task.isCancelled {
+            return RefreshReport(
+                outcomes: config.sources.compactMap { outcomes[$0.key] }, written: [], interrupted: true)
+        }
         for note in interrupted {
             let text =
                 note.quarantined
@@ -146,10 +159,20 @@ public struct Refresh: Sendable {
         return try publish(from: store, full: true)
     }
 
-    /// Every configured source's state, in configuration order.
-    public func status(store: Store, now: Date) throws -> [SourceStatus] {
-        let records = try registeredSources(in: store, now: now)
-        return config.sources.compactMap { records[$0.key].map { SourceStatus($0, now: now) } }
+    /// Every configured source's state, in configuration order, read without writing to the store (a
+    /// daemon may be using it; a source it has not registered yet shows as never fetched).
+    public func status(now: Date) throws -> [SourceStatus] {
+        var records: [String: SourceRecord] = [:]
+        if FileManager.default.fileExists(atPath: config.databaseFile.path) {
+            let reader = try StoreReader(path: config.databaseFile.path)
+            records = Dictionary(try reader.sources().map { ($0.key, $0) }) { first, _ in first }
+        }
+        return config.sources.map { source in
+            let record = records[source.key].flatMap { $0.url == source.url ? $0 : nil }
+            return SourceStatus(
+                record ?? SourceRecord(key: source.key, url: source.url, displayTitle: source.title ?? source.key),
+                now: now)
+        }
     }
 
     /// Makes the store's sources match the configuration and reads them back, by key.

@@ -16,6 +16,8 @@ struct Cycle {
     var force = false
     /// Renders the own feeds of each source whose entries changed, once they are stored.
     var prestager: FeedPrestager?
+    /// Told each source's outcome once it is stored, while the others are still on their way.
+    var progress: (@Sendable (SourceOutcome) -> Void)?
 
     /// How many documents are parsed at once: one per core, plus one so the cores keep parsing while this
     /// task stores (measured: 1,000 feeds cold, 15.1 s → 14.0 s on two cores).
@@ -38,8 +40,12 @@ struct Cycle {
         func flush() throws {
             let pending = batch.take()
             guard !pending.isEmpty else { return }
-            try store.batch { () throws(StoreError) in
-                for done in pending { outcomes[done.source.key] = try record(done, networkDown: false) }
+            let stored = try store.batch { () throws(StoreError) in
+                try pending.map { done throws(StoreError) in try record(done, networkDown: false) }
+            }
+            for outcome in stored {
+                outcomes[outcome.key] = outcome
+                progress?(outcome)
             }
         }
         try await withThrowingTaskGroup(of: Processed.self) { group in
@@ -57,6 +63,7 @@ struct Cycle {
                     // One transaction: the entries, the parse note cleared and the next poll, all or none.
                     let outcome = try store.batch { () throws(StoreError) in try record(done, networkDown: false) }
                     outcomes[done.source.key] = outcome
+                    progress?(outcome)
                     if case .stored(let changes) = outcome.status, changes.new + changes.updated > 0 {
                         prestager?.stage(done.source.key)
                     }
@@ -106,8 +113,12 @@ struct Cycle {
         }
         try flush()
         let networkDown = !reachedAnything && Set(unreachable.map { SiteKey.of($0.result.requestedURL) }).count >= 2
-        try store.batch { () throws(StoreError) in
-            for done in unreachable { outcomes[done.source.key] = try record(done, networkDown: networkDown) }
+        let stored = try store.batch { () throws(StoreError) in
+            try unreachable.map { done throws(StoreError) in try record(done, networkDown: networkDown) }
+        }
+        for outcome in stored {
+            outcomes[outcome.key] = outcome
+            progress?(outcome)
         }
         return outcomes
     }

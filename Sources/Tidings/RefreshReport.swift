@@ -50,6 +50,19 @@ public struct SourceOutcome: Sendable, Equatable {
 public struct RefreshReport: Sendable {
     public var outcomes: [SourceOutcome]
     public var written: [String]
+    /// Stopped by a shutdown: some sources were not fetched, and the outputs were not written.
+    public var interrupted = false
 
     public var failures: Int { outcomes.filter { if case .failed = $0.status { true } else { false } }.count }
+}
+
+extension RefreshReport {
+    /// The last line of a refresh: how many sources, how many failed, how many files were written where.
+    public static func summaryLine(_ report: RefreshReport, folder: String) -> String {
+        let failed = report.failures > 0 ? ", \(report.failures) failed" : ""
+        if report.interrupted {
+            return "\(report.outcomes.count) sources\(failed); stopped before the outputs were written"
+        }
+        return "\(report.outcomes.count) sources\(failed); \(report.written.count) files written to \(folder)"
+    }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Synchronization
 import Tidings
 
 struct RefreshCommand: AsyncParsableCommand {
@@ -8,9 +10,11 @@ struct RefreshCommand: AsyncParsableCommand {
         discussion: """
             Fetches every source (or the sources named) now, whatever the regular schedule says, but leaves alone a source the \
             server asked to wait (Retry-After), one backing off after failures, and one gone (HTTP 410); \
-            --force fetches those too. Prints one line per source: how many entries were new, updated or \
-            unchanged, why it failed, or why it was skipped. Exits 0 when the refresh ran, even if some \
-            sources failed; non-zero when the configuration, the database or the output folder cannot be used.
+            --force fetches those too. Prints one line per source as it finishes: how many entries were new, \
+            updated or unchanged, why it failed, or why it was skipped. When a daemon (`tidings run`) runs for \
+            the same store, the daemon does the refresh and this command prints its lines; otherwise the \
+            refresh runs here, and a second one waits for the first. Exits 0 when the refresh ran, even if \
+            some sources failed; non-zero when the configuration, the database or the output folder cannot be used.
             """)
 
     @OptionGroup var options: ConfigOptions
@@ -28,18 +32,67 @@ struct RefreshCommand: AsyncParsableCommand {
             throw ValidationError(
                 "no source with key \(unknown.map { "'\($0)'" }.joined(separator: ", ")) in \(options.config)")
         }
-        let refresh = Refresh(config: config)
+        let progress = ProgressLine(total: keys.isEmpty ? config.sources.count : keys.count)
         do {
+            let socket = ControlSocket.path(forDatabase: config.databaseFile)
+            if let daemon = try ControlClient.connect(path: socket) {
+                let (status, text) = try daemon.perform(.refresh(force: force, keys: keys)) { progress.print($0) }
+                progress.finish(text)
+                if status != 0 { throw ExitCode(status) }
+                return
+            }
+            let lock = try RefreshLock(beside: config.databaseFile) {
+                progress.note("waiting for another refresh of \(config.databaseFile.path) to finish")
+            }
+            let refresh = Refresh(config: config)
             let store = try refresh.openStore()
             let report = try await refresh.run(
-                store: store, mode: force ? .force : .all, only: keys.isEmpty ? nil : Set(keys))
-            for outcome in report.outcomes { print(outcome.summary) }
-            let failed = report.failures > 0 ? ", \(report.failures) failed" : ""
-            print(
-                "\(report.outcomes.count) sources\(failed); \(report.written.count) files written to \(config.outputFolder.path)"
-            )
+                store: store, mode: force ? .force : .all, only: keys.isEmpty ? nil : Set(keys),
+                progress: { progress.print($0.summary) })
+            withExtendedLifetime(lock) {}
+            progress.finish(RefreshReport.summaryLine(report, folder: config.outputFolder.path))
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             throw fail(error)
         }
+    }
+}
+
+/// Each source's line as it finishes, on standard output (flushed, so a pipe sees it at once); on a
+/// terminal also a short "12/120 sources" line on standard error, rewritten in place.
+final class ProgressLine: Sendable {
+    private let total: Int
+    private let done = Mutex(0)
+    private let onTerminal = isatty(STDERR_FILENO) == 1
+
+    init(total: Int) {
+        self.total = total
+    }
+
+    func print(_ line: String) {
+        let count = done.withLock { count in
+            count += 1
+            return count
+        }
+        clear()
+        Swift.print(line)
+        fflush(nil)  // every stream: `stdout` itself is a global Swift cannot share
+        if onTerminal { FileHandle.standardError.write(Data("\(count)/\(total) sources".utf8)) }
+    }
+
+    func note(_ text: String) {
+        clear()
+        FileHandle.standardError.write(Data("tidings: \(text)\n".utf8))
+    }
+
+    func finish(_ text: String) {
+        clear()
+        Swift.print(text)
+        fflush(nil)  // every stream: `stdout` itself is a global Swift cannot share
+    }
+
+    private func clear() {
+        if onTerminal { FileHandle.standardError.write(Data("\u{1B}[2K\r".utf8)) }
     }
 }

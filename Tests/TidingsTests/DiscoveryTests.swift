@@ -144,7 +144,7 @@ extension DiscoveryTests {
         #expect(
             rediscovered.outcomes.first?.warnings.contains(
                 "its feed was found at \(server.url("/new.xml")) and is fetched from now on") == true)
-        let status = try site.refresh.status(store: site.store, now: Date())
+        let status = try site.refresh.status(now: Date())
         #expect(status.first?.discoveredURL == server.url("/new.xml"))
         #expect(SourceStatus.table(status).contains("feed found at \(server.url("/new.xml"))"))
     }

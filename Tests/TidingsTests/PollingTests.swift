@@ -78,7 +78,7 @@ import Tidings
         #expect(try record(site).poll.movedURL == server.url("/new"))
         _ = try await run(site)
         #expect(server.requests.suffix(1).map(\.path) == ["/new"])
-        let status = try site.refresh.status(store: site.store, now: clock.now)
+        let status = try site.refresh.status(now: clock.now)
         #expect(status.first?.movedURL == server.url("/new"))
         #expect(try String(contentsOf: site.refresh.config.file, encoding: .utf8).contains(server.url("/old")))
     }
@@ -110,7 +110,7 @@ import Tidings
         }
         #expect(reason.hasPrefix("gone (HTTP 410) since"))
         #expect(server.requests.count == 1)
-        #expect(try site.refresh.status(store: site.store, now: clock.now).first?.state == .gone)
+        #expect(try site.refresh.status(now: clock.now).first?.state == .gone)
         _ = try await run(site, .force)
         #expect(server.requests.count == 2, "--force fetches it anyway")
         let moved = Refresh(
@@ -172,7 +172,7 @@ import Tidings
         let recovered = try record(site)
         #expect(recovered.consecutiveFailures == 0)
         #expect(recovered.poll.waitUntil == nil)
-        #expect(try site.refresh.status(store: site.store, now: clock.now).first?.state == .ok)
+        #expect(try site.refresh.status(now: clock.now).first?.state == .ok)
     }
 
     @Test func whenEverySourceIsUnreachableNoSourceIsBlamed() async throws {
@@ -296,6 +296,6 @@ import Tidings
         #expect(poll.hub == "https://hub.example/")
         #expect(poll.updateInterval == .seconds(3 * 3600))
         #expect(poll.nextPollAt == clock.now.addingTimeInterval(3 * 3600), "the ttl is a floor")
-        #expect(try site.refresh.status(store: site.store, now: clock.now).first?.hub == "https://hub.example/")
+        #expect(try site.refresh.status(now: clock.now).first?.hub == "https://hub.example/")
     }
 }
