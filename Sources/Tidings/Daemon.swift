@@ -26,6 +26,9 @@ public struct Daemon: Sendable {
     /// The daemon looks at the schedule at least this often (a source added to the store by hand, a
     /// clock that jumped).
     static let longestSleep = Duration.seconds(300)
+    /// A round still running after this long is taken to be stuck: the watchdog pings stop, and systemd
+    /// restarts the service. (A cold refresh of 10,000 sources takes under four minutes.)
+    static let longestRound = Duration.seconds(15 * 60)
 
     public init(config: Config, logger: Logger, notifier: ServiceNotifier = ServiceNotifier()) {
         self.configFile = config.file
@@ -56,12 +59,15 @@ public struct Daemon: Sendable {
                 }
             }
         }
-        // Ticks drive the watchdog and the schedule; they are events, so a wedged loop misses them.
+        // Ticks drive the schedule. The watchdog is pinged only while the loop shows life: it handled an event
+        // lately, or a round it started is younger than a round can be (transfers have their own timeouts).
         let tick = notifier.watchdogInterval.map { min($0 / 2, .seconds(5)) } ?? .seconds(5)
+        let notifier = self.notifier
         let ticker = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: tick)
                 input.yield(.tick)
+                if info.isAlive(within: tick * 2, longestRound: Self.longestRound) { notifier.watchdog() }
             }
         }
         defer {
@@ -98,9 +104,8 @@ public struct Daemon: Sendable {
             metadata: ["sources": "\(refresh.config.sources.count)", "interval": "\(refresh.config.pollInterval)"])
         notifier.ready(status: "\(refresh.config.sources.count) sources, first round starting")
         var nextRound = ContinuousClock.now
-        var lastPing = ContinuousClock.now
-        let ping = { @Sendable in notifier.watchdog() }
         for await event in events {
+            info.beat()
             switch event {
             case .tick:
                 break
@@ -114,17 +119,8 @@ public struct Daemon: Sendable {
                 nextRound = .now
             }
             if Task.isCancelled { break }
-            if ContinuousClock.now - lastPing >= (notifier.watchdogInterval ?? .seconds(5)) / 4 {
-                ping()
-                lastPing = .now
-            }
             guard ContinuousClock.now >= nextRound else { continue }
-            await round(refresh, store: store, mode: .due, info: info) { _ in
-                if ContinuousClock.now - lastPing >= (notifier.watchdogInterval ?? .seconds(5)) / 4 {
-                    ping()
-                    lastPing = .now
-                }
-            }
+            await round(refresh, store: store, mode: .due, info: info)
             if Task.isCancelled { break }
             let sleep = (try? timeUntilNextPoll(store)) ?? Self.longestSleep
             nextRound = .now + sleep
@@ -140,14 +136,23 @@ public struct Daemon: Sendable {
         progress: @escaping (SourceOutcome) -> Void = { _ in }
     ) async -> Result<RefreshReport, any Error> {
         let started = Date()
-        info.update { $0.roundStarted = started }
-        defer { info.update { $0.roundStarted = nil } }
+        info.update {
+            $0.roundStarted = started
+            $0.roundClock = .now
+        }
+        defer {
+            info.update {
+                $0.roundStarted = nil
+                $0.roundClock = nil
+            }
+        }
         let logger = self.logger
         let forward = UncheckedSendable(progress)
         do {
             let report = try await refresh.run(
                 store: store, mode: mode, only: only,
                 progress: { outcome in
+                    info.beat()
                     Self.log(outcome, to: logger)
                     forward.value(outcome)
                 })
@@ -301,11 +306,25 @@ final class DaemonInfo: Sendable {
         var lastRound: Date?
         var lastSummary: String?
         var nextRound: Date?
+        var roundClock: ContinuousClock.Instant?
+        var lastBeat = ContinuousClock.now
     }
 
     private let state = Mutex(State())
 
     func update(_ change: (inout State) -> Void) { state.withLock { change(&$0) } }
+
+    /// The loop handled something.
+    func beat() { state.withLock { $0.lastBeat = .now } }
+
+    /// Whether the loop handled something within `recent`, or runs a round younger than `longestRound`.
+    func isAlive(within recent: Duration, longestRound: Duration) -> Bool {
+        state.withLock { state in
+            let now = ContinuousClock.now
+            if now - state.lastBeat < recent { return true }
+            return state.roundClock.map { now - $0 < longestRound } ?? false
+        }
+    }
 
     var text: String {
         state.withLock { state in

@@ -1,0 +1,213 @@
+import Foundation
+import Storage
+import Synchronization
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `tidings run` as systemd runs it: a notify socket and a watchdog, signals, and commands beside it.
+@Suite(.serialized) struct DaemonTests {
+    static let feed = """
+        <rss version="2.0"><channel><title>T</title><link>https://t.example/</link>
+        <item><title>One</title><link>https://t.example/1</link><guid>one</guid></item></channel></rss>
+        """
+
+    /// Plays systemd's end of the notify protocol: a datagram socket whose messages are collected.
+    final class NotifySocket: Sendable {
+        let path: String
+        private let descriptor: Int32
+        private let received = Mutex<[String]>([])
+
+        init(in folder: TemporaryDirectory) throws {
+            path = folder.file("notify").path
+            descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            withUnsafeMutableBytes(of: &address.sun_path) { raw in
+                for (index, byte) in path.utf8.enumerated() { raw[index] = byte }
+            }
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                }
+            }
+            try #require(bound == 0)
+            var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        }
+
+        deinit { close(descriptor) }
+
+        var messages: [String] { received.withLock { $0 } }
+
+        /// Reads datagrams until one satisfies `condition` or `seconds` pass; true when one did.
+        @discardableResult
+        func wait(seconds: Double, for condition: (String) -> Bool) -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while Date() < deadline {
+                let count = recv(descriptor, &buffer, buffer.count, 0)
+                guard count > 0 else { continue }
+                let message = String(decoding: buffer[0..<count], as: UTF8.self)
+                received.withLock { $0.append(message) }
+                if condition(message) { return true }
+            }
+            return false
+        }
+    }
+
+    struct Daemon {
+        let process: Process
+        let log: URL
+
+        var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+    }
+
+    static func start(in site: TemporaryDirectory, notify: NotifySocket) throws -> Daemon {
+        let process = Process()
+        process.executableURL = CommandLineTests.binary
+        process.arguments = ["run"]
+        process.currentDirectoryURL = site.url
+        process.environment = ProcessInfo.processInfo.environment.merging([
+            "NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "2000000", "JOURNAL_STREAM": "8:1234",
+        ]) { $1 }
+        let log = site.file("daemon.log")
+        try Data().write(to: log)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: log)
+        try process.run()
+        return Daemon(process: process, log: log)
+    }
+
+    static func config(_ server: LoopbackHTTPServer, keys: [String]) -> String {
+        "sources:\n" + keys.map { "  - key: \($0)\n    url: \(server.url("/\($0)"))\n" }.joined()
+    }
+
+    @Test func speaksTheNotifyProtocolReloadsAndStopsCleanly() throws {
+        let server = try LoopbackHTTPServer { _ in .init(body: Self.feed) }
+        let site = try TemporaryDirectory()
+        try site.write(Self.config(server, keys: ["alpha", "beta"]), to: "feeds.yaml")
+        let notify = try NotifySocket(in: site)
+        let daemon = try Self.start(in: site, notify: notify)
+        defer { CommandLineTests.stop(daemon.process) }
+
+        #expect(notify.wait(seconds: 20) { $0.contains("READY=1") }, "READY: \(notify.messages) \(daemon.logText)")
+        #expect(notify.wait(seconds: 20) { $0.hasPrefix("STATUS=2 sources, 2 new entries, 0 failing") })
+        #expect(notify.wait(seconds: 5) { $0 == "WATCHDOG=1" }, "a watchdog ping within the interval")
+
+        // A good reload: the added source is fetched without a restart.
+        try site.write(Self.config(server, keys: ["alpha", "beta", "gamma"]), to: "feeds.yaml")
+        kill(daemon.process.processIdentifier, SIGHUP)
+        #expect(notify.wait(seconds: 10) { $0.hasPrefix("RELOADING=1\nMONOTONIC_USEC=") })
+        #expect(notify.wait(seconds: 10) { $0.hasPrefix("READY=1") })
+        #expect(notify.wait(seconds: 20) { _ in server.requests.contains { $0.path == "/gamma" } })
+
+        // A broken reload: logged with its line, the daemon keeps running.
+        try site.write("sources:\n  - key: alpha\n    urll: x\n", to: "feeds.yaml")
+        kill(daemon.process.processIdentifier, SIGHUP)
+        #expect(notify.wait(seconds: 10) { $0.hasPrefix("READY=1") })
+        #expect(daemon.process.isRunning)
+        let failure = daemon.logText.split(separator: "\n").first { $0.contains("reload failed") }
+        #expect(failure?.hasPrefix("<3>") == true, "an error-priority line: \(daemon.logText)")
+        #expect(failure?.contains("feeds.yaml:3") == true)
+
+        daemon.process.terminate()
+        #expect(notify.wait(seconds: 10) { $0 == "STOPPING=1" })
+        let deadline = Date().addingTimeInterval(10)
+        while daemon.process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!daemon.process.isRunning)
+        #expect(daemon.process.terminationStatus == 0)
+        #expect(!FileManager.default.fileExists(atPath: site.file("tidings.sock").path), "the socket is removed")
+    }
+
+    @Test func aCommandLineRefreshAsksTheDaemonInsteadOfFetchingAgain() throws {
+        let server = try LoopbackHTTPServer { _ in .init(body: Self.feed) }
+        let site = try TemporaryDirectory()
+        try site.write(Self.config(server, keys: ["alpha", "beta"]), to: "feeds.yaml")
+        let notify = try NotifySocket(in: site)
+        let daemon = try Self.start(in: site, notify: notify)
+        defer { CommandLineTests.stop(daemon.process) }
+        #expect(notify.wait(seconds: 20) { $0.hasPrefix("STATUS=2 sources") }, "\(daemon.logText)")
+        let before = server.requests.count
+
+        let refresh = try CommandLineTests.tidings(["refresh"], in: site.url)
+        #expect(refresh.status == 0, "\(refresh.errors)")
+        #expect(refresh.output.contains("alpha: unchanged") || refresh.output.contains("alpha: 0 new"))
+        #expect(refresh.output.contains("beta:"))
+        #expect(server.requests.count - before == 2, "each feed fetched once, by the daemon alone")
+        #expect(daemon.logText.contains("refresh asked from the command line"))
+
+        let only = try CommandLineTests.tidings(["refresh", "beta"], in: site.url)
+        #expect(only.status == 0)
+        #expect(!only.output.contains("alpha"))
+
+        let status = try CommandLineTests.tidings(["status"], in: site.url)
+        #expect(status.output.hasPrefix("daemon: running since"), "\(status.output)")
+        #expect(status.output.contains("last round:"))
+
+        let reload = try CommandLineTests.tidings(["reload"], in: site.url)
+        #expect(reload.status == 0, "\(reload.errors)")
+        #expect(reload.output.contains("reloaded"))
+    }
+
+    @Test func statusWritesNothingAndReloadNeedsADaemon() throws {
+        let site = try TemporaryDirectory()
+        try site.write("sources:\n  - key: alpha\n    url: http://127.0.0.1:9/feed\n", to: "feeds.yaml")
+        let status = try CommandLineTests.tidings(["status"], in: site.url)
+        #expect(status.status == 0, "\(status.errors)")
+        #expect(status.output.contains("never fetched"))
+        #expect(!FileManager.default.fileExists(atPath: site.file("tidings.sqlite").path), "status created no store")
+        let reload = try CommandLineTests.tidings(["reload"], in: site.url)
+        #expect(reload.status == 1)
+        #expect(reload.errors.contains("no daemon is running"))
+    }
+
+    @Test func twoCommandLineRefreshesNeverRunAtOnce() async throws {
+        let server = try LoopbackHTTPServer { _ in
+            var response = LoopbackHTTPServer.Response(body: Self.feed)
+            response.delay = .milliseconds(400)
+            return response
+        }
+        let site = try TemporaryDirectory()
+        try site.write(Self.config(server, keys: ["alpha", "beta"]), to: "feeds.yaml")
+        async let first = Task.detached { try CommandLineTests.tidings(["refresh"], in: site.url) }.value
+        try await Task.sleep(for: .milliseconds(100))
+        async let second = Task.detached { try CommandLineTests.tidings(["refresh"], in: site.url) }.value
+        let runs = try await [first, second]
+        #expect(runs.allSatisfy { $0.status == 0 }, "\(runs.map(\.errors))")
+        #expect(runs[1].errors.contains("waiting for another refresh"))
+        #expect(server.requests.count == 4)
+        #expect(server.maxConcurrentRequests <= 2, "the second refresh fetched only after the first ended")
+    }
+
+    @Test func sigtermMidRoundAbortsTheTransfersAndKeepsTheStore() throws {
+        let server = try LoopbackHTTPServer { request in
+            var response = LoopbackHTTPServer.Response(body: Self.feed)
+            if request.path == "/slow" { response.delay = .seconds(20) }
+            return response
+        }
+        let site = try TemporaryDirectory()
+        try site.write(Self.config(server, keys: ["alpha", "slow"]), to: "feeds.yaml")
+        let notify = try NotifySocket(in: site)
+        let daemon = try Self.start(in: site, notify: notify)
+        defer { CommandLineTests.stop(daemon.process) }
+        #expect(notify.wait(seconds: 20) { $0.contains("READY=1") })
+        for _ in 0..<200 where !server.requests.contains(where: { $0.path == "/slow" }) {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(notify.wait(seconds: 3) { $0 == "WATCHDOG=1" }, "pinged while a round waits on a slow transfer")
+        let stopping = Date()
+        daemon.process.terminate()
+        while daemon.process.isRunning, Date().timeIntervalSince(stopping) < 15 { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!daemon.process.isRunning)
+        #expect(Date().timeIntervalSince(stopping) < 5, "the slow transfer was aborted, not waited for")
+        #expect(daemon.process.terminationStatus == 0, "\(daemon.logText)")
+        let store = try Store(path: site.file("tidings.sqlite").path)
+        #expect(try store.sources().first { $0.key == "alpha" }?.entryCount == 1, "what arrived was stored")
+        let leftovers = FileManager.default.enumerator(atPath: site.file("output").path)?.compactMap { $0 as? String }
+        #expect(leftovers?.contains { $0.hasSuffix(".tmp") || $0.contains(".tidings-") } != true)
+    }
+}
