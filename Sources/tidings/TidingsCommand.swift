@@ -13,6 +13,6 @@ struct TidingsCommand: AsyncParsableCommand {
         version: Product.version,
         subcommands: [
             RefreshCommand.self, RunCommand.self, StatusCommand.self, ParseCommand.self, DiscoverCommand.self,
-            PreviewCommand.self, RenderCommand.self, TemplatesCommand.self, ReloadCommand.self,
+            PreviewCommand.self, RenderCommand.self, TemplatesCommand.self, ReloadCommand.self, CheckCommand.self,
         ])
 }

@@ -210,4 +210,17 @@ import Testing
         let leftovers = FileManager.default.enumerator(atPath: site.file("output").path)?.compactMap { $0 as? String }
         #expect(leftovers?.contains { $0.hasSuffix(".tmp") || $0.contains(".tidings-") } != true)
     }
+
+    @Test func checkNamesTheBrokenLineAndWritesNothing() throws {
+        let site = try TemporaryDirectory()
+        try site.write("sources:\n  - key: alpha\n    urll: http://127.0.0.1:9/\n", to: "feeds.yaml")
+        let broken = try CommandLineTests.tidings(["check"], in: site.url)
+        #expect(broken.status == 78)
+        #expect(broken.errors.contains("feeds.yaml:3"), "\(broken.errors)")
+        try site.write("sources:\n  - key: alpha\n    url: http://127.0.0.1:9/\n", to: "feeds.yaml")
+        let good = try CommandLineTests.tidings(["check"], in: site.url)
+        #expect(good.status == 0)
+        #expect(good.output.contains("1 sources, no errors"))
+        #expect(!FileManager.default.fileExists(atPath: site.file("tidings.sqlite").path))
+    }
 }
