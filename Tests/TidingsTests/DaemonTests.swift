@@ -82,16 +82,23 @@ import Testing
         return Daemon(process: process, log: log)
     }
 
+    /// A site whose sources are `sources` on `server`, and its daemon started.
+    static func start(sources keys: [String], on server: LoopbackHTTPServer) throws -> (
+        TemporaryDirectory, NotifySocket, Daemon
+    ) {
+        let site = try TemporaryDirectory()
+        try site.write(config(server, keys: keys), to: "feeds.yaml")
+        let notify = try NotifySocket(in: site)
+        return (site, notify, try start(in: site, notify: notify))
+    }
+
     static func config(_ server: LoopbackHTTPServer, keys: [String]) -> String {
         "sources:\n" + keys.map { "  - key: \($0)\n    url: \(server.url("/\($0)"))\n" }.joined()
     }
 
     @Test func speaksTheNotifyProtocolReloadsAndStopsCleanly() throws {
         let server = try LoopbackHTTPServer { _ in .init(body: Self.feed) }
-        let site = try TemporaryDirectory()
-        try site.write(Self.config(server, keys: ["alpha", "beta"]), to: "feeds.yaml")
-        let notify = try NotifySocket(in: site)
-        let daemon = try Self.start(in: site, notify: notify)
+        let (site, notify, daemon) = try Self.start(sources: ["alpha", "beta"], on: server)
         defer { CommandLineTests.stop(daemon.process) }
 
         #expect(notify.wait(seconds: 20) { $0.contains("READY=1") }, "READY: \(notify.messages) \(daemon.logText)")
@@ -125,10 +132,7 @@ import Testing
 
     @Test func aCommandLineRefreshAsksTheDaemonInsteadOfFetchingAgain() throws {
         let server = try LoopbackHTTPServer { _ in .init(body: Self.feed) }
-        let site = try TemporaryDirectory()
-        try site.write(Self.config(server, keys: ["alpha", "beta"]), to: "feeds.yaml")
-        let notify = try NotifySocket(in: site)
-        let daemon = try Self.start(in: site, notify: notify)
+        let (site, notify, daemon) = try Self.start(sources: ["alpha", "beta"], on: server)
         defer { CommandLineTests.stop(daemon.process) }
         #expect(notify.wait(seconds: 20) { $0.hasPrefix("STATUS=2 sources") }, "\(daemon.logText)")
         let before = server.requests.count
@@ -189,10 +193,7 @@ import Testing
             if request.path == "/slow" { response.delay = .seconds(20) }
             return response
         }
-        let site = try TemporaryDirectory()
-        try site.write(Self.config(server, keys: ["alpha", "slow"]), to: "feeds.yaml")
-        let notify = try NotifySocket(in: site)
-        let daemon = try Self.start(in: site, notify: notify)
+        let (site, notify, daemon) = try Self.start(sources: ["alpha", "slow"], on: server)
         defer { CommandLineTests.stop(daemon.process) }
         #expect(notify.wait(seconds: 20) { $0.contains("READY=1") })
         for _ in 0..<200 where !server.requests.contains(where: { $0.path == "/slow" }) {
