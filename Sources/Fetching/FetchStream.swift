@@ -25,12 +25,16 @@ public struct FetchStream: AsyncSequence, Sendable {
 }
 
 /// Shared between the transfer thread and the consumer: how many results wait, and whether the
-/// consumer has gone. Either change wakes the transfer thread.
+/// consumer has gone. The transfer thread is woken when the consumer goes, or when taking a result lets it
+/// start transfers again (not at every result: most are taken while others run).
 final class FetchControl: Sendable {
     private let state = Mutex((waiting: 0, cancelled: false))
+    /// How many results may wait before no new transfer starts for this consumer.
+    private let limit: Int
     private let wake: @Sendable () -> Void
 
-    init(wake: @escaping @Sendable () -> Void) {
+    init(limit: Int, wake: @escaping @Sendable () -> Void) {
+        self.limit = limit
         self.wake = wake
     }
 
@@ -41,12 +45,16 @@ final class FetchControl: Sendable {
 
     var isCancelled: Bool { state.withLock { $0.cancelled } }
 
+    /// Whether the consumer is still there and keeps up: new transfers may start for it.
+    var isReady: Bool { state.withLock { !$0.cancelled && $0.waiting < limit } }
+
     func delivered() { state.withLock { $0.waiting += 1 } }
 
     func taken() {
-        state.withLock { $0.waiting -= 1 }
-        wake()
+        let wasHeldBack = state.withLock { state in
+            defer { state.waiting -= 1 }
+            return state.waiting == limit
+        }
+        if wasHeldBack { wake() }
     }
-
-    var waiting: Int { state.withLock { $0.waiting } }
 }

@@ -33,7 +33,8 @@ public final class Fetcher: Sendable {
     public func fetch(_ requests: [FetchRequest]) -> FetchStream {
         let (stream, continuation) = AsyncStream.makeStream(of: FetchResult.self, bufferingPolicy: .unbounded)
         let multi = core.multi
-        let control = FetchControl(wake: { multi.wakeup() })
+        let limit = core.shared.withLock { $0.settings.maxWaitingResults }
+        let control = FetchControl(limit: limit, wake: { multi.wakeup() })
         continuation.onTermination = { _ in control.cancel() }
         core.submit(FetchBatch(requests: requests, control: control, continuation: continuation))
         return FetchStream(results: stream, control: control)
@@ -186,9 +187,7 @@ private struct TransferLoop {
     /// new transfer, so bodies that arrive faster than they are parsed do not pile up in memory.
     private var readyBatches: Set<Int> {
         Set(
-            batches.filter {
-                !$0.value.batch.control.isCancelled && $0.value.batch.control.waiting < settings.maxWaitingResults
-            }
+            batches.filter { $0.value.batch.control.isReady }
             .keys)
     }
 
