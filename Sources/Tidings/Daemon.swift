@@ -115,71 +115,81 @@ public struct Daemon: Sendable {
                     nextRound = .now  // added sources are polled now
                 }
             case .control(let connection):
-                await serve(connection, refresh: &refresh, store: store, fetcher: fetcher, info: info)
-                nextRound = .now
+                let next = await serve(connection, refresh: &refresh, store: store, fetcher: fetcher, info: info)
+                nextRound = next ?? .now
             }
             if Task.isCancelled { break }
             guard ContinuousClock.now >= nextRound else { continue }
-            await round(refresh, store: store, mode: .due, info: info)
-            if Task.isCancelled { break }
-            let sleep = (try? timeUntilNextPoll(store)) ?? Self.longestSleep
-            nextRound = .now + sleep
-            info.update { $0.nextRound = Date().addingTimeInterval(Double(sleep.components.seconds)) }
+            nextRound = await round(refresh, store: store, mode: .due, info: info).next
         }
     }
 
-    /// One round: fetches what `mode` picks, logs each source as it finishes, tells systemd the totals.
-    /// `progress` hears each outcome too (a command-line refresh streams them).
-    @discardableResult
+    /// One round: fetches what `mode` picks, logs each source as it finishes, tells systemd the totals, and
+    /// says when the next source is due. `progress` hears each outcome too (a command-line refresh streams
+    /// them).
     private func round(
         _ refresh: Refresh, store: Store, mode: Refresh.Mode, only: Set<String>? = nil, info: DaemonInfo,
-        progress: @escaping (SourceOutcome) -> Void = { _ in }
-    ) async -> Result<RefreshReport, any Error> {
+        progress: @escaping @Sendable (SourceOutcome) -> Void = { _ in }
+    ) async -> (result: Result<RefreshReport, any Error>, next: ContinuousClock.Instant) {
         let started = Date()
         info.update {
             $0.roundStarted = started
             $0.roundClock = .now
         }
-        defer {
-            info.update {
-                $0.roundStarted = nil
-                $0.roundClock = nil
-            }
+        let result = await run(refresh, store: store, mode: mode, only: only, info: info, progress: progress)
+        info.update {
+            $0.roundStarted = nil
+            $0.roundClock = nil
         }
+        // The sources are read once after a round: for the count of failing ones and the next due time.
+        let records = (try? store.sources()) ?? []
+        if case .success(let report) = result, !report.interrupted, !report.outcomes.isEmpty {
+            announce(report, failing: records.filter { $0.lastError != nil }.count, started: started, info: info)
+        }
+        let sleep = Self.timeUntilNextPoll(records)
+        info.update { $0.nextRound = Date().addingTimeInterval(Double(sleep.components.seconds)) }
+        return (result, .now + sleep)
+    }
+
+    private func run(
+        _ refresh: Refresh, store: Store, mode: Refresh.Mode, only: Set<String>?, info: DaemonInfo,
+        progress: @escaping @Sendable (SourceOutcome) -> Void
+    ) async -> Result<RefreshReport, any Error> {
         let logger = self.logger
-        let forward = UncheckedSendable(progress)
         do {
-            let report = try await refresh.run(
-                store: store, mode: mode, only: only,
-                progress: { outcome in
-                    info.beat()
-                    Self.log(outcome, to: logger)
-                    forward.value(outcome)
-                })
-            if report.interrupted || report.outcomes.isEmpty { return .success(report) }
-            let failing = (try? store.sources().filter { $0.lastError != nil }.count) ?? report.failures
-            let new = report.outcomes.reduce(0) { total, outcome in
-                if case .stored(let changes) = outcome.status { total + changes.new } else { total }
-            }
-            let summary = "\(report.outcomes.count) sources, \(new) new entries, \(failing) failing"
-            logger.notice(
-                "round done",
-                metadata: [
-                    "sources": "\(report.outcomes.count)", "new": "\(new)", "failing": "\(failing)",
-                    "files-written": "\(report.written.count)",
-                    "duration": "\(String(format: "%.1f", Date().timeIntervalSince(started)))s",
-                ])
-            notifier.status(summary)
-            info.update {
-                $0.lastRound = Date()
-                $0.lastSummary = summary
-            }
-            return .success(report)
+            return .success(
+                try await refresh.run(
+                    store: store, mode: mode, only: only,
+                    progress: { outcome in
+                        info.beat()
+                        Self.log(outcome, to: logger)
+                        progress(outcome)
+                    }))
         } catch {
             // The store or the output folder failed; the next round tries again.
             logger.error("refresh failed", metadata: ["reason": "\(error)"])
             notifier.status("the last round failed: \(error)")
             return .failure(error)
+        }
+    }
+
+    /// The round's totals, in the log, to systemd and for `tidings status`.
+    private func announce(_ report: RefreshReport, failing: Int, started: Date, info: DaemonInfo) {
+        let new = report.outcomes.reduce(0) { total, outcome in
+            if case .stored(let changes) = outcome.status { total + changes.new } else { total }
+        }
+        let summary = "\(report.outcomes.count) sources, \(new) new entries, \(failing) failing"
+        logger.notice(
+            "round done",
+            metadata: [
+                "sources": "\(report.outcomes.count)", "new": "\(new)", "failing": "\(failing)",
+                "files-written": "\(report.written.count)",
+                "duration": "\(String(format: "%.1f", Date().timeIntervalSince(started)))s",
+            ])
+        notifier.status(summary)
+        info.update {
+            $0.lastRound = Date()
+            $0.lastSummary = summary
         }
     }
 
@@ -192,31 +202,31 @@ public struct Daemon: Sendable {
     }
 
     /// A command's request: a refresh streams each source's line back as it finishes; a reload says whether
-    /// the new configuration was taken.
+    /// the new configuration was taken. Returns when the next round is due, when a round ran.
     private func serve(
         _ connection: ControlConnection, refresh: inout Refresh, store: Store, fetcher: Fetcher, info: DaemonInfo
-    ) async {
+    ) async -> ContinuousClock.Instant? {
         switch connection.request {
         case .refresh(let force, let keys):
             let unknown = keys.filter { key in !refresh.config.sources.contains { $0.key == key } }
             guard unknown.isEmpty else {
                 connection.finish(
                     status: 64, "no source with key \(unknown.joined(separator: ", ")) in \(configFile.path)")
-                return
+                return nil
             }
             logger.notice(
                 "refresh asked from the command line",
                 metadata: ["sources": "\(keys.isEmpty ? "all" : keys.joined(separator: ","))"])
-            let result = await round(
+            let (result, next) = await round(
                 refresh, store: store, mode: force ? .force : .all, only: keys.isEmpty ? nil : Set(keys), info: info
             ) { outcome in connection.send(line: outcome.summary) }
             switch result {
             case .success(let report):
-                connection.finish(
-                    status: 0, RefreshReport.summaryLine(report, folder: refresh.config.outputFolder.path))
+                connection.finish(status: 0, report.summaryLine(folder: refresh.config.outputFolder.path))
             case .failure(let error):
                 connection.finish(status: 1, "\(error)")
             }
+            return next
         case .reload:
             if let reloaded = reload(refresh.config, fetcher: fetcher) {
                 refresh = reloaded
@@ -228,6 +238,7 @@ public struct Daemon: Sendable {
         case .status:
             connection.finish(status: 0, info.text)
         }
+        return nil
     }
 
     /// Reads `feeds.yaml` again. A broken file is logged and the running configuration stays.
@@ -288,9 +299,9 @@ public struct Daemon: Sendable {
         }
     }
 
-    private func timeUntilNextPoll(_ store: Store) throws -> Duration {
+    private static func timeUntilNextPoll(_ records: [SourceRecord]) -> Duration {
         let now = Date()
-        let next = try store.sources().filter { $0.poll.goneSince == nil }.map { record in
+        let next = records.filter { $0.poll.goneSince == nil }.map { record in
             max(record.poll.nextPollAt ?? now, record.poll.waitUntil ?? now)
         }.min()
         let seconds = next.map { $0.timeIntervalSince(now) } ?? 300
@@ -341,10 +352,4 @@ final class DaemonInfo: Sendable {
             return lines.joined(separator: "\n")
         }
     }
-}
-
-/// A value used only by the task that made it, carried through an API that asks for Sendable.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

@@ -58,11 +58,9 @@ public struct RefreshReport: Sendable {
 
 extension RefreshReport {
     /// The last line of a refresh: how many sources, how many failed, how many files were written where.
-    public static func summaryLine(_ report: RefreshReport, folder: String) -> String {
-        let failed = report.failures > 0 ? ", \(report.failures) failed" : ""
-        if report.interrupted {
-            return "\(report.outcomes.count) sources\(failed); stopped before the outputs were written"
-        }
-        return "\(report.outcomes.count) sources\(failed); \(report.written.count) files written to \(folder)"
+    public func summaryLine(folder: String) -> String {
+        let failed = failures > 0 ? ", \(failures) failed" : ""
+        if interrupted { return "\(outcomes.count) sources\(failed); stopped before the outputs were written" }
+        return "\(outcomes.count) sources\(failed); \(written.count) files written to \(folder)"
     }
 }
