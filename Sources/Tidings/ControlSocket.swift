@@ -43,16 +43,20 @@ public enum ControlSocket {
         "E\t\(status)\t\(text.replacingOccurrences(of: "\n", with: " "))\n"
     }
 
-    /// A Unix stream socket's address, or nil when the path is too long for one.
-    static func address(_ path: String) -> sockaddr_un? {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return nil }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            for (index, byte) in bytes.enumerated() { raw[index] = byte }
+    /// Sends all of `text`; a peer that went away ends the sending, nothing more.
+    static func write(_ text: String, to descriptor: Int32) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let sent = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard sent > 0 else { return }
+            bytes = bytes.dropFirst(sent)
         }
-        return address
+    }
+
+    /// Sends the answer's last line and closes the connection.
+    static func finish(_ descriptor: Int32, status: Int32, _ text: String) {
+        write(endMessage(status: status, text), to: descriptor)
+        close(descriptor)
     }
 }
 
@@ -67,20 +71,10 @@ public final class ControlConnection: Sendable {
     }
 
     /// A line for the command to print. A command that went away is no reason to stop anything.
-    public func send(line text: String) { write(ControlSocket.lineMessage(text)) }
+    public func send(line text: String) { ControlSocket.write(ControlSocket.lineMessage(text), to: descriptor) }
 
     public func finish(status: Int32, _ text: String) {
-        write(ControlSocket.endMessage(status: status, text))
-        close(descriptor)
-    }
-
-    func write(_ text: String) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let sent = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard sent > 0 else { return }
-            bytes = bytes.dropFirst(sent)
-        }
+        ControlSocket.finish(descriptor, status: status, text)
     }
 }
 
@@ -94,18 +88,18 @@ public final class ControlServer: Sendable {
 
     public init(path: String) throws(DaemonError) {
         self.path = path
-        guard var address = ControlSocket.address(path) else {
-            throw .controlSocket(path: path, reason: "the path is too long for a Unix socket")
+        guard let address = UnixSocketAddress(path) else {
+            throw .controlSocket(
+                path: path,
+                reason:
+                    "the path is not absolute, or too long for a Unix socket (108 bytes); move the database to a shorter path"
+            )
         }
         listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard listener >= 0 else { throw .controlSocket(path: path, reason: String(cString: strerror(errno))) }
         // A socket left by a daemon that was killed: this process holds the refresh lock, so it is stale.
         unlink(path)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
+        let bound = address.withSockaddr { bind(listener, $0, $1) }
         guard bound == 0, chmod(path, 0o660) == 0, listen(listener, 16) == 0 else {
             let reason = String(cString: strerror(errno))
             close(listener)
@@ -141,7 +135,7 @@ public final class ControlServer: Sendable {
             guard descriptor >= 0 else { continue }
             _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
             guard let request = Self.readRequest(descriptor) else {
-                ControlConnection(request: .status, descriptor: descriptor).finish(status: 64, "unknown request")
+                ControlSocket.finish(descriptor, status: 64, "unknown request")
                 continue
             }
             let connection = ControlConnection(request: request, descriptor: descriptor)
@@ -176,14 +170,10 @@ public struct ControlClient {
     /// Connects to the daemon listening at `path`; nil when none does (no socket, or nobody behind it).
     /// A socket the user may not open is an error: a daemon runs, and a second refresh must not start.
     public static func connect(path: String) throws(DaemonError) -> ControlClient? {
-        guard var address = ControlSocket.address(path) else { return nil }
+        guard let address = UnixSocketAddress(path) else { return nil }
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { return nil }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
+        let connected = address.withSockaddr { Glibc.connect(descriptor, $0, $1) }
         if connected == 0 { return ControlClient(descriptor: descriptor) }
         let failure = errno
         close(descriptor)
@@ -200,7 +190,7 @@ public struct ControlClient {
         status: Int32, text: String
     ) {
         defer { close(descriptor) }
-        ControlConnection(request: request, descriptor: descriptor).write(request.line + "\n")
+        ControlSocket.write(request.line + "\n", to: descriptor)
         var pending: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {

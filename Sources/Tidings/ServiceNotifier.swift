@@ -42,35 +42,12 @@ public struct ServiceNotifier: Sendable {
 
     /// Sends one message; a failure is ignored, as systemd's own library does: the service runs on.
     func send(_ message: String) {
-        guard let socketPath, var address = Self.address(socketPath) else { return }
+        guard let socketPath, let address = UnixSocketAddress(socketPath) else { return }
         let descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { return }
         defer { close(descriptor) }
-        let length = socklen_t(MemoryLayout<sa_family_t>.size + address.pathLength)
         _ = Array(message.utf8).withUnsafeBytes { bytes in
-            withUnsafePointer(to: &address.storage) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    sendto(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL), $0, length)
-                }
-            }
+            address.withSockaddr { sendto(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL), $0, $1) }
         }
-    }
-
-    /// The socket's address: a path, or an abstract name ("@name" → "\0name", its length exact).
-    static func address(_ path: String) -> (storage: sockaddr_un, pathLength: Int)? {
-        var bytes = Array(path.utf8)
-        let isAbstract = bytes.first == UInt8(ascii: "@")
-        if isAbstract { bytes[0] = 0 }
-        var storage = sockaddr_un()
-        storage.sun_family = sa_family_t(AF_UNIX)
-        let capacity = MemoryLayout.size(ofValue: storage.sun_path)
-        guard !bytes.isEmpty, bytes.count < capacity, isAbstract || bytes.first == UInt8(ascii: "/") else {
-            return nil
-        }
-        withUnsafeMutableBytes(of: &storage.sun_path) { raw in
-            for (index, byte) in bytes.enumerated() { raw[index] = byte }
-        }
-        // A path is counted with its terminating zero; an abstract name is exactly its bytes.
-        return (storage, isAbstract ? bytes.count : bytes.count + 1)
     }
 }
