@@ -243,6 +243,15 @@ enum Migrations {
         ALTER TABLE entries ADD COLUMN has_content INTEGER NOT NULL DEFAULT 0;
         UPDATE entries SET has_content = 1 WHERE id IN (SELECT entry FROM entry_bodies WHERE content IS NOT NULL);
         """,
+        // 12: the date indexes in ascending order. Read backwards, they give "newest first, then highest id"
+        // (an index's rows are in rowid order within a date); descending, they could not, so SQLite sorted
+        // every candidate row with its bodies in a temporary file: 2 MB written per source's own feed.
+        """
+        DROP INDEX entries_by_date;
+        CREATE INDEX entries_by_date ON entries (sort_date);
+        DROP INDEX entries_by_source_date;
+        CREATE INDEX entries_by_source_date ON entries (source_id, sort_date);
+        """,
     ]
 
     /// Steps that need Swift as well as SQL, run in the same transaction right after the step's SQL, by

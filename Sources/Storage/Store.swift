@@ -546,6 +546,10 @@ public final class Store {
     }
 
     /// The entries matching `condition`, newest first unless `newestFirst` is false, up to a bound `LIMIT`.
+    /// A source's newest entries with their bodies (arguments: its key, the limit).
+    static let sourceFeedQuery = entriesQuery(
+        where: "e.source_id = (SELECT id FROM sources WHERE key = ?)", withBodies: true)
+
     static func entriesQuery(where condition: String, withBodies: Bool, newestFirst: Bool = true) -> String {
         let bodies = withBodies ? "b.summary, b.content" : "NULL, NULL"
         let join = withBodies ? "LEFT JOIN entry_bodies b ON b.entry = e.id" : ""

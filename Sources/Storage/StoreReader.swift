@@ -55,8 +55,7 @@ public final class StoreReader {
     /// The newest entries of one source with their bodies, newest first, for its own feed.
     public func latestEntries(ofSource key: String, limit: Int) throws(StoreError) -> [StoredEntry] {
         try database.query(
-            Store.entriesQuery(where: "e.source_id = (SELECT id FROM sources WHERE key = ?)", withBodies: true),
-            [.text(key), .integer(Int64(limit))]
+            Store.sourceFeedQuery, [.text(key), .integer(Int64(limit))]
         ).map(Store.storedEntry)
     }
 

@@ -113,6 +113,7 @@ import Testing
         ("sources", Store.sourcesQuery, 0),
         ("a month's entries", Store.entriesQuery(where: "e.sort_date >= ? AND e.sort_date < ?", withBodies: false), 3),
         ("newest with bodies", Store.entriesQuery(where: "1", withBodies: true), 1),
+        ("a source's newest with bodies", Store.sourceFeedQuery, 2),
     ])
     func perRoundQueriesFindTheirRowsThroughIndexes(name: String, sql: String, arguments: Int) throws {
         let plan = try store.database.query(
@@ -127,7 +128,10 @@ import Testing
             "newest with bodies": ["SCAN e USING INDEX entries_by_date"],
         ]
         #expect(scans == allowed[name] ?? [], "\(name): \(plan)")
-        #expect(!plan.contains { $0.contains("USE TEMP B-TREE FOR ORDER BY") && name.hasPrefix("a month") }, "\(plan)")
+        // Entries come in order from an index, unsorted: a sort of rows with their bodies wrote each of them to
+        // a temporary file first (even a "right part" sort, within one date). Posting dates sort one source's
+        // dates alone, which is cheap.
+        if name != "posting dates" { #expect(!plan.contains { $0.contains("USE TEMP B-TREE") }, "\(name): \(plan)") }
     }
 }
 

@@ -30,4 +30,27 @@ import Testing
         #expect(source.lastStatus == nil)
         #expect(source.etag == nil, "the validators were not stored either")
     }
+
+    @Test func anInnerFailureCommitsNothingEvenWhenItsCallerGoesOn() throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database(path: directory.file("plain.sqlite").path)
+        try database.execute("CREATE TABLE t (v INTEGER)")
+        #expect(throws: StoreError.self) {
+            try database.transaction { () throws(StoreError) in
+                try database.query("INSERT INTO t VALUES (1)")
+                // A caller that swallows an inner failure still cannot commit the half it wrote.
+                _ = try? database.transaction { () throws(StoreError) in
+                    try database.query("INSERT INTO t VALUES (2)")
+                    try database.query("INSERT INTO missing VALUES (3)")
+                }
+                try database.query("INSERT INTO t VALUES (4)")
+            }
+        }
+        #expect(try database.query("SELECT COUNT(*) FROM t").first?.int(0) == 0)
+        // The next transaction starts clean.
+        try database.transaction { () throws(StoreError) in
+            try database.transaction { () throws(StoreError) in try database.query("INSERT INTO t VALUES (5)") }
+        }
+        #expect(try database.query("SELECT v FROM t").compactMap { $0.int(0) } == [5])
+    }
 }
