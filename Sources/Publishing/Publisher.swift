@@ -1,3 +1,4 @@
+import CSync
 import Foundation
 import Storage
 import Synchronization
@@ -46,6 +47,10 @@ public struct Publisher: Sendable {
         from store: Store, records: [SourceRecord]? = nil, onlyMonths: Set<MonthKey>? = nil,
         onlySources: Set<String>? = nil, prestaged prestager: FeedPrestager? = nil, now: Date = Date()
     ) throws -> Report {
+        // The pages are rendered on threads other than those that fetched and parsed: without this, what
+        // those freed stays in their arenas and the pages take room of their own beside it (a cold refresh of
+        // 1,000 sources peaked at 96 MB).
+        tidings_release_free_memory()
         let outputs = Mutex(OutputSet(folder: folder))
         let changes = Mutex((written: [String](), unchanged: 0))
         let folder = self.folder
