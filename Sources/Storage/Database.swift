@@ -21,6 +21,8 @@ final class Database {
     private var transactionDepth = 0
     /// The first failure of an inner transaction: the outer one must not commit.
     private var innerFailure: StoreError?
+    /// Kept alive for as long as SQLite may call it.
+    private var commitHook: CommitHook?
 
     init(path: String) throws(StoreError) {
         self.path = path
@@ -40,6 +42,28 @@ final class Database {
     deinit {
         statements.removeAll()
         sqlite3_close_v2(handle)
+    }
+
+    /// Calls `handler` after each commit with the number of pages in the write-ahead log, in place of
+    /// SQLite's own checkpoints after commits; when it answers true, the log is checkpointed (passively) on
+    /// this connection before the commit returns.
+    func onCommit(walPages handler: @escaping (Int) -> Bool) {
+        let box = CommitHook(handler)
+        commitHook = box
+        sqlite3_wal_hook(
+            handle,
+            { context, connection, _, pages in
+                guard let context, Unmanaged<CommitHook>.fromOpaque(context).takeUnretainedValue().handler(Int(pages))
+                else { return SQLITE_OK }
+                // A failure here (a reader holding the log) only leaves the log longer.
+                sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+                return SQLITE_OK
+            }, Unmanaged.passUnretained(box).toOpaque())
+    }
+
+    private final class CommitHook {
+        let handler: (Int) -> Bool
+        init(_ handler: @escaping (Int) -> Bool) { self.handler = handler }
     }
 
     /// Runs one or more statements that return no rows.
