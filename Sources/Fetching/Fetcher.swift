@@ -188,7 +188,7 @@ private struct TransferLoop {
     private var readyBatches: Set<Int> {
         Set(
             batches.filter { $0.value.batch.control.isReady }
-            .keys)
+                .keys)
     }
 
     private mutating func dropCancelledBatches(_ multi: UnsafeMutableRawPointer) {

@@ -252,6 +252,18 @@ enum Migrations {
         DROP INDEX entries_by_source_date;
         CREATE INDEX entries_by_source_date ON entries (source_id, sort_date);
         """,
+        // 13: since when a source has been failing (its first counted failure after a success) and since when
+        // with its current error, for the health feed. Sources failing now are dated by their fetch log.
+        """
+        ALTER TABLE sources ADD COLUMN failing_since INTEGER;
+        ALTER TABLE sources ADD COLUMN error_since INTEGER;
+        UPDATE sources SET failing_since = COALESCE(
+            (SELECT MIN(fetched_at) FROM fetch_log
+             WHERE source_id = sources.id AND fetched_at > COALESCE(sources.last_success_at, 0)),
+            last_fetched_at)
+        WHERE consecutive_failures > 0;
+        UPDATE sources SET error_since = failing_since WHERE failing_since IS NOT NULL;
+        """,
     ]
 
     /// Steps that need Swift as well as SQL, run in the same transaction right after the step's SQL, by

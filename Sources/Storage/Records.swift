@@ -41,6 +41,10 @@ public struct SourceRecord: Sendable, Equatable {
     public var yielded: FeedYield?
     /// The date of its newest entry, when read (`Store.lastPostDates`).
     public var lastPostAt: Date?
+    /// Since its first counted failure after its last success, while it keeps failing.
+    public var failingSince: Date?
+    /// Since when its last failure's error has been the same, while it keeps failing.
+    public var errorSince: Date?
 
     public init(
         key: String, url: String, displayTitle: String, siteLink: String? = nil, etag: String? = nil,

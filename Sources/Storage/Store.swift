@@ -68,6 +68,8 @@ public final class Store {
                         body_hash = CASE WHEN url = excluded.url THEN body_hash END,
                         next_poll_at = CASE WHEN url = excluded.url THEN next_poll_at END,
                         consecutive_failures = CASE WHEN url = excluded.url THEN consecutive_failures ELSE 0 END,
+                        failing_since = CASE WHEN url = excluded.url THEN failing_since END,
+                        error_since = CASE WHEN url = excluded.url THEN error_since END,
                         quarantine_hash = CASE WHEN url = excluded.url THEN quarantine_hash END,
                         quarantine_reason = CASE WHEN url = excluded.url THEN quarantine_reason END,
                         parse_suspect = CASE WHEN url = excluded.url THEN parse_suspect ELSE 0 END,
@@ -123,7 +125,7 @@ public final class Store {
                (SELECT COALESCE(SUM(count), 0) FROM month_counts WHERE source_id = sources.id), discovered_url,
                next_poll_at, wait_until, wait_reason, gone_since, moved_url, move_candidate, move_first_seen_at,
                move_seen_count, body_hash, update_interval, websub_hub, quarantine_hash, quarantine_reason,
-               parse_suspect, yielded, (SELECT MAX(sort_date) FROM entries WHERE source_id = sources.id)
+               parse_suspect, yielded, failing_since, error_since
         FROM sources WHERE active = 1 \(condition) ORDER BY key
         """
     }
@@ -170,6 +172,8 @@ public final class Store {
         }
         record.isParseSuspect = (row.int(26) ?? 0) != 0
         record.yielded = row.string(27).flatMap(FeedYield.init(rawValue:))
+        record.failingSince = date(row.int(28))
+        record.errorSince = date(row.int(29))
         return record
     }
 
@@ -192,7 +196,8 @@ public final class Store {
             try database.query(
                 """
                 UPDATE sources SET feed_title = ?, site_link = ?, etag = ?, last_modified = ?, last_status = ?,
-                    last_error = NULL, last_fetched_at = ?, last_success_at = ?, consecutive_failures = 0
+                    last_error = NULL, last_fetched_at = ?, last_success_at = ?, consecutive_failures = 0,
+                    failing_since = NULL, error_since = NULL
                 WHERE id = ?
                 """,
                 [
@@ -226,7 +231,8 @@ public final class Store {
         try database.query(
             """
             UPDATE sources SET last_status = ?, last_error = NULL, last_fetched_at = ?, last_success_at = ?,
-                consecutive_failures = 0, etag = CASE WHEN ? THEN ? ELSE etag END,
+                consecutive_failures = 0, failing_since = NULL, error_since = NULL,
+                etag = CASE WHEN ? THEN ? ELSE etag END,
                 last_modified = CASE WHEN ? THEN ? ELSE last_modified END
             WHERE key = ?
             """,
@@ -244,8 +250,11 @@ public final class Store {
     {
         try database.query(
             """
-            UPDATE sources SET last_status = ?, last_error = ?, last_fetched_at = ?,
-                consecutive_failures = consecutive_failures + ? WHERE key = ?
+            UPDATE sources SET last_status = ?1, last_error = ?2, last_fetched_at = ?3,
+                consecutive_failures = consecutive_failures + ?4,
+                failing_since = CASE WHEN ?4 THEN COALESCE(failing_since, ?3) ELSE failing_since END,
+                error_since = CASE WHEN last_error IS ?2 AND error_since IS NOT NULL THEN error_since ELSE ?3 END
+            WHERE key = ?5
             """, [SQLValue(status), .text(error), seconds(now), .integer(counts ? 1 : 0), .text(key)])
     }
 

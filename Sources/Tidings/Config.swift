@@ -37,6 +37,8 @@ public struct Config: Sendable, Equatable {
     public var templatesFolder: URL?
     /// Whether `base_url` was given (even as the default's value).
     public var baseURLIsSet = false
+    /// How long a source fails before `health.atom` and `tidings status` show it as a problem.
+    public var healthAfter = Config.defaultHealthAfter
     /// How much the daemon logs: one of `logLevels` (`--log-level` overrides it).
     public var logLevel = "info"
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -47,6 +49,7 @@ public struct Config: Sendable, Equatable {
     public static let defaultDatabase = "tidings.sqlite"
     public static let defaultPollInterval = Duration.seconds(30 * 60)
     public static let defaultMaxEntries = 50
+    public static let defaultHealthAfter = Duration.seconds(24 * 3600)
 
     /// Reads and checks `feeds.yaml`. Nothing is fetched or written when this throws.
     public static func load(from file: URL) throws(ConfigError) -> Config {

@@ -13,7 +13,7 @@ struct ConfigReader {
 
     static let siteFields = [
         "title", "base_url", "output", "database", "poll_interval", "max_entries", "retention", "fetch", "sources",
-        "templates", "pages", "log_level",
+        "templates", "pages", "log_level", "health_after",
     ]
     static let pagesFields = ["language", "timezone", "day_order", "summary_length"]
     static let fetchFields = [
@@ -74,6 +74,8 @@ struct ConfigReader {
             }
             config.logLevel = level
         }
+        config.healthAfter =
+            try interval(fields["health_after"], field: "health_after", minimum: 0) ?? config.healthAfter
         if let folder = config.templatesFolder, !FileManager.default.fileExists(atPath: folder.path),
             let node = fields["templates"]
         {

@@ -1,3 +1,4 @@
+import Checked
 import Fetching
 import Foundation
 import Parsing
@@ -89,7 +90,7 @@ public struct Refresh: Sendable {
             try store.prune(olderThan: now.addingTimeInterval(-Double(retention.components.seconds)), now: now)
         }
         try store.pruneFetchLog(olderThan: now().addingTimeInterval(-Self.fetchLogDays * 86_400))
-        let written = try publish(from: store, prestaged: prestager).written
+        let written = try publish(from: store, prestaged: prestager, now: now()).written
         return RefreshReport(outcomes: config.sources.compactMap { outcomes[$0.key] }, written: written)
     }
 
@@ -102,7 +103,18 @@ public struct Refresh: Sendable {
     /// by triggers in the entries' own transactions) are rendered again, with the index and the feeds, plus,
     /// when months appeared or vanished, the pages whose links to the months before and after them changed.
     /// Other settings, sources or version, or `full`, render everything.
-    func publish(from store: Store, full: Bool = false, prestaged: FeedPrestager? = nil) throws -> Publisher.Report {
+    ///
+    /// `health.atom` is checked every time, whatever else changed: a source crosses `health_after` with time.
+    @discardableResult
+    func publish(from store: Store, full: Bool = false, prestaged: FeedPrestager? = nil, now: Date = Date())
+        throws -> Publisher.Report
+    {
+        var report = try publishOutputs(from: store, full: full, prestaged: prestaged)
+        if try publishHealth(from: store, now: now) { report.written.append(HealthFeed.path) }
+        return report
+    }
+
+    private func publishOutputs(from store: Store, full: Bool, prestaged: FeedPrestager?) throws -> Publisher.Report {
         let site = try self.site()
         // What every output shows of the sources: a change renders everything.
         let records = try store.sources()
@@ -159,6 +171,34 @@ public struct Refresh: Sendable {
         return try publish(from: store, full: true)
     }
 
+    /// The configured sources that have been failing for longer than `health_after`.
+    func healthProblems(in records: [SourceRecord], now: Date) -> [HealthProblem] {
+        let threshold = now.addingTimeInterval(-Double(config.healthAfter.components.seconds))
+        return records.compactMap { record in
+            guard let since = record.failingSince, since <= threshold, let error = record.lastError else { return nil }
+            return HealthProblem(
+                key: record.key, title: record.displayTitle, url: record.fetchURL, failingSince: since,
+                errorSince: record.errorSince ?? since, error: error, lastSuccess: record.lastSuccessAt)
+        }
+    }
+
+    /// Writes `health.atom` when its problems changed (checked every round: a source crosses the threshold
+    /// with time alone); true when written. Its date is when the set of problems last changed.
+    func publishHealth(from store: Store, now: Date) throws -> Bool {
+        let problems = healthProblems(in: try store.sources(), now: now)
+        let fingerprint = Fingerprint.of(
+            problems.map { "\($0.key) \($0.failingSince) \($0.errorSince) \($0.error) \($0.title) \($0.url)" })
+        var updated = try store.value(named: "health-updated").flatMap(Double.init).map(
+            Date.init(timeIntervalSince1970:))
+        if try store.value(named: "health-problems") != fingerprint || updated == nil {
+            updated = now
+            try store.setValue(fingerprint, named: "health-problems")
+            try store.setValue(String(Checked.unixSeconds(now)), named: "health-updated")
+        }
+        return try HealthFeed.publish(
+            problems, site: feedSite, folder: config.outputFolder, updated: updated ?? now)
+    }
+
     /// Every configured source's state, in configuration order, read without writing to the store (a
     /// daemon may be using it; a source it has not registered yet shows as never fetched).
     public func status(now: Date) throws -> [SourceStatus] {
@@ -167,12 +207,17 @@ public struct Refresh: Sendable {
             let reader = try StoreReader(path: config.databaseFile.path)
             records = Dictionary(try reader.sources().map { ($0.key, $0) }) { first, _ in first }
         }
-        return config.sources.map { source in
-            let record = records[source.key].flatMap { $0.url == source.url ? $0 : nil }
-            return SourceStatus(
-                record ?? SourceRecord(key: source.key, url: source.url, displayTitle: source.title ?? source.key),
-                now: now)
+        let rows = config.sources.map { source in
+            records[source.key].flatMap { $0.url == source.url ? $0 : nil }
+                ?? SourceRecord(key: source.key, url: source.url, displayTitle: source.title ?? source.key)
         }
+        // The problems first, longest failing first; then every source in the configuration's order.
+        let problems = healthProblems(in: rows, now: now).sorted { $0.failingSince < $1.failingSince }.map(\.key)
+        let order = Dictionary(uniqueKeysWithValues: problems.enumerated().map { ($1, $0) })
+        let sorted = rows.enumerated().sorted {
+            (order[$0.element.key] ?? problems.count, $0.offset) < (order[$1.element.key] ?? problems.count, $1.offset)
+        }
+        return sorted.map { SourceStatus($0.element, now: now, isProblem: order[$0.element.key] != nil) }
     }
 
     /// Makes the store's sources match the configuration and reads them back, by key.

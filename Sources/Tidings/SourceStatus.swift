@@ -37,7 +37,14 @@ public struct SourceStatus: Sendable, Equatable, Codable {
     /// Why the source's document is skipped (it crashed Tidings), while it is.
     public var quarantineReason: String?
 
-    public init(_ record: SourceRecord, now: Date) {
+    /// Since when every fetch has failed, while they do.
+    public var failingSince: Date?
+    /// Failing for longer than `health_after`: listed first, and in `health.atom`.
+    public var isProblem = false
+
+    public init(_ record: SourceRecord, now: Date, isProblem: Bool = false) {
+        failingSince = record.failingSince
+        self.isProblem = isProblem
         key = record.key
         url = record.url
         fetchURL = record.fetchURL == record.url ? nil : record.fetchURL
@@ -77,7 +84,8 @@ public struct SourceStatus: Sendable, Equatable, Codable {
         }
         if let discoveredURL, movedURL == nil { parts.append("feed found at \(discoveredURL)") }
         if failuresInARow > 0, let lastError {
-            parts.append("\(failuresInARow) failure\(failuresInARow == 1 ? "" : "s") in a row: \(lastError)")
+            let since = failingSince.map { ", failing since \(Self.short($0))" } ?? ""
+            parts.append("\(failuresInARow) failure\(failuresInARow == 1 ? "" : "s") in a row\(since): \(lastError)")
         }
         if let waitReason { parts.append(waitReason) }
         return parts.joined(separator: "; ")

@@ -49,7 +49,7 @@ import Testing
         #expect(try database.query("SELECT COUNT(*) FROM t").first?.int(0) == 0)
         // The next transaction starts clean.
         try database.transaction { () throws(StoreError) in
-            try database.transaction { () throws(StoreError) in try database.query("INSERT INTO t VALUES (5)") }
+            _ = try database.transaction { () throws(StoreError) in try database.query("INSERT INTO t VALUES (5)") }
         }
         #expect(try database.query("SELECT v FROM t").compactMap { $0.int(0) } == [5])
     }

@@ -52,6 +52,7 @@ import Tidings
         #expect(config.pollInterval == .seconds(1800))
         #expect(config.maxEntries == 50)
         #expect(config.retention == nil)
+        #expect(config.healthAfter == .seconds(86_400))
         #expect(config.sources.map(\.key) == ["remote", "local", "bare-path"])
         #expect(config.sources[0].url == "https://blog.example/feed.xml")
         #expect(config.sources[1].url == folder.appendingPathComponent("pages/index.html").absoluteString)
@@ -80,11 +81,13 @@ import Tidings
             poll_interval: 1h30m
             max_entries: 20
             retention: 365d
+            health_after: 6h
             sources:
               - key: a
                 url: https://a.example/feed
             """, to: "feeds.yaml")
         let config = try Config.load(from: file)
+        #expect(config.healthAfter == .seconds(6 * 3600))
         #expect(config.title == "My Reading")
         #expect(config.baseURL == "https://me.example/reading/")
         #expect(config.outputFolder.path == "/srv/tidings/www")

@@ -1,0 +1,92 @@
+import Checked
+import Foundation
+
+/// A source that has been failing for longer than the site's `health_after`.
+public struct HealthProblem: Sendable, Equatable {
+    public var key: String
+    public var title: String
+    /// Where its fetches go.
+    public var url: String
+    public var failingSince: Date
+    /// Since when its error has read as `error`.
+    public var errorSince: Date
+    public var error: String
+    public var lastSuccess: Date?
+
+    public init(
+        key: String, title: String, url: String, failingSince: Date, errorSince: Date, error: String,
+        lastSuccess: Date?
+    ) {
+        self.key = key
+        self.title = title
+        self.url = url
+        self.failingSince = failingSince
+        self.errorSince = errorSince
+        self.error = error
+        self.lastSuccess = lastSuccess
+    }
+}
+
+/// `health.atom`: the sources that have been failing for too long, one entry per problem, so the operator
+/// reads them in the same feed reader as the posts. A problem keeps its id while the source keeps failing
+/// (a new failure after a success is a new problem), its entry is updated when the error changes, and it
+/// leaves the feed when the source heals. Nothing in it changes from one round to the next otherwise, so the
+/// file is rewritten only when a problem appears, changes or goes.
+public enum HealthFeed {
+    public static let path = "health.atom"
+
+    /// `updated`: when the set of problems last changed.
+    static func render(_ problems: [HealthProblem], site: Site, updated: Date) -> String {
+        let url = site.baseURL + path
+        var xml = XMLBuilder()
+        xml.open("feed", [("xmlns", "http://www.w3.org/2005/Atom")])
+        xml.element("title", "\(site.title): sources failing")
+        xml.element(
+            "subtitle", "Sources whose every fetch has failed for a while; each leaves this feed when it works again.")
+        xml.element("id", url)
+        xml.empty("link", [("rel", "self"), ("type", FeedFormat.atom.mediaType), ("href", url)])
+        xml.empty("link", [("rel", "alternate"), ("type", "text/html"), ("href", site.baseURL)])
+        xml.element("updated", Timestamp.rfc3339(updated))
+        xml.element("generator", Site.generatorName, [("uri", Site.generatorURL), ("version", Site.generatorVersion)])
+        for problem in problems.sorted(by: { ($0.failingSince, $0.key) < ($1.failingSince, $1.key) }) {
+            entry(problem, feedURL: url, into: &xml)
+        }
+        xml.close("feed")
+        return xml.output
+    }
+
+    private static func entry(_ problem: HealthProblem, feedURL: String, into xml: inout XMLBuilder) {
+        let since = Timestamp.display(problem.failingSince)
+        xml.open("entry")
+        xml.element("title", "\(problem.title) (\(problem.key)) has been failing since \(since)", [("type", "text")])
+        // Dated by the failure's start: a later failure after a success is another problem.
+        xml.element("id", "\(feedURL)#\(problem.key)-\(Checked.unixSeconds(problem.failingSince))")
+        xml.empty("link", [("rel", "alternate"), ("href", problem.url)])
+        xml.element("published", Timestamp.rfc3339(problem.failingSince))
+        xml.element("updated", Timestamp.rfc3339(max(problem.errorSince, problem.failingSince)))
+        xml.open("author")
+        xml.element("name", Site.generatorName)
+        xml.close("author")
+        let lastSuccess = problem.lastSuccess.map { "The last fetch that worked was on \(Timestamp.display($0))." }
+        let text = [
+            "Every fetch of \(problem.url) since \(since) has failed.",
+            "The error, since \(Timestamp.display(problem.errorSince)): \(problem.error)",
+            lastSuccess ?? "No fetch of it has worked yet.",
+            "`tidings status` shows its state; `tidings refresh \(problem.key)` tries it again now.",
+        ].joined(separator: "\n\n")
+        xml.element("content", text, [("type", "text")])
+        xml.close("entry")
+    }
+
+    /// Writes the feed in `folder` when its content changed; true when it did.
+    public static func publish(_ problems: [HealthProblem], site: Site, folder: URL, updated: Date)
+        throws(PublishError) -> Bool
+    {
+        var outputs = OutputSet(folder: folder)
+        guard let file = try OutputSet.write(render(problems, site: site, updated: updated), at: path, in: folder)
+        else { return false }
+        outputs.add(file)
+        try outputs.commit()
+        return true
+    }
+}
