@@ -4,6 +4,8 @@ public enum ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
     case unreadable(path: String, reason: String)
     case syntax(path: String, line: Int?, message: String)
     case invalid(path: String, line: Int?, field: String, message: String)
+    /// More than one of the above, in the file's order.
+    case several([ConfigError])
 
     public var description: String {
         switch self {
@@ -13,6 +15,23 @@ public enum ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(Self.location(path, line)): not valid YAML: \(message)"
         case .invalid(let path, let line, let field, let message):
             return "\(Self.location(path, line)): \(field): \(message)"
+        case .several(let problems):
+            return problems.map(\.description).joined(separator: "\n")
+        }
+    }
+
+    /// Each problem on its own.
+    public var problems: [ConfigError] {
+        if case .several(let problems) = self { return problems }
+        return [self]
+    }
+
+    /// The line at fault, when there is one.
+    var line: Int? {
+        switch self {
+        case .unreadable: nil
+        case .syntax(_, let line, _), .invalid(_, let line, _, _): line
+        case .several(let problems): problems.first?.line
         }
     }
 

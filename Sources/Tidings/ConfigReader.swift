@@ -10,6 +10,27 @@ import Yams
 struct ConfigReader {
     let path: String
     let folder: URL
+    /// Every problem found so far: the whole file is read before any is reported.
+    private let problems = Problems()
+
+    private final class Problems {
+        var list: [ConfigError] = []
+    }
+
+    /// Runs one independent part of the reading; a problem in it is noted and the reading goes on (nil).
+    private func checking<T>(_ body: () throws(ConfigError) -> T) -> T? {
+        do {
+            return try body()
+        } catch {
+            problems.list.append(error)
+            return nil
+        }
+    }
+
+    /// `checking` for an optional setting: nil when it is absent or wrong.
+    private func value<T>(_ body: () throws(ConfigError) -> T?) -> T? {
+        checking(body).flatMap { $0 }
+    }
 
     static let siteFields = [
         "title", "base_url", "output", "database", "poll_interval", "max_entries", "retention", "fetch", "sources",
@@ -46,76 +67,106 @@ struct ConfigReader {
             throw .syntax(path: path, line: nil, message: "\(error)")
         }
         let fields = try mapping(root, field: "feeds.yaml", allowed: Self.siteFields)
-        let sourcesNode = try required(fields, "sources", in: root)
-        let pollInterval = try interval(fields["poll_interval"], field: "poll_interval") ?? Config.defaultPollInterval
+        let sourcesNode = checking { () throws(ConfigError) in try required(fields, "sources", in: root) }
+        let pollInterval =
+            value { () throws(ConfigError) in try interval(fields["poll_interval"], field: "poll_interval") }
+            ?? Config.defaultPollInterval
         var fetch = FetchSettings()
         var polling = PollPolicy(interval: pollInterval)
-        if let node = fields["fetch"] { try readFetch(node, into: &fetch, polling: &polling) }
+        if let node = fields["fetch"] { readFetch(node, into: &fetch, polling: &polling) }
         var config = Config(
             file: file,
-            title: try string(fields["title"], field: "title") ?? Config.defaultTitle,
-            baseURL: try baseURL(fields["base_url"]),
-            outputFolder: try localPath(fields["output"], field: "output")
+            title: value { () throws(ConfigError) in try string(fields["title"], field: "title") }
+                ?? Config.defaultTitle,
+            baseURL: checking { () throws(ConfigError) in try baseURL(fields["base_url"]) } ?? Config.defaultBaseURL,
+            outputFolder: value { () throws(ConfigError) in try localPath(fields["output"], field: "output") }
                 ?? folder.appendingPathComponent(Config.defaultOutput),
-            databaseFile: try localPath(fields["database"], field: "database")
+            databaseFile: value { () throws(ConfigError) in try localPath(fields["database"], field: "database") }
                 ?? folder.appendingPathComponent(Config.defaultDatabase),
             pollInterval: pollInterval,
-            maxEntries: try positiveInt(fields["max_entries"], field: "max_entries") ?? Config.defaultMaxEntries,
-            retention: try retention(fields["retention"]),
-            sources: try sources(sourcesNode), fetch: fetch, polling: polling)
+            maxEntries: value { () throws(ConfigError) in try positiveInt(fields["max_entries"], field: "max_entries") }
+                ?? Config.defaultMaxEntries,
+            retention: value { () throws(ConfigError) in try retention(fields["retention"]) },
+            sources: sourcesNode.map(sources) ?? [], fetch: fetch, polling: polling)
         config.baseURLIsSet = fields["base_url"] != nil
-        if let node = fields["pages"] { config.pages = try pages(node) }
-        config.templatesFolder = try localPath(fields["templates"], field: "templates")
-        if let node = fields["log_level"], let text = try string(node, field: "log_level") {
-            guard let level = Config.logLevels.first(where: { $0 == text.lowercased() }) else {
-                throw invalid(
-                    node, "log_level",
-                    "'\(text)' is not a level; use one of \(Config.logLevels.joined(separator: ", "))")
-            }
+        if let node = fields["pages"], let pages = checking({ () throws(ConfigError) in try pages(node) }) {
+            config.pages = pages
+        }
+        config.templatesFolder = value { () throws(ConfigError) in
+            try localPath(fields["templates"], field: "templates")
+        }
+        if let level = value({ () throws(ConfigError) in try logLevel(fields["log_level"]) }) {
             config.logLevel = level
         }
         config.healthAfter =
-            try interval(fields["health_after"], field: "health_after", minimum: 0) ?? config.healthAfter
+            value { () throws(ConfigError) in try interval(fields["health_after"], field: "health_after", minimum: 0) }
+            ?? config.healthAfter
         if let folder = config.templatesFolder, !FileManager.default.fileExists(atPath: folder.path),
             let node = fields["templates"]
         {
-            throw invalid(
-                node, "templates", "no folder at \(folder.path); `tidings templates export \(folder.path)` makes one")
+            problems.list.append(
+                invalid(
+                    node, "templates",
+                    "no folder at \(folder.path); `tidings templates export \(folder.path)` makes one"))
         }
+        // In the file's order, whatever order they were checked in.
+        let found = problems.list.enumerated().sorted {
+            ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset)
+        }
+        .map(\.element)
+        if let first = found.first { throw found.count == 1 ? first : .several(found) }
         return config
     }
 
-    /// The `fetch:` section: limits for the fetcher and bounds for the scheduler.
-    private func readFetch(_ node: Node, into fetch: inout FetchSettings, polling: inout PollPolicy)
-        throws(ConfigError)
-    {
-        let fields = try mapping(node, field: "fetch", allowed: Self.fetchFields)
-        func seconds(_ name: String) throws(ConfigError) -> Int? {
-            try interval(fields[name], field: "fetch.\(name)", minimum: 1).map { Int($0.components.seconds) }
+    private func logLevel(_ node: Node?) throws(ConfigError) -> String? {
+        guard let node, let text = try string(node, field: "log_level") else { return nil }
+        guard let level = Config.logLevels.first(where: { $0 == text.lowercased() }) else {
+            throw invalid(
+                node, "log_level", "'\(text)' is not a level; use one of \(Config.logLevels.joined(separator: ", "))")
         }
-        func duration(_ name: String) throws(ConfigError) -> Duration? {
-            try interval(fields[name], field: "fetch.\(name)", minimum: 60)
+        return level
+    }
+
+    /// The `fetch:` section: limits for the fetcher and bounds for the scheduler. Each field is checked on its
+    /// own; a wrong one keeps its default.
+    private func readFetch(_ node: Node, into fetch: inout FetchSettings, polling: inout PollPolicy) {
+        guard
+            let fields = checking({ () throws(ConfigError) in
+                try mapping(node, field: "fetch", allowed: Self.fetchFields)
+            })
+        else { return }
+        func seconds(_ name: String) -> Int? {
+            value { () throws(ConfigError) in
+                try interval(fields[name], field: "fetch.\(name)", minimum: 1).map { Int($0.components.seconds) }
+            }
         }
-        fetch.maxConcurrentTransfers =
-            try positiveInt(fields["concurrency"], field: "fetch.concurrency") ?? fetch.maxConcurrentTransfers
-        fetch.maxTransfersPerSite =
-            try positiveInt(fields["per_site"], field: "fetch.per_site") ?? fetch.maxTransfersPerSite
-        fetch.connectTimeoutSeconds = try seconds("connect_timeout") ?? fetch.connectTimeoutSeconds
-        fetch.totalTimeoutSeconds = try seconds("timeout") ?? fetch.totalTimeoutSeconds
-        fetch.lowSpeedBytesPerSecond =
-            try byteCount(fields["low_speed_limit"], field: "fetch.low_speed_limit") ?? fetch.lowSpeedBytesPerSecond
-        fetch.lowSpeedSeconds = try seconds("low_speed_time") ?? fetch.lowSpeedSeconds
-        fetch.maxBodyBytes = try byteCount(fields["max_body"], field: "fetch.max_body") ?? fetch.maxBodyBytes
-        polling.maxInterval = try duration("max_interval") ?? polling.maxInterval
-        polling.maxBackoff = try duration("max_backoff") ?? polling.maxBackoff
-        polling.maxRetryAfter = try duration("max_retry_after") ?? polling.maxRetryAfter
+        func duration(_ name: String) -> Duration? {
+            value { () throws(ConfigError) in try interval(fields[name], field: "fetch.\(name)", minimum: 60) }
+        }
+        func count(_ name: String) -> Int? {
+            value { () throws(ConfigError) in try positiveInt(fields[name], field: "fetch.\(name)") }
+        }
+        func size(_ name: String) -> Int? {
+            value { () throws(ConfigError) in try byteCount(fields[name], field: "fetch.\(name)") }
+        }
+        fetch.maxConcurrentTransfers = count("concurrency") ?? fetch.maxConcurrentTransfers
+        fetch.maxTransfersPerSite = count("per_site") ?? fetch.maxTransfersPerSite
+        fetch.connectTimeoutSeconds = seconds("connect_timeout") ?? fetch.connectTimeoutSeconds
+        fetch.totalTimeoutSeconds = seconds("timeout") ?? fetch.totalTimeoutSeconds
+        fetch.lowSpeedBytesPerSecond = size("low_speed_limit") ?? fetch.lowSpeedBytesPerSecond
+        fetch.lowSpeedSeconds = seconds("low_speed_time") ?? fetch.lowSpeedSeconds
+        fetch.maxBodyBytes = size("max_body") ?? fetch.maxBodyBytes
+        polling.maxInterval = duration("max_interval") ?? polling.maxInterval
+        polling.maxBackoff = duration("max_backoff") ?? polling.maxBackoff
+        polling.maxRetryAfter = duration("max_retry_after") ?? polling.maxRetryAfter
         polling.adoptMovesAfter =
-            try interval(fields["adopt_moves_after"], field: "fetch.adopt_moves_after", minimum: 0)
-            ?? polling.adoptMovesAfter
-        polling.adoptMovesSeen =
-            try positiveInt(fields["adopt_moves_seen"], field: "fetch.adopt_moves_seen") ?? polling.adoptMovesSeen
+            value { () throws(ConfigError) in
+                try interval(fields["adopt_moves_after"], field: "fetch.adopt_moves_after", minimum: 0)
+            } ?? polling.adoptMovesAfter
+        polling.adoptMovesSeen = count("adopt_moves_seen") ?? polling.adoptMovesSeen
         if polling.maxInterval < polling.interval, let node = fields["max_interval"] {
-            throw invalid(node, "fetch.max_interval", "is shorter than poll_interval; make it at least as long")
+            problems.list.append(
+                invalid(node, "fetch.max_interval", "is shorter than poll_interval; make it at least as long"))
         }
     }
 
@@ -150,41 +201,46 @@ struct ConfigReader {
 
     // MARK: Sources
 
-    private func sources(_ node: Node) throws(ConfigError) -> [SourceConfig] {
+    /// Every source, each checked on its own: a wrong one is left out (and reported) and the others read.
+    private func sources(_ node: Node) -> [SourceConfig] {
         guard case .sequence(let sequence) = node else {
-            throw invalid(node, "sources", "expected a list of sources, each starting with '- key:'")
+            problems.list.append(invalid(node, "sources", "expected a list of sources, each starting with '- key:'"))
+            return []
         }
-        var result: [SourceConfig] = []
+        if sequence.isEmpty {
+            problems.list.append(invalid(node, "sources", "the list is empty; add at least one source"))
+        }
         var seenKeys: [String: Int] = [:]
-        for (index, item) in sequence.enumerated() {
-            let label = "sources[\(index + 1)]"
-            let fields = try mapping(item, field: label, allowed: Self.sourceFields)
-            let keyNode = try required(fields, "key", in: item, label: label)
-            guard let key = try string(keyNode, field: "\(label).key"),
-                !key.isEmpty, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
-            else {
-                throw invalid(
-                    keyNode, "\(label).key", "use letters, digits, '-' and '_' only (it appears in ids and URLs)")
-            }
-            if let firstLine = seenKeys[key] {
-                throw invalid(keyNode, "\(label).key", "'\(key)' is already the key of the source on line \(firstLine)")
-            }
-            seenKeys[key] = keyNode.mark?.line ?? 0
-            let urlNode = try required(fields, "url", in: item, label: "sources '\(key)'")
-            var html = try fields["html"].map { node throws(ConfigError) in
-                try rules(node, label: "sources '\(key)'.html")
-            }
-            let follow = try followRule(fields["follow"], html: &html, label: "sources '\(key)'.follow")
-            result.append(
-                SourceConfig(
-                    key: key, url: try sourceURL(urlNode, label: "sources '\(key)'.url"),
-                    title: try string(fields["title"], field: "sources '\(key)'.title"),
-                    html: html, parser: try parserOptions(fields, label: "sources '\(key)'"), follow: follow,
-                    interval: try interval(fields["interval"], field: "sources '\(key)'.interval"),
-                    maxBodyBytes: try byteCount(fields["max_body"], field: "sources '\(key)'.max_body")))
+        return sequence.enumerated().compactMap { index, item in
+            checking { () throws(ConfigError) in try source(item, index: index, seenKeys: &seenKeys) }
         }
-        if result.isEmpty { throw invalid(node, "sources", "the list is empty; add at least one source") }
-        return result
+    }
+
+    private func source(_ item: Node, index: Int, seenKeys: inout [String: Int]) throws(ConfigError) -> SourceConfig {
+        let label = "sources[\(index + 1)]"
+        let fields = try mapping(item, field: label, allowed: Self.sourceFields)
+        let keyNode = try required(fields, "key", in: item, label: label)
+        guard let key = try string(keyNode, field: "\(label).key"),
+            !key.isEmpty, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        else {
+            throw invalid(
+                keyNode, "\(label).key", "use letters, digits, '-' and '_' only (it appears in ids and URLs)")
+        }
+        if let firstLine = seenKeys[key] {
+            throw invalid(keyNode, "\(label).key", "'\(key)' is already the key of the source on line \(firstLine)")
+        }
+        seenKeys[key] = keyNode.mark?.line ?? 0
+        let urlNode = try required(fields, "url", in: item, label: "sources '\(key)'")
+        var html = try fields["html"].map { node throws(ConfigError) in
+            try rules(node, label: "sources '\(key)'.html")
+        }
+        let follow = try followRule(fields["follow"], html: &html, label: "sources '\(key)'.follow")
+        return SourceConfig(
+            key: key, url: try sourceURL(urlNode, label: "sources '\(key)'.url"),
+            title: try string(fields["title"], field: "sources '\(key)'.title"),
+            html: html, parser: try parserOptions(fields, label: "sources '\(key)'"), follow: follow,
+            interval: try interval(fields["interval"], field: "sources '\(key)'.interval"),
+            maxBodyBytes: try byteCount(fields["max_body"], field: "sources '\(key)'.max_body"))
     }
 
     /// `follow: true` (the article found by score, or by the `html.content` rule, which then applies to the

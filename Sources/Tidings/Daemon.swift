@@ -258,7 +258,9 @@ public struct Daemon: Sendable {
             logger.notice("reloaded", metadata: ["file": "\(configFile.path)", "sources": "\(config.sources.count)"])
             return Refresh(config: config, fetcher: fetcher)
         } catch {
-            logger.error("reload failed; the running configuration stays", metadata: ["reason": "\(error)"])
+            for problem in error.problems {
+                logger.error("reload failed; the running configuration stays", metadata: ["reason": "\(problem)"])
+            }
             return nil
         }
     }

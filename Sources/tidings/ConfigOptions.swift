@@ -16,7 +16,10 @@ struct ConfigOptions: ParsableArguments {
             }
             return loaded
         } catch {
-            FileHandle.standardError.write(Data("tidings: \(error.description)\n".utf8))
+            // Every problem of the file, one per line.
+            for problem in error.problems {
+                FileHandle.standardError.write(Data("tidings: \(problem.description)\n".utf8))
+            }
             throw ExitCode(78)
         }
     }

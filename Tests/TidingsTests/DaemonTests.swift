@@ -218,6 +218,17 @@ import Testing
         let broken = try CommandLineTests.tidings(["check"], in: site.url)
         #expect(broken.status == 78)
         #expect(broken.errors.contains("feeds.yaml:3"), "\(broken.errors)")
+        // Every problem at once, each on its line of its own.
+        try site.write(
+            "max_entries: many\nsources:\n  - key: alpha\n    urll: http://127.0.0.1:9/\n  - key: b c\n    url: x\n",
+            to: "feeds.yaml")
+        let several = try CommandLineTests.tidings(["check"], in: site.url)
+        #expect(several.status == 78)
+        let lines = several.errors.split(separator: "\n").filter {
+            $0.hasPrefix("tidings: ") && $0.contains("feeds.yaml:")
+        }
+        #expect(lines.count == 3, "\(several.errors)")
+        #expect(["feeds.yaml:1:", "feeds.yaml:4:", "feeds.yaml:5:"].allSatisfy { several.errors.contains($0) })
         try site.write("sources:\n  - key: alpha\n    url: http://127.0.0.1:9/\n", to: "feeds.yaml")
         let good = try CommandLineTests.tidings(["check"], in: site.url)
         #expect(good.status == 0)
