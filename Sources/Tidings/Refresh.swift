@@ -109,15 +109,17 @@ public struct Refresh: Sendable {
     func publish(from store: Store, full: Bool = false, prestaged: FeedPrestager? = nil, now: Date = Date())
         throws -> Publisher.Report
     {
-        var report = try publishOutputs(from: store, full: full, prestaged: prestaged)
-        if try publishHealth(from: store, now: now) { report.written.append(HealthFeed.path) }
+        let records = try store.sources()
+        var report = try publishOutputs(from: store, records: records, full: full, prestaged: prestaged)
+        if try publishHealth(from: store, records: records, now: now) { report.written.append(HealthFeed.path) }
         return report
     }
 
-    private func publishOutputs(from store: Store, full: Bool, prestaged: FeedPrestager?) throws -> Publisher.Report {
+    private func publishOutputs(from store: Store, records: [SourceRecord], full: Bool, prestaged: FeedPrestager?)
+        throws -> Publisher.Report
+    {
         let site = try self.site()
         // What every output shows of the sources: a change renders everything.
-        let records = try store.sources()
         let sources = records.map {
             [$0.key, $0.displayTitle, $0.siteLink ?? "", $0.webFeedURL(site: site) ?? ""].joined(separator: "\u{1F}")
         }
@@ -184,8 +186,8 @@ public struct Refresh: Sendable {
 
     /// Writes `health.atom` when its problems changed (checked every round: a source crosses the threshold
     /// with time alone); true when written. Its date is when the set of problems last changed.
-    func publishHealth(from store: Store, now: Date) throws -> Bool {
-        let problems = healthProblems(in: try store.sources(), now: now)
+    func publishHealth(from store: Store, records: [SourceRecord], now: Date) throws -> Bool {
+        let problems = healthProblems(in: records, now: now)
         let fingerprint = Fingerprint.of(
             problems.map { "\($0.key) \($0.failingSince) \($0.errorSince) \($0.error) \($0.title) \($0.url)" })
         var updated = try store.value(named: "health-updated").flatMap(Double.init).map(
