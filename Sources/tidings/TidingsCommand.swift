@@ -14,5 +14,6 @@ struct TidingsCommand: AsyncParsableCommand {
         subcommands: [
             RefreshCommand.self, RunCommand.self, StatusCommand.self, ParseCommand.self, DiscoverCommand.self,
             PreviewCommand.self, RenderCommand.self, TemplatesCommand.self, ReloadCommand.self, CheckCommand.self,
+            ImportOPMLCommand.self,
         ])
 }
