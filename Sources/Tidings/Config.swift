@@ -39,6 +39,8 @@ public struct Config: Sendable, Equatable {
     public var baseURLIsSet = false
     /// How long a source fails before `health.atom` and `tidings status` show it as a problem.
     public var healthAfter = Config.defaultHealthAfter
+    /// Where the Prometheus text file is rewritten after each round; nil writes none.
+    public var metricsFile: URL?
     /// How much the daemon logs: one of `logLevels` (`--log-level` overrides it).
     public var logLevel = "info"
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]

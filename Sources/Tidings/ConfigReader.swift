@@ -34,7 +34,7 @@ struct ConfigReader {
 
     static let siteFields = [
         "title", "base_url", "output", "database", "poll_interval", "max_entries", "retention", "fetch", "sources",
-        "templates", "pages", "log_level", "health_after",
+        "templates", "pages", "log_level", "health_after", "metrics_file",
     ]
     static let pagesFields = ["language", "timezone", "day_order", "summary_length"]
     static let fetchFields = [
@@ -97,6 +97,9 @@ struct ConfigReader {
         }
         if let level = value({ () throws(ConfigError) in try logLevel(fields["log_level"]) }) {
             config.logLevel = level
+        }
+        config.metricsFile = value { () throws(ConfigError) in
+            try localPath(fields["metrics_file"], field: "metrics_file")
         }
         config.healthAfter =
             value { () throws(ConfigError) in try interval(fields["health_after"], field: "health_after", minimum: 0) }

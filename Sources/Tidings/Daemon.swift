@@ -186,6 +186,7 @@ public struct Daemon: Sendable {
                 "files-written": "\(report.written.count)",
                 "duration": "\(String(format: "%.1f", Date().timeIntervalSince(started)))s",
             ])
+        for warning in report.warnings { logger.warning("\(warning)") }
         notifier.status(summary)
         info.update {
             $0.lastRound = Date()

@@ -91,7 +91,28 @@ public struct Refresh: Sendable {
         }
         try store.pruneFetchLog(olderThan: now().addingTimeInterval(-Self.fetchLogDays * 86_400))
         let written = try publish(from: store, prestaged: prestager, now: now()).written
-        return RefreshReport(outcomes: config.sources.compactMap { outcomes[$0.key] }, written: written)
+        var report = RefreshReport(outcomes: config.sources.compactMap { outcomes[$0.key] }, written: written)
+        if let file = config.metricsFile {
+            do {
+                try countRound(report, in: store, started: start, now: now()).write(to: file)
+            } catch {
+                report.warnings.append("\(error)")
+            }
+        }
+        return report
+    }
+
+    /// Adds a round to the store's counters (kept across runs and restarts), and returns them.
+    private func countRound(_ report: RefreshReport, in store: Store, started: Date, now: Date) throws -> Metrics {
+        var metrics =
+            try store.value(named: "metrics").flatMap { try? JSONDecoder().decode(Metrics.self, from: Data($0.utf8)) }
+            ?? Metrics()
+        let failing = try store.sources().filter { $0.consecutiveFailures > 0 }.count
+        metrics.add(
+            report, sources: config.sources.count, failing: failing, at: now, seconds: now.timeIntervalSince(started))
+        let encoded = try JSONEncoder().encode(metrics)
+        try store.setValue(String(decoding: encoded, as: UTF8.self), named: "metrics")
+        return metrics
     }
 
     /// Writes the outputs, unless they were last written from the store as it is now (its change counter,

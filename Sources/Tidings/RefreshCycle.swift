@@ -341,6 +341,8 @@ struct Cycle {
                 sourceKey: source.key, at: now, url: result.requestedURL, status: result.status, bytes: result.bytes,
                 durationSeconds: result.durationSeconds, notModified: result.status == 304,
                 error: status.failureReason))
-        return SourceOutcome(key: source.key, status: status, warnings: warnings)
+        var outcome = SourceOutcome(key: source.key, status: status, warnings: warnings)
+        outcome.transfer = SourceOutcome.Transfer(bytes: result.bytes, seconds: result.durationSeconds)
+        return outcome
     }
 }

@@ -21,6 +21,19 @@ public struct SourceOutcome: Sendable, Equatable {
     public var key: String
     public var status: Status
     public var warnings: [String]
+    /// The fetch behind it, when there was one: bytes received and seconds taken.
+    public var transfer: Transfer?
+
+    public struct Transfer: Sendable, Equatable {
+        public var bytes: Int
+        public var seconds: Double
+    }
+
+    public init(key: String, status: Status, warnings: [String]) {
+        self.key = key
+        self.status = status
+        self.warnings = warnings
+    }
 
     public var summary: String {
         switch status {
@@ -52,6 +65,8 @@ public struct RefreshReport: Sendable {
     public var written: [String]
     /// Stopped by a shutdown: some sources were not fetched, and the outputs were not written.
     public var interrupted = false
+    /// What went wrong beside the sources without stopping the refresh (the metrics file could not be written).
+    public var warnings: [String] = []
 
     public var failures: Int { outcomes.filter { if case .failed = $0.status { true } else { false } }.count }
 }

@@ -50,6 +50,7 @@ struct RefreshCommand: AsyncParsableCommand {
                 store: store, mode: force ? .force : .all, only: keys.isEmpty ? nil : Set(keys),
                 progress: { progress.print($0.summary) })
             withExtendedLifetime(lock) {}
+            for warning in report.warnings { progress.print("warning: \(warning)") }
             progress.finish(report.summaryLine(folder: config.outputFolder.path))
         } catch let exit as ExitCode {
             throw exit

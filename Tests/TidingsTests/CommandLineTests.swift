@@ -63,6 +63,44 @@ import Testing
         #expect(again.output.contains("0 files written"))
     }
 
+    @Test func completionScriptsKnowEveryCommand() throws {
+        let folder = try TemporaryDirectory()
+        for shell in ["bash", "zsh", "fish"] {
+            let run = try Self.tidings(["--generate-completion-script", shell], in: folder.url)
+            #expect(run.status == 0, "\(shell): \(run.errors)")
+            for command in ["refresh", "run", "status", "check", "reload", "import-opml", "templates"] {
+                #expect(run.output.contains(command), "\(shell) completes \(command)")
+            }
+        }
+    }
+
+    @Test func importOPMLShowsFirstThenWritesOnlyWithWriteAndOnlyOnce() throws {
+        let site = try Self.exampleSite()
+        let before = try String(contentsOf: site.file("feeds.yaml"), encoding: .utf8)
+        let opml = Fixtures.packageRoot().appendingPathComponent("Tests/ParsingTests/Fixtures/opml/reader-export.opml")
+        let dry = try Self.tidings(["import-opml", opml.path], in: site.url)
+        #expect(dry.status == 0, "\(dry.errors)")
+        #expect(dry.output.contains("- key: ada-s-notes-on-compilers"))
+        #expect(dry.output.contains("4 sources to add; run again with --write"))
+        #expect(try String(contentsOf: site.file("feeds.yaml"), encoding: .utf8) == before, "a dry run writes nothing")
+
+        let written = try Self.tidings(["import-opml", "--write", opml.path], in: site.url)
+        #expect(written.status == 0, "\(written.errors)")
+        #expect(written.output.contains("added 4 sources"))
+        let after = try String(contentsOf: site.file("feeds.yaml"), encoding: .utf8)
+        #expect(after.hasPrefix(before.components(separatedBy: "\n").prefix(3).joined(separator: "\n")))
+        let check = try Self.tidings(["check"], in: site.url)
+        #expect(check.status == 0 && check.output.contains("8 sources, no errors"), "\(check.output) \(check.errors)")
+
+        let again = try Self.tidings(["import-opml", "--write", opml.path], in: site.url)
+        #expect(again.output.contains("nothing to add"), "\(again.output)")
+        #expect(try String(contentsOf: site.file("feeds.yaml"), encoding: .utf8) == after)
+
+        let notOPML = try Self.tidings(["import-opml", site.file("feeds.yaml").path], in: site.url)
+        #expect(notOPML.status != 0)
+        #expect(notOPML.errors.contains("feeds.yaml: not an OPML file"), "\(notOPML.errors)")
+    }
+
     @Test func refreshNamingSourcesFetchesOnlyThoseAndRefusesAnUnknownKey() throws {
         let site = try Self.exampleSite()
         let run = try Self.tidings(["refresh", "workbench", "field-notes"], in: site.url)
