@@ -23,8 +23,14 @@ struct EntryDraft {
     var origins: [String: String] = [:]
 
     func finish(sanitizer: HTMLSanitizer, sourceURL: String?) -> ParsedEntry {
-        let sanitizedSummary = sanitizedSummary ?? summaryHTML.map { sanitizer.sanitizeWithText($0, base: contentBase) }
-        let sanitizedContent = sanitizedContent ?? contentHTML.map { sanitizer.sanitizeWithText($0, base: contentBase) }
+        let sanitizedSummary =
+            sanitizedSummary
+            ?? summaryHTML.map { sanitizer.sanitizeWithText(WindowsC1.repaired($0), base: contentBase) }
+        let sanitizedContent =
+            sanitizedContent
+            ?? contentHTML.map { sanitizer.sanitizeWithText(WindowsC1.repaired($0), base: contentBase) }
+        let title = title.map(WindowsC1.repaired)
+        let author = author.map(WindowsC1.repaired)
         let summary = sanitizedSummary?.html
         let content = sanitizedContent?.html
         let contentText = sanitizedContent?.text ?? ""
@@ -42,7 +48,8 @@ struct EntryDraft {
             id: entryID, title: cleanTitle, link: link, published: published, updated: updated,
             author: author.map(PlainText.collapsed)?.nilIfEmpty,
             summary: summary?.nilIfEmpty, content: content?.nilIfEmpty,
-            categories: categories.map(PlainText.collapsed).filter { !$0.isEmpty }, enclosures: enclosures,
+            categories: categories.map { PlainText.collapsed(WindowsC1.repaired($0)) }.filter { !$0.isEmpty },
+            enclosures: enclosures,
             wordCount: WordCounter.count(countedText),
             excerpt: describedText.isEmpty ? nil : PlainText.excerpt(describedText, limit: ParsedEntry.excerptLength))
         entry.origins = origins

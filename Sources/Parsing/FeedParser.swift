@@ -20,6 +20,7 @@ public struct FeedParser: Sendable {
         _ bytes: [UInt8], url: String?, contentType: String? = nil, rules: ExtractionRules? = nil, now: Date = Date()
     ) throws(ParseError) -> ParsedFeed {
         var feed = try read(bytes, url: url, contentType: contentType, rules: rules, now: now)
+        feed.metadata.title = feed.metadata.title.map(WindowsC1.repaired)
         LinkPolicy.apply(to: &feed, documentURL: url)
         feed.entries = EntryPolicies(options: options, now: now).apply(to: feed.entries)
         return feed

@@ -21,7 +21,7 @@ struct JSONFeedParser {
             throw .invalidJSON(reason: Self.reason(error))
         }
         let version = Self.string(object["version"]) ?? ""
-        guard version.contains("jsonfeed.org/version/") else {
+        guard let (format, warning) = Self.format(version: version, hasItems: object["items"] is [Any]) else {
             throw .invalidJSON(reason: "no JSON Feed \"version\" (expected https://jsonfeed.org/version/1.1)")
         }
         let home = URLResolver.resolve(Self.string(object["home_page_url"]), against: documentURL)
@@ -29,14 +29,31 @@ struct JSONFeedParser {
         let feedAuthor = Self.author(object)
         let metadata = FeedMetadata(
             title: Self.string(object["title"]).map(PlainText.collapsed)?.nilIfEmpty, link: home,
-            format: version.hasSuffix("/1") ? .json10 : .json11)
+            format: format)
         let items = object["items"] as? [Any] ?? []
         let entries = items.compactMap { $0 as? [String: Any] }.map { item in
             var draft = entry(item, base: base)
             draft.author = draft.author ?? feedAuthor
             return draft.finish(sanitizer: sanitizer, sourceURL: documentURL)
         }
-        return ParsedFeed(metadata: metadata, entries: entries)
+        return ParsedFeed(metadata: metadata, entries: entries, warnings: warning.map { [$0] } ?? [])
+    }
+
+    /// The version a document declares, with a warning when it is not the URL the specification asks for.
+    /// What every JSON Feed reader accepts is accepted: an object with `items` whose `version` mentions
+    /// jsonfeed (`jsonfeed 1.1`, the URL without its scheme) or is a bare version number (`1`, `1.0`, `1.1`).
+    static func format(version: String, hasItems: Bool) -> (FeedFormat, String?)? {
+        let trimmed = version.trimmingCharacters(in: .whitespaces).lowercased()
+        if trimmed.contains("jsonfeed.org/version/") { return (trimmed.hasSuffix("/1") ? .json10 : .json11, nil) }
+        guard hasItems else { return nil }
+        // The number it ends with: "1.1", "v1", "JSON Feed 1.0".
+        let number = String(trimmed.reversed().prefix { $0.isASCII && ($0.isNumber || $0 == ".") }.reversed())
+        let isNumber = Double(number) != nil && number.first?.isNumber == true
+        let mentionsJSONFeed = trimmed.replacingOccurrences(of: " ", with: "").contains("jsonfeed")
+        guard mentionsJSONFeed || (isNumber && number.count == trimmed.count) else { return nil }
+        let format: FeedFormat = ["1", "1.0"].contains(number) ? .json10 : .json11
+        let named = format == .json10 ? "https://jsonfeed.org/version/1" : "https://jsonfeed.org/version/1.1"
+        return (format, "\"version\" is \"\(version)\", not a JSON Feed version URL; read as \(named)")
     }
 
     private func entry(_ item: [String: Any], base: String?) -> EntryDraft {

@@ -96,7 +96,11 @@ enum XMLRepair {
             while end < text.count, end - ampersand <= 32, isNameByte(text[end]) { end += 1 }
             let name = text[(ampersand + 1)..<end]
             let terminated = end < text.count && text[end] == UInt8(ascii: ";")
-            if terminated, !name.isEmpty, isXMLReference(name) || declared.contains(Array(name)) {
+            if terminated, name.starts(with: Array("#X".utf8)), isXMLReference(name) {
+                // `&#X41;`: HTML allows the capital X, XML does not.
+                result += Array("&#x".utf8) + name.dropFirst(2) + [UInt8(ascii: ";")]
+                position = end + 1
+            } else if terminated, !name.isEmpty, isXMLReference(name) || declared.contains(Array(name)) {
                 result += text[ampersand...end]
                 position = end + 1
             } else if terminated, !name.isEmpty,
