@@ -14,7 +14,7 @@ struct AtomParser {
         for child in root.elementChildren where child.namespaceURI == namespace {
             switch child.name {
             case "title": metadata.title = Self.plainText(of: child).nilIfEmpty
-            case "link" where Self.isAlternate(child):
+            case "link" where Self.isAlternate(child) && !TextScan.trimmed(child.attribute("href") ?? "").isEmpty:
                 metadata.link = metadata.link ?? URLResolver.resolve(child.attribute("href"), against: child.baseURI)
             case "updated", "modified": metadata.updated = dates.parse(child.text)
             case "author": feedAuthor = Self.personName(child)
@@ -35,6 +35,9 @@ struct AtomParser {
     private func parseEntry(_ entry: Node, namespace: String?) -> EntryDraft {
         var draft = EntryDraft()
         draft.contentBase = entry.baseURI
+        // Atom 0.3's `created` is when the entry was written, `issued` when it was published: `issued` wins,
+        // wherever each comes in the entry.
+        var created: Date?
         for child in entry.elementChildren {
             guard child.namespaceURI == namespace else {
                 if child.isElement("encoded", namespace: Namespace.content) { draft.contentHTML = child.text }
@@ -44,7 +47,8 @@ struct AtomParser {
             case "id": draft.id = TextScan.trimmed(child.text)
             case "title": draft.title = Self.plainText(of: child)
             case "link": readLink(child, into: &draft)
-            case "published", "issued", "created": draft.published = draft.published ?? dates.parse(child.text)
+            case "published", "issued": draft.published = draft.published ?? dates.parse(child.text)
+            case "created": created = created ?? dates.parse(child.text)
             case "updated", "modified": draft.updated = dates.parse(child.text)
             case "author": draft.author = draft.author ?? Self.personName(child)
             case "summary": draft.summaryHTML = Self.html(of: child)
@@ -56,13 +60,19 @@ struct AtomParser {
             default: continue
             }
         }
+        draft.published = draft.published ?? created
         // An entry with only `updated` was still published then, as far as a reader can tell.
         if draft.published == nil { draft.published = draft.updated }
+        // A podcast's entry may link only to its episode: the enclosure is then the entry's link.
+        if draft.link == nil { draft.link = draft.enclosures.first?.url }
         return draft
     }
 
     private func readLink(_ link: Node, into draft: inout EntryDraft) {
-        guard let href = URLResolver.resolve(link.attribute("href"), against: link.baseURI) else { return }
+        // A link without an address (or with an empty one) links nowhere, not to the document itself.
+        guard let raw = link.attribute("href"), !TextScan.trimmed(raw).isEmpty,
+            let href = URLResolver.resolve(raw, against: link.baseURI)
+        else { return }
         if Self.isAlternate(link) {
             // The first alternate wins; later ones are translations or other formats.
             if draft.link == nil { draft.link = href }

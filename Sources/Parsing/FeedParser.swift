@@ -106,7 +106,9 @@ public struct FeedParser: Sendable {
             default: return .rss20
             }
         case ("rdf", Namespace.rdf):
-            let isNetscape = root.elementChildren.contains { $0.namespaceURI == Namespace.rss090 }
+            let isNetscape = root.elementChildren.contains {
+                $0.namespaceURI == Namespace.rss090 || $0.namespaceURI == Namespace.rss090WithoutSlash
+            }
             return isNetscape ? .rss090 : .rss10
         case ("feed", Namespace.atom03):
             return .atom03

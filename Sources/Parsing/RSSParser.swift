@@ -16,10 +16,13 @@ struct RSSParser {
         var metadata = FeedMetadata(format: format)
         if let channel {
             metadata.title = channel.firstChild(named: "title").flatMap { Self.plainTitle($0.text).nilIfEmpty }
-            metadata.link = feedBase
+            // The site's own link, when the document gives one: never the document's address.
+            metadata.link = URLResolver.resolve(channelLink, against: documentBase)
             let updated =
-                channel.firstChild(named: "lastBuildDate") ?? channel.firstChild(named: "pubDate")
-                ?? channel.firstChild(named: "date")
+                channel.firstChild(named: "lastBuildDate")
+                ?? channel.elementChildren.first { $0.isElement("modified", namespace: Namespace.dcTerms) }
+                ?? channel.elementChildren.first { $0.isElement("date", namespace: Namespace.dublinCore) }
+                ?? channel.firstChild(named: "pubDate")
             metadata.updated = updated.flatMap { dates.parse($0.text) }
             metadata.updateInterval = UpdateInterval.of(channel: channel)
             metadata.hub = UpdateInterval.hub(in: channel, base: feedBase)
@@ -37,12 +40,16 @@ struct RSSParser {
         let itemBase = item.explicitBaseURI ?? feedBase
         draft.contentBase = itemBase
         var guidIsPermaLink = false
+        // `dc:date` is the publication date of an item that has no other (RSS 1.0's usual one), and its
+        // last change beside a `pubDate`.
+        var dcDate: Date?
         for child in item.elementChildren {
             let namespace = child.namespaceURI
             switch (child.name, namespace) {
             case ("title", _) where namespace != Namespace.media:
                 draft.title = draft.title ?? Self.plainTitle(child.text)
-            case ("link", nil), ("link", Namespace.rss10), ("link", Namespace.rss090):
+            case ("link", nil), ("link", Namespace.rss10), ("link", Namespace.rss090),
+                ("link", Namespace.rss090WithoutSlash):
                 draft.link = draft.link ?? URLResolver.resolve(child.text, against: child.explicitBaseURI ?? itemBase)
             case ("guid", _):
                 let value = TextScan.trimmed(child.text)
@@ -53,10 +60,12 @@ struct RSSParser {
                 draft.summaryHTML = child.text
             case ("encoded", Namespace.content):
                 draft.contentHTML = child.text
-            case ("pubDate", _), ("date", Namespace.dublinCore), ("issued", Namespace.dcTerms):
+            case ("pubDate", _), ("issued", Namespace.dcTerms), ("published", Namespace.atom10):
                 draft.published = draft.published ?? dates.parse(child.text)
+            case ("date", Namespace.dublinCore):
+                dcDate = dcDate ?? dates.parse(child.text)
             case ("modified", Namespace.dcTerms), ("updated", Namespace.atom10):
-                draft.updated = dates.parse(child.text)
+                draft.updated = draft.updated ?? dates.parse(child.text)
             case ("author", _), ("creator", Namespace.dublinCore):
                 draft.author = draft.author ?? Self.authorName(child.text)
             case ("category", _), ("subject", Namespace.dublinCore):
@@ -72,6 +81,13 @@ struct RSSParser {
                 }
             default:
                 continue
+            }
+        }
+        if let dcDate {
+            if draft.published == nil {
+                draft.published = dcDate
+            } else if draft.updated == nil {
+                draft.updated = dcDate
             }
         }
         if draft.link == nil, guidIsPermaLink, let id = draft.id, URLResolver.hasSafeScheme(id) {
@@ -120,6 +136,8 @@ enum Namespace {
     static let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
     static let rss10 = "http://purl.org/rss/1.0/"
     static let rss090 = "http://my.netscape.com/rdf/simple/0.9/"
+    /// As some RSS 0.90 documents write it.
+    static let rss090WithoutSlash = "http://my.netscape.com/rdf/simple/0.9"
     static let content = "http://purl.org/rss/1.0/modules/content/"
     static let dublinCore = "http://purl.org/dc/elements/1.1/"
     static let dcTerms = "http://purl.org/dc/terms/"
