@@ -50,7 +50,9 @@ struct AtomParser {
             case "published", "issued": draft.published = draft.published ?? dates.parse(child.text)
             case "created": created = created ?? dates.parse(child.text)
             case "updated", "modified": draft.updated = dates.parse(child.text)
-            case "author": draft.author = draft.author ?? Self.personName(child)
+            case "author":
+                // Several authors: every name, in order.
+                if let name = Self.personName(child) { draft.author = draft.author.map { "\($0), \(name)" } ?? name }
             case "summary": draft.summaryHTML = Self.html(of: child)
             case "content":
                 draft.contentHTML = Self.html(of: child)
@@ -98,6 +100,7 @@ struct AtomParser {
     /// An Atom text construct as HTML: `text` is escaped, `html` is taken as is, `xhtml` is serialised.
     static func html(of construct: Node) -> String? {
         if construct.attribute("src") != nil { return nil }
+        if isBase64(construct) { return decodedBase64(construct) }
         switch kind(of: construct) {
         case .xhtml:
             let container = construct.elementChildren.first { $0.isElement("div", namespace: Namespace.xhtml) }
@@ -114,6 +117,33 @@ struct AtomParser {
         case .html: return PlainText.fromHTML(construct.text)
         case .xhtml, .text: return PlainText.text(of: construct)
         }
+    }
+
+    /// Content in base64: Atom 0.3's `mode="base64"`, or Atom 1.0 content of a media type that is neither
+    /// text nor XML.
+    private static func isBase64(_ construct: Node) -> Bool {
+        let type = mediaType(construct)
+        let isBinaryType =
+            type.contains("/") && !type.hasPrefix("text/") && !type.hasSuffix("+xml")
+            && !type.hasSuffix("/xml")
+        return construct.attribute("mode")?.lowercased() == "base64" || isBinaryType
+    }
+
+    /// Base64 content as HTML: text types decoded (HTML kept as HTML, other text escaped); anything else (an
+    /// image, `application/octet-stream`) left out rather than shown as base64.
+    private static func decodedBase64(_ construct: Node) -> String? {
+        let type = mediaType(construct)
+        let isHTML = ["html", "text/html", "xhtml", "application/xhtml+xml"].contains(type)
+        guard isHTML || !type.contains("/") || type.hasPrefix("text/") else { return nil }
+        let compact = construct.text.filter { !$0.isWhitespace }
+        guard let data = Data(base64Encoded: compact), let text = String(data: data, encoding: .utf8) else {
+            return nil
+        }
+        return isHTML ? text : XMLEscape.text(text)
+    }
+
+    private static func mediaType(_ construct: Node) -> String {
+        construct.attribute("type")?.lowercased().trimmingCharacters(in: .whitespaces) ?? "text"
     }
 
     private enum ConstructKind { case text, html, xhtml }

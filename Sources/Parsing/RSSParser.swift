@@ -43,6 +43,9 @@ struct RSSParser {
         // `dc:date` is the publication date of an item that has no other (RSS 1.0's usual one), and its
         // last change beside a `pubDate`.
         var dcDate: Date?
+        // What podcast and media feeds give instead of a title or a description.
+        var fallbackTitle: String?
+        var fallbackSummary: String?
         for child in item.elementChildren {
             let namespace = child.namespaceURI
             switch (child.name, namespace) {
@@ -56,6 +59,12 @@ struct RSSParser {
                 draft.id = value.isEmpty ? nil : value
                 // A guid is a permalink unless it says otherwise (RSS 2.0).
                 guidIsPermaLink = child.attribute("isPermaLink")?.lowercased() != "false"
+            case ("title", Namespace.media):
+                fallbackTitle = fallbackTitle ?? Self.plainTitle(child.text).nilIfEmpty
+            case ("thumbnail", Namespace.media):
+                addThumbnail(child, base: itemBase, to: &draft)
+            case ("description", Namespace.media), ("summary", Namespace.itunes):
+                fallbackSummary = fallbackSummary ?? Self.plainDescription(child)
             case ("description", _):
                 draft.summaryHTML = child.text
             case ("encoded", Namespace.content):
@@ -66,12 +75,23 @@ struct RSSParser {
                 dcDate = dcDate ?? dates.parse(child.text)
             case ("modified", Namespace.dcTerms), ("updated", Namespace.atom10):
                 draft.updated = draft.updated ?? dates.parse(child.text)
+            case ("author", _) where child.firstChild(named: "name") != nil:
+                // An Atom person inside RSS's author: its name, not its name and address run together.
+                draft.author = draft.author ?? child.firstChild(named: "name").map { PlainText.collapsed($0.text) }
             case ("author", _), ("creator", Namespace.dublinCore):
                 draft.author = draft.author ?? Self.authorName(child.text)
             case ("category", _), ("subject", Namespace.dublinCore):
                 draft.categories.append(child.text)
             case ("content", Namespace.media), ("group", Namespace.media):
                 addMediaContent(child, base: itemBase, to: &draft)
+                for inner in child.elementChildren where inner.namespaceURI == Namespace.media {
+                    switch inner.name {
+                    case "title": fallbackTitle = fallbackTitle ?? Self.plainTitle(inner.text).nilIfEmpty
+                    case "description": fallbackSummary = fallbackSummary ?? Self.plainDescription(inner)
+                    case "thumbnail": addThumbnail(inner, base: itemBase, to: &draft)
+                    default: continue
+                    }
+                }
             case ("enclosure", _):
                 if let url = URLResolver.resolve(child.attribute("url"), against: itemBase) {
                     draft.enclosures.append(
@@ -82,6 +102,10 @@ struct RSSParser {
             default:
                 continue
             }
+        }
+        if draft.title?.isEmpty ?? true, let fallbackTitle { draft.title = fallbackTitle }
+        if (draft.summaryHTML ?? "").allSatisfy(\.isWhitespace), let fallbackSummary {
+            draft.summaryHTML = fallbackSummary
         }
         if let dcDate {
             if draft.published == nil {
@@ -97,6 +121,20 @@ struct RSSParser {
             draft.id = about
         }
         return draft
+    }
+
+    /// A `<media:thumbnail>` as an image enclosure (the post's picture on the pages), when its address says
+    /// which kind of image it is: an enclosure's type is published, so it is not guessed beyond that.
+    private func addThumbnail(_ node: Node, base: String?, to draft: inout EntryDraft) {
+        guard let url = URLResolver.resolve(node.attribute("url"), against: base),
+            !draft.enclosures.contains(where: { $0.url == url })
+        else { return }
+        let path = (URLComponents(string: url)?.path ?? "").lowercased()
+        let types = [
+            "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp",
+        ]
+        guard let type = types[String(path.split(separator: ".").last ?? "")] else { return }
+        draft.enclosures.append(Enclosure(url: url, type: type, length: nil))
     }
 
     /// Media RSS `<media:content>` (alone or in a `<media:group>`) as enclosures, unless already listed.
@@ -118,6 +156,15 @@ struct RSSParser {
     /// RSS titles are often HTML in disguise ("&lt;b&gt;" or "AT&amp;amp;T"): read them as HTML once.
     static func plainTitle(_ raw: String) -> String {
         raw.contains("<") || raw.contains("&") ? PlainText.fromHTML(raw) : PlainText.collapsed(raw)
+    }
+
+    /// `media:description` and `itunes:summary` are plain text unless `type="html"` says otherwise: as HTML
+    /// for the sanitiser, with blank lines as paragraph breaks.
+    static func plainDescription(_ node: Node) -> String? {
+        let text = TextScan.trimmed(node.text)
+        guard !text.isEmpty else { return nil }
+        if node.attribute("type")?.lowercased() == "html" { return text }
+        return text.components(separatedBy: "\n\n").map { "<p>" + XMLEscape.text($0) + "</p>" }.joined()
     }
 
     /// RSS 2.0's `<author>` is an e-mail address, often "jo@example.com (Jo Doe)": keep the name when given.
@@ -142,6 +189,7 @@ enum Namespace {
     static let dublinCore = "http://purl.org/dc/elements/1.1/"
     static let dcTerms = "http://purl.org/dc/terms/"
     static let media = "http://search.yahoo.com/mrss/"
+    static let itunes = "http://www.itunes.com/dtds/podcast-1.0.dtd"
     static let xhtml = "http://www.w3.org/1999/xhtml"
     static let syndication = "http://purl.org/rss/1.0/modules/syndication/"
 }
