@@ -26,6 +26,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The public suffix list, to count forty feeds on *.example-blogs.com as one site.
         .systemLibrary(name: "CPSL", pkgConfig: "libpsl", providers: [.apt(["libpsl-dev"])]),
+        // Mozilla's universal charset detector, for documents that do not say which encoding they are in.
+        .systemLibrary(name: "CUchardet", pkgConfig: "uchardet", providers: [.apt(["libuchardet-dev"])]),
 
         // One module per stage; the imports show the architecture.
         // XML is the only module that sees libxml2. libxml2's headers pull in the system ICU, which clashes
@@ -37,7 +39,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enable-library-evolution"])]),
         // Checked conversions of numbers from outside (documents, headers, the config): nil, never a trap.
         .target(name: "Checked"),
-        .target(name: "Parsing", dependencies: ["XML", "Checked"]),
+        .target(name: "Parsing", dependencies: ["XML", "Checked", "CUchardet"]),
         // One system call Swift's Glibc module does not show: syncfs, so a publish flushes once, not per file.
         .target(name: "CSync"),
         .target(name: "Fetching", dependencies: ["CCurl", "CPSL", "CZlib", "Checked"]),

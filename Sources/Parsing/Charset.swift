@@ -16,11 +16,29 @@ struct Charset {
     /// The bytes to parse: the input, or its UTF-8 repair.
     var bytes: [UInt8]
     var warnings: [String] = []
+    /// Which rule chose the encoding, in words (`tidings parse` shows it, so a user can see why text looks
+    /// wrong).
+    var decision = ""
+
+    /// JSON is UTF-8 by definition (RFC 8259): only its repair applies, never a detected encoding.
+    static func json(_ input: [UInt8]) -> Charset {
+        utf8(input, because: "JSON is UTF-8")
+    }
 
     static func decide(
         _ input: [UInt8], contentType: String?, override: String?, isHTML: Bool
     ) -> Charset {
+        var charset = choose(input, contentType: contentType, override: override, isHTML: isHTML)
+        if charset.decision.isEmpty { charset.decision = "\(charset.encoding ?? "Unicode") (its byte-order mark)" }
+        return charset
+    }
+
+    private static func choose(
+        _ input: [UInt8], contentType: String?, override: String?, isHTML: Bool
+    ) -> Charset {
         if let override { return resolved(input, declared: override, source: "the source's encoding setting") }
+        // A UTF-8 byte-order mark: UTF-8, its invalid bytes repaired like any UTF-8 document's.
+        if input.starts(with: [0xEF, 0xBB, 0xBF]) { return utf8(input, because: "its byte-order mark") }
         if hasUnicodeBOM(input) { return Charset(encoding: nil, bytes: input) }
         let http = contentType.flatMap(charsetParameter)
         if isHTML {
@@ -32,11 +50,47 @@ struct Charset {
             if let declared = xmlDeclaredEncoding(input) {
                 return resolved(input, declared: declared, source: "the XML declaration")
             }
-            if looksLikeUTF16WithoutBOM(input) { return Charset(encoding: nil, bytes: input) }
+            if looksLikeUTF16WithoutBOM(input) {
+                return Charset(encoding: nil, bytes: input, decision: "UTF-16 (its first bytes)")
+            }
             if let http { return resolved(input, declared: http, source: "the HTTP charset") }
         }
-        return utf8(input)
+        return undeclared(input)
     }
+
+    /// Nothing says: UTF-8 when the bytes are UTF-8; else what the charset detector recognises (EUC-JP,
+    /// Big5, KOI8-R…); else UTF-8 with its invalid bytes read as windows-1252, the usual mislabelled
+    /// Western document.
+    private static func undeclared(_ input: [UInt8]) -> Charset {
+        if String(validating: input, as: UTF8.self) != nil {
+            return Charset(
+                encoding: "UTF-8", bytes: input, decision: "UTF-8 (nothing declared, and the bytes are UTF-8)")
+        }
+        if input.lazy.filter({ $0 >= 0x80 }).count >= minimumForDetection,
+            let detected = CharsetDetector.detect(input).map(canonical), recognisable.contains(detected),
+            TextEncoding.isSupported(detected)
+        {
+            return Charset(
+                encoding: detected, bytes: input,
+                warnings: ["no encoding is declared and the bytes are not UTF-8; they read as \(detected)"],
+                decision:
+                    "\(detected) (nothing declared, the bytes are not UTF-8, and the charset detector recognised it)")
+        }
+        return utf8(input, because: "nothing declared")
+    }
+
+    /// The detector guesses from a few stray bytes too: below this many non-ASCII bytes it is not asked.
+    static let minimumForDetection = 16
+
+    /// What the detector is trusted with: scripts whose bytes it tells apart well (CJK, Cyrillic, Greek,
+    /// Hebrew, Arabic, Thai). Its Latin guesses (ISO-8859-2 for a French café) are left to the windows-1252
+    /// repair, which reads Western text right and loses nothing of the rest.
+    static let recognisable: Set<String> = [
+        "EUC-JP", "CP932", "SHIFT_JIS", "ISO-2022-JP", "CP949", "UHC", "EUC-KR", "ISO-2022-KR", "GB18030", "GBK",
+        "BIG5-HKSCS", "BIG5", "EUC-TW", "HZ-GB-2312", "ISO-2022-CN", "KOI8-R", "KOI8-U", "WINDOWS-1251",
+        "ISO-8859-5", "IBM866", "MAC-CYRILLIC", "ISO-8859-7", "WINDOWS-1253", "ISO-8859-8", "WINDOWS-1255",
+        "ISO-8859-6", "WINDOWS-1256", "TIS-620",
+    ]
 
     /// The encoding as libxml2 should read it: browsers' supersets for the labels that lie most.
     static func canonical(_ label: String) -> String {
@@ -57,21 +111,24 @@ struct Charset {
 
     private static func resolved(_ input: [UInt8], declared: String, source: String) -> Charset {
         let encoding = canonical(declared)
-        guard encoding != "UTF-8" else { return utf8(input) }
+        guard encoding != "UTF-8" else { return utf8(input, because: source) }
         guard TextEncoding.isSupported(encoding) else {
-            var fallback = utf8(input)
+            var fallback = utf8(input, because: "\(source) names an unknown encoding")
             fallback.warnings.insert("\(source) names the unknown encoding '\(declared)'; read as UTF-8", at: 0)
             return fallback
         }
-        return Charset(encoding: encoding, bytes: input)
+        return Charset(encoding: encoding, bytes: input, decision: "\(encoding) (\(source) says '\(declared)')")
     }
 
     /// UTF-8, with invalid bytes read as windows-1252: the usual mislabelled (or mixed) document.
-    private static func utf8(_ input: [UInt8]) -> Charset {
-        if String(validating: input, as: UTF8.self) != nil { return Charset(encoding: "UTF-8", bytes: input) }
+    private static func utf8(_ input: [UInt8], because reason: String) -> Charset {
+        if String(validating: input, as: UTF8.self) != nil {
+            return Charset(encoding: "UTF-8", bytes: input, decision: "UTF-8 (\(reason))")
+        }
         return Charset(
             encoding: "UTF-8", bytes: repairedUTF8(input),
-            warnings: ["the document is not valid UTF-8; its invalid bytes were read as windows-1252"])
+            warnings: ["the document is not valid UTF-8; its invalid bytes were read as windows-1252"],
+            decision: "UTF-8 (\(reason)), its invalid bytes read as windows-1252")
     }
 
     // MARK: Sniffing

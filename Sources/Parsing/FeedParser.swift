@@ -39,14 +39,15 @@ public struct FeedParser: Sendable {
             }
             var feed = try HTMLExtractor(dates: dates, sanitizer: sanitizer, now: now).extract(page, rules: rules)
             feed.warnings = page.warnings + feed.warnings
+            feed.encoding = page.encodingDecision
             return feed
         }
         if Self.looksLikeJSON(bytes) {
-            // JSON is UTF-8 by definition (RFC 8259); only its repair applies.
-            let charset = Charset.decide(Array(Self.withoutBOM(bytes)), contentType: nil, override: nil, isHTML: false)
+            let charset = Charset.json(Array(Self.withoutBOM(bytes)))
             var feed = try JSONFeedParser(dates: dates, sanitizer: sanitizer)
                 .parse(charset.bytes[...], documentURL: url)
             feed.warnings = charset.warnings + feed.warnings
+            feed.encoding = charset.decision
             return feed
         }
         if Self.looksLikeHTML(bytes) { throw Self.htmlPageError(bytes, url: url, contentType: contentType) }
@@ -61,6 +62,7 @@ public struct FeedParser: Sendable {
             feed.isRecovered = true
         }
         feed.warnings = charset.warnings + feed.warnings
+        feed.encoding = charset.decision
         return feed
     }
 

@@ -8,6 +8,8 @@ struct HTMLPage {
     let baseURL: String?
     /// What deciding the charset had to repair or assume.
     let warnings: [String]
+    /// Which encoding the page was read in, and why.
+    let encodingDecision: String
 
     init(_ bytes: [UInt8], url: String?, contentType: String?, encoding override: String? = nil) throws(XMLError) {
         let charset = Charset.decide(bytes, contentType: contentType, override: override, isHTML: true)
@@ -15,6 +17,7 @@ struct HTMLPage {
         let baseHref = (try? document.evaluate("string(/html/head/base/@href)"))?.string
         baseURL = URLResolver.resolve(baseHref, against: url) ?? url
         warnings = charset.warnings
+        encodingDecision = charset.decision
     }
 
     var title: String? {

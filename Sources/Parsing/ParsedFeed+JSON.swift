@@ -11,6 +11,7 @@ extension ParsedFeed {
         // Present only when the feed gives them, so most documents' JSON stays as it was.
         if let interval = metadata.updateInterval { feed["update_interval_seconds"] = interval.components.seconds }
         if let hub = metadata.hub { feed["hub"] = hub }
+        if let encoding { feed["encoding"] = encoding }
         let object: [String: Any] = [
             "feed": feed,
             "entries": entries.map(Self.json),

@@ -87,6 +87,8 @@ public struct ParsedFeed: Sendable, Equatable {
     /// The document was not well-formed and was read by recovery (libxml2's recover mode or the repair
     /// pass): what it says may be cut short, so it must not overwrite longer stored fields.
     public var isRecovered = false
+    /// The encoding the document was read in and which rule chose it ("EUC-JP (nothing declared, …)").
+    public var encoding: String?
 
     public init(metadata: FeedMetadata, entries: [ParsedEntry], warnings: [String] = []) {
         self.metadata = metadata

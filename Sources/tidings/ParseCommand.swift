@@ -67,6 +67,7 @@ struct ParseCommand: AsyncParsableCommand {
             lines.append("  \(entry.link ?? "(no link)")")
             lines.append("  \(date) · \(entry.wordCount) words · id \(entry.id)")
         }
+        if let encoding = feed.encoding { lines.append("encoding: \(encoding)") }
         for warning in feed.warnings { lines.append("warning: \(warning)") }
         return lines.joined(separator: "\n")
     }
