@@ -44,7 +44,7 @@ struct AtomParser {
                 continue
             }
             switch child.name {
-            case "id": draft.id = TextScan.trimmed(child.text)
+            case "id": draft.id = Self.entryID(child)
             case "title": draft.title = Self.plainText(of: child)
             case "link": readLink(child, into: &draft)
             case "published", "issued": draft.published = draft.published ?? dates.parse(child.text)
@@ -83,6 +83,23 @@ struct AtomParser {
                 Enclosure(url: href, type: link.attribute("type"), length: link.attribute("length").flatMap { Int($0) })
             )
         }
+    }
+
+    /// An entry's id; a relative one (`/posts/1`) resolved against the `xml:base` the document sets, as any
+    /// relative IRI in Atom is. Ids with a scheme (`tag:`, `urn:`, `https:`) are kept exactly as written.
+    static func entryID(_ node: Node) -> String {
+        let id = TextScan.trimmed(node.text)
+        guard !id.isEmpty, !hasScheme(id), let base = node.explicitBaseURI,
+            let resolved = URLResolver.resolve(id, against: base)
+        else { return id }
+        return resolved
+    }
+
+    private static func hasScheme(_ text: String) -> Bool {
+        guard let colon = text.firstIndex(of: ":"), let first = text.first, first.isASCII, first.isLetter else {
+            return false
+        }
+        return text[..<colon].allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }
     }
 
     /// A person construct's name; the e-mail address only when no name is given.
