@@ -140,7 +140,9 @@ public final class ControlServer: Sendable {
             }
             let connection = ControlConnection(request: request, descriptor: descriptor)
             if request == .status {
-                connection.finish(status: 0, status())
+                // Line by line: the end message carries one line only.
+                for line in status().split(separator: "\n") { connection.send(line: String(line)) }
+                connection.finish(status: 0, "")
             } else {
                 deliver(connection)
             }

@@ -37,6 +37,8 @@ struct StatusCommand: AsyncParsableCommand {
     private func daemonStatus(_ config: Config) throws -> String {
         let socket = ControlSocket.path(forDatabase: config.databaseFile)
         guard let client = try ControlClient.connect(path: socket) else { return "daemon: not running" }
-        return try client.perform(.status) { _ in }.text
+        var lines: [String] = []
+        let text = try client.perform(.status) { lines.append($0) }.text
+        return (lines + (text.isEmpty ? [] : [text])).joined(separator: "\n")
     }
 }
