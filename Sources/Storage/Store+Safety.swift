@@ -36,7 +36,11 @@ extension Store {
     /// Looks for parses that never finished (the process died during them). A source found for the first
     /// time becomes a suspect, parsed alone from now on; a suspect found again died alone, so its document
     /// is certainly the cause and is quarantined, with `quarantineReason`, until it changes.
-    public func reviewInterruptedParses(quarantineReason: String) throws(StoreError) -> [InterruptedParse] {
+    ///
+    /// `sparing`: sources this process is parsing right now in another round (the daemon overlaps them).
+    public func reviewInterruptedParses(quarantineReason: String, sparing: Set<String> = []) throws(StoreError)
+        -> [InterruptedParse]
+    {
         try database.transaction { () throws(StoreError) -> [InterruptedParse] in
             let rows = try database.query(
                 """
@@ -45,7 +49,7 @@ extension Store {
                 """)
             var found: [InterruptedParse] = []
             for row in rows {
-                guard let key = row.string(0), let hash = row.string(1) else { continue }
+                guard let key = row.string(0), let hash = row.string(1), !sparing.contains(key) else { continue }
                 let pid = Int32(clamping: row.int(3) ?? 0)
                 // Another process parsing right now (a `tidings refresh` beside the daemon) was not interrupted.
                 if pid > 0, pid != getpid(), kill(pid, 0) == 0 { continue }

@@ -6,8 +6,10 @@ import Storage
 import Synchronization
 import UnixSignals
 
-/// `tidings run`: polls each source when its schedule says (see `PollPlanner`) and writes the outputs
-/// after each round that changed anything, until SIGTERM or SIGINT.
+/// `tidings run`: fetches each source when its schedule says (see `PollPlanner`), whatever else is in
+/// flight: the sources due together make a round, rounds overlap (each stores through a connection of its
+/// own, and a source is never in two at once), and what they stored is published at most every
+/// `publishInterval`, until SIGTERM or SIGINT.
 ///
 /// - systemd hears from it directly (`ServiceNotifier`): READY once the schedule runs, a STATUS line after
 ///   each round, WATCHDOG pings from the scheduling loop itself (a wedged loop stops them), RELOADING and
@@ -41,7 +43,19 @@ public struct Daemon: Sendable {
         case tick
         case reload
         case control(ControlConnection)
+        /// A round started by the schedule ended.
+        case roundDone(RoundResult)
     }
+
+    struct RoundResult: Sendable {
+        var id: Int
+        var result: Result<RefreshReport, any Error>
+        var started: Date
+    }
+
+    /// What the daemon stores is published at most this often: overlapping rounds each store as they go,
+    /// and rendering the pages after every one of them would cost more than the rounds.
+    static let publishInterval = Duration.seconds(5)
 
     /// Runs until SIGTERM or SIGINT; returns normally after a clean stop.
     public func runUntilSignalled() async throws {
@@ -103,73 +117,158 @@ public struct Daemon: Sendable {
             "started",
             metadata: ["sources": "\(refresh.config.sources.count)", "interval": "\(refresh.config.pollInterval)"])
         notifier.ready(status: "\(refresh.config.sources.count) sources, first round starting")
-        var nextRound = ContinuousClock.now
-        for await event in events {
-            info.beat()
-            switch event {
-            case .tick:
-                break
-            case .reload:
-                if let reloaded = reload(refresh.config, fetcher: fetcher) {
-                    refresh = reloaded
-                    nextRound = .now  // added sources are polled now
+        var schedule = Schedule()
+        await withTaskGroup(of: Void.self) { rounds in
+            startDueRound(refresh, store: store, schedule: &schedule, rounds: &rounds, input: input, info: info)
+            for await event in events {
+                info.beat()
+                switch event {
+                case .tick:
+                    break
+                case .reload:
+                    if let reloaded = reload(refresh.config, fetcher: fetcher) {
+                        refresh = reloaded
+                        schedule.nextCheck = .now  // added sources are polled now
+                    }
+                case .control(let connection):
+                    await serve(
+                        connection, refresh: &refresh, store: store, fetcher: fetcher, schedule: &schedule, info: info)
+                case .roundDone(let done):
+                    schedule.finish(done.id)
+                    announce(done, store: store, info: info)
+                    schedule.unpublished = true
+                    schedule.nextCheck = .now
                 }
-            case .control(let connection):
-                let next = await serve(connection, refresh: &refresh, store: store, fetcher: fetcher, info: info)
-                nextRound = next ?? .now
+                if Task.isCancelled { break }
+                publishIfDue(refresh, store: store, schedule: &schedule)
+                if ContinuousClock.now >= schedule.nextCheck {
+                    startDueRound(refresh, store: store, schedule: &schedule, rounds: &rounds, input: input, info: info)
+                }
+                info.showRounds(schedule)
             }
-            if Task.isCancelled { break }
-            guard ContinuousClock.now >= nextRound else { continue }
-            nextRound = await round(refresh, store: store, mode: .due, info: info).next
         }
     }
 
-    /// One round: fetches what `mode` picks, logs each source as it finishes, tells systemd the totals, and
-    /// says when the next source is due. `progress` hears each outcome too (a command-line refresh streams
-    /// them).
-    private func round(
-        _ refresh: Refresh, store: Store, mode: Refresh.Mode, only: Set<String>? = nil, info: DaemonInfo,
-        progress: @escaping @Sendable (SourceOutcome) -> Void = { _ in }
-    ) async -> (result: Result<RefreshReport, any Error>, next: ContinuousClock.Instant) {
+    /// The rounds in flight and when to look at the schedule again.
+    struct Schedule {
+        var nextCheck = ContinuousClock.now
+        var inFlight: [Int: (keys: Set<String>, started: Date, clock: ContinuousClock.Instant)] = [:]
+        var nextID = 0
+        var unpublished = false
+        var lastPublish = ContinuousClock.now - Daemon.publishInterval
+
+        var busy: Set<String> { inFlight.values.reduce(into: []) { $0.formUnion($1.keys) } }
+
+        mutating func start(_ keys: Set<String>) -> Int {
+            nextID += 1
+            inFlight[nextID] = (keys, Date(), .now)
+            return nextID
+        }
+
+        mutating func finish(_ id: Int) { inFlight[id] = nil }
+    }
+
+    /// Starts a round for the sources now due that no round is fetching, whatever else is in flight: a slow
+    /// server delays only its own sources. Each round stores through a connection of its own.
+    private func startDueRound(
+        _ refresh: Refresh, store: Store, schedule: inout Schedule, rounds: inout TaskGroup<Void>,
+        input: AsyncStream<Event>.Continuation, info: DaemonInfo
+    ) {
+        let now = Date()
+        // Registered first: a source added by a reload is due at once.
+        let records = Array(((try? refresh.registeredSources(in: store, now: now)) ?? [:]).values)
+        let busy = schedule.busy
+        let configured = Set(refresh.config.sources.map(\.key))
+        let due = Set(
+            records.filter { configured.contains($0.key) && !busy.contains($0.key) && PollPlanner.isDue($0, now: now) }
+                .map(\.key))
+        let waiting = records.filter { !busy.contains($0.key) && !due.contains($0.key) }
+        schedule.nextCheck = .now + Self.timeUntilNextPoll(waiting)
+        info.update {
+            $0.nextRound = Date().addingTimeInterval(Double(Self.timeUntilNextPoll(waiting).components.seconds))
+        }
+        guard !due.isEmpty else { return }
+        let id = schedule.start(due)
+        let logger = self.logger
+        rounds.addTask {
+            let started = Date()
+            let result: Result<RefreshReport, any Error>
+            do {
+                let own = try refresh.openStore()
+                result = .success(
+                    try await refresh.run(
+                        store: own, mode: .due, only: due, busy: busy, publish: false,
+                        progress: { outcome in
+                            info.beat()
+                            Self.log(outcome, to: logger)
+                        }))
+            } catch {
+                result = .failure(error)
+            }
+            input.yield(.roundDone(RoundResult(id: id, result: result, started: started)))
+        }
+    }
+
+    /// Publishes what the rounds stored, at most every `publishInterval`, and not while stopping.
+    private func publishIfDue(_ refresh: Refresh, store: Store, schedule: inout Schedule) {
+        guard schedule.unpublished, ContinuousClock.now - schedule.lastPublish >= Self.publishInterval,
+            !Task.isCancelled
+        else { return }
+        schedule.unpublished = false
+        schedule.lastPublish = .now
+        do {
+            let written = try refresh.publish(from: store).written
+            if !written.isEmpty { logger.info("published", metadata: ["files-written": "\(written.count)"]) }
+        } catch {
+            logger.error("writing the outputs failed", metadata: ["reason": "\(error)"])
+        }
+    }
+
+    /// A round asked for from the command line: fetches what `mode` picks (leaving out the sources a
+    /// scheduled round is fetching), logs each source as it finishes, publishes, and tells systemd the totals.
+    /// `progress` hears each outcome too.
+    private func commandRound(
+        _ refresh: Refresh, store: Store, mode: Refresh.Mode, only: Set<String>?, busy: Set<String>, info: DaemonInfo,
+        progress: @escaping @Sendable (SourceOutcome) -> Void
+    ) async -> Result<RefreshReport, any Error> {
         let started = Date()
         info.update {
             $0.roundStarted = started
             $0.roundClock = .now
         }
-        let result = await run(refresh, store: store, mode: mode, only: only, info: info, progress: progress)
-        info.update {
-            $0.roundStarted = nil
-            $0.roundClock = nil
-        }
-        // The sources are read once after a round: for the count of failing ones and the next due time.
-        let records = (try? store.sources()) ?? []
-        if case .success(let report) = result, !report.interrupted, !report.outcomes.isEmpty {
-            announce(report, failing: records.filter { $0.lastError != nil }.count, started: started, info: info)
-        }
-        let sleep = Self.timeUntilNextPoll(records)
-        info.update { $0.nextRound = Date().addingTimeInterval(Double(sleep.components.seconds)) }
-        return (result, .now + sleep)
-    }
-
-    private func run(
-        _ refresh: Refresh, store: Store, mode: Refresh.Mode, only: Set<String>?, info: DaemonInfo,
-        progress: @escaping @Sendable (SourceOutcome) -> Void
-    ) async -> Result<RefreshReport, any Error> {
         let logger = self.logger
+        let result: Result<RefreshReport, any Error>
         do {
-            return .success(
+            result = .success(
                 try await refresh.run(
-                    store: store, mode: mode, only: only,
+                    store: store, mode: mode, only: only, busy: busy,
                     progress: { outcome in
                         info.beat()
                         Self.log(outcome, to: logger)
                         progress(outcome)
                     }))
         } catch {
+            result = .failure(error)
+        }
+        info.update {
+            $0.roundStarted = nil
+            $0.roundClock = nil
+        }
+        announce(RoundResult(id: 0, result: result, started: started), store: store, info: info)
+        return result
+    }
+
+    /// A round's end, in the log, to systemd and for `tidings status`.
+    private func announce(_ done: RoundResult, store: Store, info: DaemonInfo) {
+        switch done.result {
+        case .success(let report):
+            guard !report.interrupted, !report.outcomes.isEmpty else { return }
+            let failing = ((try? store.sources()) ?? []).filter { $0.lastError != nil }.count
+            announce(report, failing: failing, started: done.started, info: info)
+        case .failure(let error):
             // The store or the output folder failed; the next round tries again.
             logger.error("refresh failed", metadata: ["reason": "\(error)"])
             notifier.status("the last round failed: \(error)")
-            return .failure(error)
         }
     }
 
@@ -205,21 +304,29 @@ public struct Daemon: Sendable {
     /// A command's request: a refresh streams each source's line back as it finishes; a reload says whether
     /// the new configuration was taken. Returns when the next round is due, when a round ran.
     private func serve(
-        _ connection: ControlConnection, refresh: inout Refresh, store: Store, fetcher: Fetcher, info: DaemonInfo
-    ) async -> ContinuousClock.Instant? {
+        _ connection: ControlConnection, refresh: inout Refresh, store: Store, fetcher: Fetcher,
+        schedule: inout Schedule, info: DaemonInfo
+    ) async {
         switch connection.request {
         case .refresh(let force, let keys):
             let unknown = keys.filter { key in !refresh.config.sources.contains { $0.key == key } }
             guard unknown.isEmpty else {
                 connection.finish(
                     status: 64, "no source with key \(unknown.joined(separator: ", ")) in \(configFile.path)")
-                return nil
+                return
             }
             logger.notice(
                 "refresh asked from the command line",
                 metadata: ["sources": "\(keys.isEmpty ? "all" : keys.joined(separator: ","))"])
-            let (result, next) = await round(
-                refresh, store: store, mode: force ? .force : .all, only: keys.isEmpty ? nil : Set(keys), info: info
+            // What a scheduled round is fetching right now is not fetched twice: said, and left to it.
+            let busy = schedule.busy
+            for source in refresh.config.sources
+            where busy.contains(source.key) && (keys.isEmpty || keys.contains(source.key)) {
+                connection.send(line: "\(source.key): being fetched by the daemon's schedule right now")
+            }
+            let result = await commandRound(
+                refresh, store: store, mode: force ? .force : .all, only: keys.isEmpty ? nil : Set(keys), busy: busy,
+                info: info
             ) { outcome in connection.send(line: outcome.summary) }
             switch result {
             case .success(let report):
@@ -227,7 +334,7 @@ public struct Daemon: Sendable {
             case .failure(let error):
                 connection.finish(status: 1, "\(error)")
             }
-            return next
+            schedule.nextCheck = .now
         case .reload:
             if let reloaded = reload(refresh.config, fetcher: fetcher) {
                 refresh = reloaded
@@ -239,7 +346,6 @@ public struct Daemon: Sendable {
         case .status:
             connection.finish(status: 0, info.text)
         }
-        return nil
     }
 
     /// Reads `feeds.yaml` again. A broken file is logged and the running configuration stays.
@@ -327,6 +433,15 @@ final class DaemonInfo: Sendable {
     private let state = Mutex(State())
 
     func update(_ change: (inout State) -> Void) { state.withLock { change(&$0) } }
+
+    /// The scheduled rounds in flight, by the oldest.
+    func showRounds(_ schedule: Daemon.Schedule) {
+        let oldest = schedule.inFlight.values.min { $0.clock < $1.clock }
+        state.withLock {
+            $0.roundStarted = oldest?.started
+            $0.roundClock = oldest?.clock
+        }
+    }
 
     /// The loop handled something.
     func beat() { state.withLock { $0.lastBeat = .now } }

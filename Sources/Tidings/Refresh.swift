@@ -42,18 +42,23 @@ public struct Refresh: Sendable {
     ///
     /// Cancelled (a shutdown), the cycle aborts the transfers still running, stores what was already
     /// parsed, and returns without writing the outputs: the next start writes them from the store.
+    ///
+    /// `publish: false` stores and leaves the outputs to the caller (the daemon publishes what several
+    /// overlapping rounds stored, every few seconds); `busy` are sources another round of this process is
+    /// fetching: they are left out, and their parse notes left alone.
     public func run(
-        store: Store, mode: Mode = .all, only: Set<String>? = nil, now: @escaping @Sendable () -> Date = Date.init,
-        progress: (@Sendable (SourceOutcome) -> Void)? = nil
+        store: Store, mode: Mode = .all, only: Set<String>? = nil, busy: Set<String> = [], publish: Bool = true,
+        now: @escaping @Sendable () -> Date = Date.init, progress: (@Sendable (SourceOutcome) -> Void)? = nil
     ) async throws -> RefreshReport {
         let interrupted = try store.reviewInterruptedParses(
             quarantineReason: "Tidings stopped while parsing this source's document alone (noticed"
-                + " \(Timestamp.display(now()))); it is skipped until the document changes (or with --force)")
+                + " \(Timestamp.display(now()))); it is skipped until the document changes (or with --force)",
+            sparing: busy)
         let records = try registeredSources(in: store, now: now())
         let start = now()
         var outcomes: [String: SourceOutcome] = [:]
         var requests: [FetchRequest] = []
-        for source in config.sources where only?.contains(source.key) ?? true {
+        for source in config.sources where (only?.contains(source.key) ?? true) && !busy.contains(source.key) {
             guard let record = records[source.key] else { continue }
             if mode == .due, !PollPlanner.isDue(record, now: start) { continue }
             if mode == .all, let reason = PollPlanner.heldBack(record, now: start) {
@@ -68,10 +73,11 @@ public struct Refresh: Sendable {
         var cycle = Cycle(refresh: self, store: store, records: records, now: now)
         cycle.force = mode == .force
         // Each source's own feeds are rendered as soon as its entries are stored, while others download.
-        let prestager = FeedPrestager(site: feedSite, folder: config.outputFolder, storePath: store.path)
+        let prestager =
+            publish ? FeedPrestager(site: feedSite, folder: config.outputFolder, storePath: store.path) : nil
         cycle.prestager = prestager
         cycle.progress = progress
-        defer { prestager.discard() }  // what the publish did not take (nothing, when it throws first)
+        defer { prestager?.discard() }  // what the publish did not take (nothing, when it throws first)
         for (key, outcome) in try await cycle.run(requests) { outcomes[key] = outcome }
         if Task.isCancelled {
             return RefreshReport(
@@ -90,7 +96,7 @@ public struct Refresh: Sendable {
             try store.prune(olderThan: now.addingTimeInterval(-Double(retention.components.seconds)), now: now)
         }
         try store.pruneFetchLog(olderThan: now().addingTimeInterval(-Self.fetchLogDays * 86_400))
-        let written = try publish(from: store, prestaged: prestager, now: now()).written
+        let written = publish ? try self.publish(from: store, prestaged: prestager, now: now()).written : []
         var report = RefreshReport(outcomes: config.sources.compactMap { outcomes[$0.key] }, written: written)
         if let file = config.metricsFile {
             do {
@@ -104,15 +110,20 @@ public struct Refresh: Sendable {
 
     /// Adds a round to the store's counters (kept across runs and restarts), and returns them.
     private func countRound(_ report: RefreshReport, in store: Store, started: Date, now: Date) throws -> Metrics {
-        var metrics =
-            try store.value(named: "metrics").flatMap { try? JSONDecoder().decode(Metrics.self, from: Data($0.utf8)) }
-            ?? Metrics()
         let failing = try store.sources().filter { $0.consecutiveFailures > 0 }.count
-        metrics.add(
-            report, sources: config.sources.count, failing: failing, at: now, seconds: now.timeIntervalSince(started))
-        let encoded = try JSONEncoder().encode(metrics)
-        try store.setValue(String(decoding: encoded, as: UTF8.self), named: "metrics")
-        return metrics
+        // Read and written in one transaction: overlapping rounds add to the counters one after the other.
+        return try store.batch { () throws(StoreError) -> Metrics in
+            var metrics =
+                try store.value(named: "metrics").flatMap {
+                    try? JSONDecoder().decode(Metrics.self, from: Data($0.utf8))
+                } ?? Metrics()
+            metrics.add(
+                report, sources: config.sources.count, failing: failing, at: now,
+                seconds: now.timeIntervalSince(started))
+            let encoded = (try? JSONEncoder().encode(metrics)) ?? Data()
+            try store.setValue(String(decoding: encoded, as: UTF8.self), named: "metrics")
+            return metrics
+        }
     }
 
     /// Writes the outputs, unless they were last written from the store as it is now (its change counter,

@@ -188,6 +188,37 @@ import Testing
         #expect(server.maxConcurrentRequests <= 2, "the second refresh fetched only after the first ended")
     }
 
+    /// The daemon schedules continuously: a source that falls due (here: added by a reload) is fetched,
+    /// stored and published while another source's slow transfer is still in flight.
+    @Test func aDueSourceIsFetchedAndPublishedWhileASlowOneIsStillInFlight() throws {
+        let server = try LoopbackHTTPServer { request in
+            var response = LoopbackHTTPServer.Response(
+                body: Self.feed.replacingOccurrences(of: "One", with: request.path))
+            if request.path == "/slow" { response.delay = .seconds(20) }
+            return response
+        }
+        let (site, notify, daemon) = try Self.start(sources: ["slow"], on: server)
+        defer { CommandLineTests.stop(daemon.process) }
+        #expect(notify.wait(seconds: 20) { $0.contains("READY=1") })
+        #expect(notify.wait(seconds: 10) { _ in server.requests.contains { $0.path == "/slow" } })
+
+        try site.write(Self.config(server, keys: ["slow", "fast"]), to: "feeds.yaml")
+        kill(daemon.process.processIdentifier, SIGHUP)
+        let reloaded = Date()
+        // Published within the publish interval and a tick, long before the slow transfer ends.
+        let feed = site.file("output/feed.atom")
+        var published = false
+        for _ in 0..<150 where !published {
+            published = ((try? String(contentsOf: feed, encoding: .utf8)) ?? "").contains("/fast")
+            if !published { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        #expect(published, "\(daemon.logText)")
+        #expect(Date().timeIntervalSince(reloaded) < 15)
+        #expect(server.requests.filter { $0.path == "/slow" }.count == 1, "the slow source is not fetched again")
+        let status = try CommandLineTests.tidings(["status"], in: site.url)
+        #expect(status.output.contains("round: in progress since"), "the slow round: \(status.output)")
+    }
+
     @Test func sigtermMidRoundAbortsTheTransfersAndKeepsTheStore() throws {
         let server = try LoopbackHTTPServer { request in
             var response = LoopbackHTTPServer.Response(body: Self.feed)
