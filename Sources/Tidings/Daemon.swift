@@ -118,7 +118,8 @@ public struct Daemon: Sendable {
             metadata: ["sources": "\(refresh.config.sources.count)", "interval": "\(refresh.config.pollInterval)"])
         notifier.ready(status: "\(refresh.config.sources.count) sources, first round starting")
         var schedule = Schedule()
-        await withTaskGroup(of: Void.self) { rounds in
+        // Discarding: a round's task is gone once it ends, however long the daemon runs.
+        await withDiscardingTaskGroup { rounds in
             startDueRound(refresh, store: store, schedule: &schedule, rounds: &rounds, input: input, info: info)
             for await event in events {
                 info.beat()
@@ -171,7 +172,7 @@ public struct Daemon: Sendable {
     /// Starts a round for the sources now due that no round is fetching, whatever else is in flight: a slow
     /// server delays only its own sources. Each round stores through a connection of its own.
     private func startDueRound(
-        _ refresh: Refresh, store: Store, schedule: inout Schedule, rounds: inout TaskGroup<Void>,
+        _ refresh: Refresh, store: Store, schedule: inout Schedule, rounds: inout DiscardingTaskGroup,
         input: AsyncStream<Event>.Continuation, info: DaemonInfo
     ) {
         let now = Date()
@@ -182,11 +183,9 @@ public struct Daemon: Sendable {
         let due = Set(
             records.filter { configured.contains($0.key) && !busy.contains($0.key) && PollPlanner.isDue($0, now: now) }
                 .map(\.key))
-        let waiting = records.filter { !busy.contains($0.key) && !due.contains($0.key) }
-        schedule.nextCheck = .now + Self.timeUntilNextPoll(waiting)
-        info.update {
-            $0.nextRound = Date().addingTimeInterval(Double(Self.timeUntilNextPoll(waiting).components.seconds))
-        }
+        let sleep = Self.timeUntilNextPoll(records.filter { !busy.contains($0.key) && !due.contains($0.key) })
+        schedule.nextCheck = .now + sleep
+        info.update { $0.nextRound = Date().addingTimeInterval(Double(sleep.components.seconds)) }
         guard !due.isEmpty else { return }
         let id = schedule.start(due)
         let logger = self.logger
