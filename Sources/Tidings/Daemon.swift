@@ -445,12 +445,13 @@ final class DaemonInfo: Sendable {
     /// The loop handled something.
     func beat() { state.withLock { $0.lastBeat = .now } }
 
-    /// Whether the loop handled something within `recent`, or runs a round younger than `longestRound`.
+    /// Whether the loop handled something within `recent`, or waits on a round; never while a round is older
+    /// than `longestRound` (the loop goes on beside a stuck round, which would hold its sources for good).
     func isAlive(within recent: Duration, longestRound: Duration) -> Bool {
         state.withLock { state in
             let now = ContinuousClock.now
-            if now - state.lastBeat < recent { return true }
-            return state.roundClock.map { now - $0 < longestRound } ?? false
+            if let round = state.roundClock, now - round >= longestRound { return false }
+            return now - state.lastBeat < recent || state.roundClock != nil
         }
     }
 
