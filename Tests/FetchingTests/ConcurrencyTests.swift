@@ -116,10 +116,12 @@ import Testing
         var slowRequests: Int { server.requests.filter { $0.path.hasPrefix("/slow") }.count }
         for await _ in fetcher.fetch(abandoned) { break }
         // Counted as the caller leaves (however late it got its first result): after that, at most the one in
-        // flight is answered, where going on would be ten more a second.
+        // flight and one the transfer thread was starting as the cancellation reached it are answered, where
+        // going on would be ten more a second. (Allowing only the first failed once in a dozen runs of the
+        // whole suite on two busy cores.)
         let whenLeft = slowRequests
         #expect(await other == 5)
         try await Task.sleep(for: .seconds(1.2))
-        #expect(slowRequests <= whenLeft + 1)
+        #expect(slowRequests <= whenLeft + 2, "\(slowRequests - whenLeft) answered after the caller left")
     }
 }
