@@ -67,7 +67,8 @@ struct JSONFeedParser {
         if draft.published == nil { draft.published = draft.updated }
         draft.author = Self.author(item)
         draft.summaryHTML = Self.string(item["summary"]).map(XMLEscape.text)
-        draft.contentHTML = Self.string(item["content_html"]) ?? Self.string(item["content_text"]).map(Self.paragraphs)
+        draft.contentHTML =
+            Self.string(item["content_html"]) ?? Self.string(item["content_text"]).map(PlainText.paragraphs)
         draft.categories = (item["tags"] as? [Any] ?? []).compactMap(Self.string)
         draft.enclosures = (item["attachments"] as? [Any] ?? []).compactMap { value -> Enclosure? in
             guard let attachment = value as? [String: Any],
@@ -78,11 +79,6 @@ struct JSONFeedParser {
                 length: Self.size(attachment["size_in_bytes"]))
         }
         return draft
-    }
-
-    /// `content_text` as HTML: escaped, with blank lines as paragraph breaks.
-    static func paragraphs(_ text: String) -> String {
-        text.components(separatedBy: "\n\n").map { "<p>" + XMLEscape.text($0) + "</p>" }.joined()
     }
 
     static func author(_ object: [String: Any]) -> String? {

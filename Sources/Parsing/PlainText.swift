@@ -3,6 +3,12 @@ import XML
 
 /// Plain text out of markup: for titles, digest summaries and word counts.
 public enum PlainText {
+    /// Plain text as HTML: escaped, with blank lines as paragraph breaks (JSON Feed's `content_text`,
+    /// `itunes:summary`).
+    static func paragraphs(_ text: String) -> String {
+        text.components(separatedBy: "\n\n").map { "<p>" + XMLEscape.text($0) + "</p>" }.joined()
+    }
+
     /// Elements after which a reader sees a break, so their words must not run together.
     static let blockElements: Set<String> = [
         "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "td",

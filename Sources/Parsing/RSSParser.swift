@@ -164,7 +164,7 @@ struct RSSParser {
         let text = TextScan.trimmed(node.text)
         guard !text.isEmpty else { return nil }
         if node.attribute("type")?.lowercased() == "html" { return text }
-        return text.components(separatedBy: "\n\n").map { "<p>" + XMLEscape.text($0) + "</p>" }.joined()
+        return PlainText.paragraphs(text)
     }
 
     /// RSS 2.0's `<author>` is an e-mail address, often "jo@example.com (Jo Doe)": keep the name when given.

@@ -104,16 +104,10 @@ struct Metrics: Codable, Equatable {
     /// Writes `text` to `file` in one step (a temporary file renamed over it), so the collector never reads
     /// half a file.
     func write(to file: URL) throws(MetricsError) {
-        let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).tmp")
         do {
-            try Data(text.utf8).write(to: temporary)
+            try Data(text.utf8).write(to: file, options: .atomic)
         } catch {
             throw .cannotWrite(path: file.path, reason: error.localizedDescription)
-        }
-        guard rename(temporary.path, file.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary.path)
-            throw .cannotWrite(path: file.path, reason: reason)
         }
     }
 }

@@ -3,8 +3,8 @@ import Parsing
 
 /// Adds an OPML file's subscriptions to a `feeds.yaml` as sources, the way a person would by hand: at the
 /// end of its `sources:` list, in the list's own indentation, leaving every other line (comments included)
-/// as it was. A subscription already configured (the same URL, give or take the scheme and a trailing slash)
-/// is not added again; keys come from titles, made unique.
+/// as it was. A subscription already configured (the same URL, give or take the scheme, `www.`, a trailing
+/// slash and tracking parameters) is not added again; keys come from titles, made unique.
 public struct SubscriptionImport: Sendable {
     /// A source to add, with the key made for it.
     public struct Addition: Sendable, Equatable {
@@ -137,14 +137,10 @@ public struct SubscriptionImport: Sendable {
         return result + "\""
     }
 
-    /// A URL as compared with the configured ones: no scheme, no trailing slash, the host in lowercase.
+    /// A URL as compared with the configured ones: as entry links are (`LinkAlias`), so the scheme, `www.`,
+    /// a trailing slash and tracking parameters make no difference.
     static func comparable(_ url: String) -> String {
-        var text = url.trimmingCharacters(in: .whitespacesAndNewlines)
-        for scheme in ["https://", "http://"] where text.lowercased().hasPrefix(scheme) {
-            text = String(text.dropFirst(scheme.count))
-        }
-        while text.hasSuffix("/") { text.removeLast() }
-        guard let slash = text.firstIndex(of: "/") else { return text.lowercased() }
-        return text[..<slash].lowercased() + text[slash...]
+        let trimmed = url.trimmingCharacters(in: .whitespacesAndNewlines)
+        return LinkAlias.key(for: trimmed) ?? trimmed
     }
 }
