@@ -5,14 +5,8 @@ import Testing
 
 @Suite struct ConcurrencyTests {
     @Test func neverRunsMoreThanThePerSiteLimitOnOneHost() async throws {
-        var settings = FetchSettings()
-        settings.maxConcurrentTransfers = 16
-        settings.maxTransfersPerSite = 3
-        let server = try LoopbackHTTPServer { request in
-            var response = LoopbackHTTPServer.Response(body: "<rss>\(request.path)</rss>")
-            response.delay = .milliseconds(20)
-            return response
-        }
+        let settings = FetchSettings.limits(perSite: 3)
+        let server = try LoopbackHTTPServer.slow(.milliseconds(20))
         let requests = (0..<50).map { FetchRequest(key: "s\($0)", url: server.url("/feed/\($0)")) }
         var count = 0
         for await result in Fetcher(settings: settings).fetch(requests) {
@@ -55,14 +49,8 @@ import Testing
 /// connections from one call to the next, and a caller that stops listening cancels only its own requests.
 @Suite struct SharedFetcherTests {
     @Test func holdsThePerSiteLimitAcrossCallsInFlightTogether() async throws {
-        var settings = FetchSettings()
-        settings.maxConcurrentTransfers = 16
-        settings.maxTransfersPerSite = 2
-        let server = try LoopbackHTTPServer { _ in
-            var response = LoopbackHTTPServer.Response(body: "<rss/>")
-            response.delay = .milliseconds(30)
-            return response
-        }
+        let settings = FetchSettings.limits(perSite: 2)
+        let server = try LoopbackHTTPServer.slow(.milliseconds(30))
         let fetcher = Fetcher(settings: settings)
         let counts = await withTaskGroup(of: Int.self) { group in
             for caller in 0..<6 {
@@ -123,5 +111,26 @@ import Testing
         #expect(await other == 5)
         try await Task.sleep(for: .seconds(1.2))
         #expect(slowRequests <= whenLeft + 2, "\(slowRequests - whenLeft) answered after the caller left")
+    }
+}
+
+extension FetchSettings {
+    /// Sixteen transfers at once, `perSite` of them to one host.
+    fileprivate static func limits(perSite: Int) -> FetchSettings {
+        var settings = FetchSettings()
+        settings.maxConcurrentTransfers = 16
+        settings.maxTransfersPerSite = perSite
+        return settings
+    }
+}
+
+extension LoopbackHTTPServer {
+    /// Answers every request with a small feed after `delay`, so transfers overlap.
+    fileprivate static func slow(_ delay: Duration) throws -> LoopbackHTTPServer {
+        try LoopbackHTTPServer { request in
+            var response = LoopbackHTTPServer.Response(body: "<rss>\(request.path)</rss>")
+            response.delay = delay
+            return response
+        }
     }
 }
