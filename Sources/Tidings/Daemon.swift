@@ -188,7 +188,7 @@ public struct Daemon: Sendable {
         info.update { $0.nextRound = Date().addingTimeInterval(Double(sleep.components.seconds)) }
         guard !due.isEmpty else { return }
         let id = schedule.start(due)
-        let logger = self.logger
+        let progress = logging(info)
         rounds.addTask {
             let started = Date()
             let result: Result<RefreshReport, any Error>
@@ -196,11 +196,7 @@ public struct Daemon: Sendable {
                 let own = try refresh.openStore()
                 result = .success(
                     try await refresh.run(
-                        store: own, mode: .due, only: due, busy: busy, publish: false,
-                        progress: { outcome in
-                            info.beat()
-                            Self.log(outcome, to: logger)
-                        }))
+                        store: own, mode: .due, only: due, busy: busy, publish: false, progress: progress))
             } catch {
                 result = .failure(error)
             }
@@ -235,17 +231,11 @@ public struct Daemon: Sendable {
             $0.roundStarted = started
             $0.roundClock = .now
         }
-        let logger = self.logger
         let result: Result<RefreshReport, any Error>
         do {
             result = .success(
                 try await refresh.run(
-                    store: store, mode: mode, only: only, busy: busy,
-                    progress: { outcome in
-                        info.beat()
-                        Self.log(outcome, to: logger)
-                        progress(outcome)
-                    }))
+                    store: store, mode: mode, only: only, busy: busy, progress: logging(info, then: progress)))
         } catch {
             result = .failure(error)
         }
@@ -257,22 +247,19 @@ public struct Daemon: Sendable {
         return result
     }
 
-    /// A round's end, in the log, to systemd and for `tidings status`.
+    /// A round's end, with its totals, in the log, to systemd and for `tidings status`.
     private func announce(_ done: RoundResult, store: Store, info: DaemonInfo) {
+        let report: RefreshReport
         switch done.result {
-        case .success(let report):
-            guard !report.interrupted, !report.outcomes.isEmpty else { return }
-            let failing = ((try? store.sources()) ?? []).filter { $0.lastError != nil }.count
-            announce(report, failing: failing, started: done.started, info: info)
+        case .success(let success): report = success
         case .failure(let error):
             // The store or the output folder failed; the next round tries again.
             logger.error("refresh failed", metadata: ["reason": "\(error)"])
             notifier.status("the last round failed: \(error)")
+            return
         }
-    }
-
-    /// The round's totals, in the log, to systemd and for `tidings status`.
-    private func announce(_ report: RefreshReport, failing: Int, started: Date, info: DaemonInfo) {
+        guard !report.interrupted, !report.outcomes.isEmpty else { return }
+        let failing = ((try? store.sources()) ?? []).filter { $0.lastError != nil }.count
         let new = report.outcomes.reduce(0) { total, outcome in
             if case .stored(let changes) = outcome.status { total + changes.new } else { total }
         }
@@ -282,13 +269,26 @@ public struct Daemon: Sendable {
             metadata: [
                 "sources": "\(report.outcomes.count)", "new": "\(new)", "failing": "\(failing)",
                 "files-written": "\(report.written.count)",
-                "duration": "\(String(format: "%.1f", Date().timeIntervalSince(started)))s",
+                "duration": "\(String(format: "%.1f", Date().timeIntervalSince(done.started)))s",
             ])
         for warning in report.warnings { logger.warning("\(warning)") }
         notifier.status(summary)
         info.update {
             $0.lastRound = Date()
             $0.lastSummary = summary
+        }
+    }
+
+    /// What a round tells as each source finishes: the loop is alive, the source's line in the log, and
+    /// `then` (a command-line refresh streams the lines).
+    private func logging(_ info: DaemonInfo, then: @escaping @Sendable (SourceOutcome) -> Void = { _ in })
+        -> @Sendable (SourceOutcome) -> Void
+    {
+        let logger = self.logger
+        return { outcome in
+            info.beat()
+            Self.log(outcome, to: logger)
+            then(outcome)
         }
     }
 
