@@ -23,12 +23,8 @@ struct EntryDraft {
     var origins: [String: String] = [:]
 
     func finish(sanitizer: HTMLSanitizer, sourceURL: String?) -> ParsedEntry {
-        let sanitizedSummary =
-            sanitizedSummary
-            ?? summaryHTML.map { sanitizer.sanitizeWithText(WindowsC1.repaired($0), base: contentBase) }
-        let sanitizedContent =
-            sanitizedContent
-            ?? contentHTML.map { sanitizer.sanitizeWithText(WindowsC1.repaired($0), base: contentBase) }
+        let sanitizedSummary = sanitizedSummary ?? summaryHTML.map { sanitizer.sanitizeWithText($0, base: contentBase) }
+        let sanitizedContent = sanitizedContent ?? contentHTML.map { sanitizer.sanitizeWithText($0, base: contentBase) }
         let title = title.map(WindowsC1.repaired)
         let author = author.map(WindowsC1.repaired)
         let summary = sanitizedSummary?.html

@@ -84,8 +84,8 @@ public struct HTMLSanitizer: Sendable {
     public func sanitizeWithText(_ html: String, base: String?) -> SanitizedHTML {
         // Plain text (most summaries) needs no parse: nothing to remove, nothing to decode.
         if !html.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) {
-            let text = TextScan.collapsed(html)
-            return SanitizedHTML(html: XMLEscape.text(TextScan.trimmed(html)), text: text)
+            let plain = WindowsC1.repaired(html)
+            return SanitizedHTML(html: XMLEscape.text(TextScan.trimmed(plain)), text: TextScan.collapsed(plain))
         }
         // The fragment is parsed as the body of a page, so text before any element is not put in a
         // paragraph and nothing in the fragment can change how it is decoded.

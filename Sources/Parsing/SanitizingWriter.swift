@@ -64,6 +64,17 @@ final class SanitizingWriter: HTMLEventHandler {
 
     func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard dropping == 0 else { return }
+        // Text is where windows-1252 punctuation written as C1 code points shows, whether the document held
+        // the character or a reference to it.
+        guard !WindowsC1.occurs(in: bytes) else {
+            var repaired = WindowsC1.repaired(String(decoding: bytes, as: UTF8.self))
+            repaired.withUTF8 { append($0) }
+            return
+        }
+        append(bytes)
+    }
+
+    private func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         // Moved out and back (not copied), so the appends pay no exclusivity checks on a class's storage.
         var html = self.html
         self.html = []
@@ -85,7 +96,7 @@ final class SanitizingWriter: HTMLEventHandler {
             html.append(UInt8(ascii: " "))
             html.append(contentsOf: attribute.name.utf8)
             html.append(contentsOf: "=\"".utf8)
-            XMLEscape.appendAttribute(attribute.value, to: &html)
+            XMLEscape.appendAttribute(WindowsC1.repaired(attribute.value), to: &html)
             html.append(UInt8(ascii: "\""))
         }
         html.append(contentsOf: void ? " />".utf8 : ">".utf8)

@@ -4,16 +4,8 @@
 /// established feed parsers read them; the five bytes windows-1252 leaves undefined are dropped.
 enum WindowsC1 {
     static func repaired(_ text: String) -> String {
-        // Fast path: a C1 character is 0xC2 followed by 0x80–0x9F in UTF-8.
-        var utf8 = text.utf8.makeIterator()
-        var found = false
-        while let byte = utf8.next() {
-            if byte == 0xC2, let next = utf8.next(), next >= 0x80, next <= 0x9F {
-                found = true
-                break
-            }
-        }
-        guard found else { return text }
+        var text = text
+        guard text.withUTF8(occurs) else { return text }
         var result = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             if (0x80...0x9F).contains(scalar.value) {
@@ -23,6 +15,16 @@ enum WindowsC1 {
             }
         }
         return String(result)
+    }
+
+    /// Whether UTF-8 `bytes` hold a C1 character: 0xC2 followed by 0x80–0x9F.
+    static func occurs(in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var start = 0
+        while let index = bytes[start...].firstIndex(of: 0xC2) {
+            if index + 1 < bytes.count, (0x80...0x9F).contains(bytes[index + 1]) { return true }
+            start = index + 1
+        }
+        return false
     }
 
     /// windows-1252's 0x80–0x9F; nil for its five undefined bytes.
