@@ -39,47 +39,63 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enable-library-evolution"])]),
         // Checked conversions of numbers from outside (documents, headers, the config): nil, never a trap.
         .target(name: "Checked"),
-        .target(name: "Parsing", dependencies: ["XML", "Checked", "CUchardet"]),
+        // What this build is: name and version.
+        .target(name: "Product"),
+        // Time, for every stage: the civil calendar, zone offsets, reading RFC 3339 / RFC 822 dates, and the
+        // formats the outputs and messages write.
+        .target(name: "Time", dependencies: ["Checked"]),
+        .target(name: "Parsing", dependencies: ["XML", "Checked", "Time", "CUchardet"]),
         // One system call Swift's Glibc module does not show: syncfs, so a publish flushes once, not per file.
         .target(name: "CSync"),
-        .target(name: "Fetching", dependencies: ["CCurl", "CPSL", "CZlib", "Checked"]),
-        .target(name: "Storage", dependencies: ["CSQLite", "Parsing", "Checked"]),
+        .target(name: "Fetching", dependencies: ["CCurl", "CPSL", "CZlib", "Checked", "Product", "Time"]),
+        .target(name: "Storage", dependencies: ["CSQLite", "Parsing", "Checked", "Time"]),
         .target(
             name: "Publishing",
             dependencies: [
-                "Storage", "Parsing", "XML", "Checked", "CSync", .product(name: "Mustache", package: "swift-mustache"),
+                "Storage", "Parsing", "XML", "Checked", "Time", "Product", "CSync",
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             // Compiled into the binary: an installed `tidings` needs no data files beside it.
             resources: ["head", "foot", "month", "monthnav", "index", "archive"].map { .embedInCode("Templates/\($0).mustache") }),
+        // The application: configuration, the refresh cycle, scheduling policy.
         .target(
             name: "Tidings",
             dependencies: [
-                "Parsing", "Fetching", "Storage", "Publishing", "Checked",
+                "Parsing", "Fetching", "Storage", "Publishing", "Checked", "Time", "Product",
                 .product(name: "Yams", package: "Yams"),
+            ]),
+        // The daemon, as a group of services: scheduler, control socket, watchdog, signals, logging.
+        .target(
+            name: "Service",
+            dependencies: [
+                "Tidings", "Fetching", "Storage", "Time",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
         .executableTarget(
             name: "tidings",
             dependencies: [
-                "Tidings", "Parsing", "Fetching",
+                "Service", "Tidings", "Parsing", "Fetching", "Product", "Time",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
         // The parser benchmark (bench/run-parse-benchmark builds it in release mode).
-        .executableTarget(name: "tidings-bench", dependencies: ["Parsing", "XML"], path: "bench/Sources/tidings-bench"),
+        .executableTarget(name: "tidings-bench", dependencies: ["Parsing", "XML", "Time"], path: "bench/Sources/tidings-bench"),
 
         // Tests mirror the stages; TestSupport holds the loopback HTTP server and fixture helpers.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "ParsingTests", dependencies: ["Parsing", "XML", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TimeTests", dependencies: ["Time"]),
+        .testTarget(name: "ParsingTests", dependencies: ["Parsing", "XML", "Time", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "FetchingTests", dependencies: ["Fetching", "TestSupport"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Parsing", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Parsing", "Time", "TestSupport"]),
         .testTarget(
-            name: "PublishingTests", dependencies: ["Publishing", "Storage", "Parsing", "XML", "TestSupport"]),
+            name: "PublishingTests", dependencies: ["Publishing", "Storage", "Parsing", "XML", "Time", "TestSupport"]),
         .testTarget(
-            name: "TidingsTests", dependencies: ["Tidings", "Parsing", "Storage", "XML", "TestSupport"],
+            name: "TidingsTests", dependencies: ["Tidings", "Parsing", "Storage", "XML", "Time", "TestSupport"],
             exclude: ["Fixtures"]),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "Storage", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

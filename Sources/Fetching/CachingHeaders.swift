@@ -1,10 +1,11 @@
-internal import CCurl
 import Checked
 import Foundation
+import Time
 
 /// What a response says about when to ask again.
 extension FetchResult {
-    /// `Retry-After` as a moment: delta-seconds or an HTTP date (RFC 9110 §10.2.3). Nil when absent or
+    /// `Retry-After` as a moment: delta-seconds or an HTTP date (RFC 9110 §10.2.3, in any of its three forms,
+    /// which the feeds' own date parser reads). Nil when absent or
     /// unreadable; a date in the past means "now".
     public func retryAfter(now: Date) -> Date? {
         guard let value = headers["retry-after"]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
@@ -14,7 +15,7 @@ extension FetchResult {
         if let seconds = Checked.integer(value, saturating: true) {
             return Checked.adding(Double(max(0, seconds)), to: now)
         }
-        return HTTPDate.parse(value).map { max($0, now) }
+        return DateParser().parse(value).map { max($0, now) }
     }
 
     /// How long the response may be reused: `Cache-Control: max-age`, else `Expires`. `no-cache`,
@@ -28,15 +29,7 @@ extension FetchResult {
                 return seconds > 0 ? Checked.adding(Double(seconds), to: now) : nil
             }
         }
-        guard let expires = headers["expires"], let date = HTTPDate.parse(expires), date > now else { return nil }
+        guard let expires = headers["expires"], let date = DateParser().parse(expires), date > now else { return nil }
         return date
-    }
-}
-
-/// HTTP dates in all three forms RFC 9110 allows, read by libcurl's own parser.
-enum HTTPDate {
-    static func parse(_ text: String) -> Date? {
-        let seconds = curl_getdate(text, nil)
-        return seconds < 0 ? nil : Checked.date(Date(timeIntervalSince1970: Double(seconds)))
     }
 }

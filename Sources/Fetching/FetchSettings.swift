@@ -1,3 +1,5 @@
+import Product
+
 /// How politely and how patiently to fetch. The defaults suit a daemon following a few thousand blogs.
 public struct FetchSettings: Sendable, Equatable {
     /// How many transfers run at once overall.
@@ -19,12 +21,4 @@ public struct FetchSettings: Sendable, Equatable {
     public var userAgent: String = Product.userAgent
 
     public init() {}
-}
-
-/// Who is fetching, for the User-Agent that server operators see.
-public enum Product {
-    public static let name = "Tidings"
-    public static let version = "0.1.0"
-    public static let homepage = "https://github.com/tidings-feed/tidings"
-    public static let userAgent = "\(name)/\(version) (+\(homepage))"
 }

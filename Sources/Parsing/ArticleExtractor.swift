@@ -1,4 +1,5 @@
 import Foundation
+import Time
 import XML
 
 /// The article body of a post's own page: the element a `content` selector names, else the block a

@@ -1,4 +1,5 @@
 import Foundation
+import Time
 import XML
 
 /// Atom 1.0 (RFC 4287) and its predecessor 0.3, whose differences are a namespace, a few element names

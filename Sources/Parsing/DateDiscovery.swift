@@ -1,4 +1,5 @@
 import Foundation
+import Time
 import XML
 
 /// Where pages keep their dates when no rule says: `<time datetime>`, `itemprop="datePublished"`,
@@ -85,9 +86,9 @@ struct DateDiscovery {
             guard parts[index].count == 4, let year = Int(parts[index]), (1995...2100).contains(year),
                 parts[index + 1].count == 2, let month = Int(parts[index + 1]), (1...12).contains(month),
                 parts[index + 2].count == 2, let day = Int(parts[index + 2]),
-                (1...DateParser.daysIn(month: month, year: year)).contains(day)
+                (1...CivilCalendar.daysIn(month: month, year: year)).contains(day)
             else { continue }
-            let days = DateParser.daysFromCivil(year: year, month: month, day: day)
+            let days = CivilCalendar.days(year: year, month: month, day: day)
             return Date(timeIntervalSince1970: Double(days) * 86_400)
         }
         return nil

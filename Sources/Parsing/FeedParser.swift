@@ -1,4 +1,5 @@
 import Foundation
+import Time
 import XML
 
 /// The parsing stage: bytes in, `ParsedFeed` out. Pure: no network, no file system, no clock

@@ -1,4 +1,5 @@
 import Foundation
+import Time
 import XML
 
 /// Entries out of an HTML page through `ExtractionRules`, with libxml2's forgiving HTML parser and XPath.

@@ -1,5 +1,6 @@
 import Checked
 import Foundation
+import Time
 import XML
 
 /// JSON Feed 1.0 and 1.1 (jsonfeed.org). Read leniently: publishers put numbers where strings belong

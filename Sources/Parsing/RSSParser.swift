@@ -1,4 +1,5 @@
 import Foundation
+import Time
 import XML
 
 /// RSS 0.9x, 2.0 and 1.0 (RDF). The dialects share their item vocabulary; only where items live differs.

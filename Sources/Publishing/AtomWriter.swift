@@ -1,5 +1,6 @@
 import Checked
 import Foundation
+import Time
 
 /// A feed as Atom 1.0 (RFC 4287). Each entry credits its blog in the author's name, which readers show,
 /// and in `<source>`, which they keep; enclosures are `rel="enclosure"` links.

@@ -2,6 +2,7 @@ import Checked
 import Foundation
 import Parsing
 import Storage
+import Time
 
 /// One post as the Atom, RSS and JSON Feed writers publish it: a stored entry with its blog's credit, or a
 /// month of the digest.

@@ -1,6 +1,7 @@
 import Checked
 import Foundation
 import Storage
+import Time
 import XML
 
 /// The feeds a site publishes, as channels for the writers: the combined feed, one feed per source, and
@@ -34,7 +35,7 @@ struct FeedSet {
     func digest(_ months: [MonthCount], now: Date, newest: (MonthCount) throws -> [StoredEntry]) rethrows
         -> FeedChannel
     {
-        let current = Timestamp.civil(now)
+        let current = CivilCalendar.civil(now)
         var items: [FeedItem] = []
         for month in months.prefix(Self.digestMonths) {
             let entries = try newest(month)
@@ -48,7 +49,7 @@ struct FeedSet {
                 published: isCurrent
                     ? first.date
                     : Date(
-                        timeIntervalSince1970: TimeInterval(Store.monthBounds(year: month.year, month: month.month).end)
+                        timeIntervalSince1970: TimeInterval(CivilCalendar.monthBounds(year: month.year, month: month.month).end)
                     ),
                 updated: entries.map(\.lastChanged).max() ?? first.date, credit: site.title)
             item.contentHTML = Self.list(entries, month: month, page: page)

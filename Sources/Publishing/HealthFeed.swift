@@ -1,5 +1,6 @@
 import Checked
 import Foundation
+import Time
 
 /// A source that has been failing for longer than the site's `health_after`.
 public struct HealthProblem: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 import Parsing
+import Time
 
 /// A feed as JSON Feed 1.1 (https://jsonfeed.org/version/1.1). The blog is credited in `authors`, which
 /// readers show, and described in full in the `_tidings` extension object. Written by hand, keys in a fixed

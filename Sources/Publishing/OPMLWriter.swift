@@ -1,6 +1,7 @@
 import Checked
 import Foundation
 import Storage
+import Time
 
 /// `sources.opml`: every source as an OPML 2.0 outline, for importing the planet's blogs into a reader.
 /// A source's feed is its own on the web (the discovered one for a page), else Tidings' feed of it.

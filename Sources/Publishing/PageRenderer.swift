@@ -3,6 +3,7 @@ import Foundation
 import Mustache
 import Parsing
 import Storage
+import Time
 import XML
 
 /// Mustache's own HTML escaping looks every character up in a dictionary, which was a third of the time
@@ -62,7 +63,7 @@ struct PageRenderer {
     static let busiestShown = 5
 
     func overview(dates: [Int64], sourceCount: Int, busiest perSource: [String: Int]) -> MonthOverview {
-        let days = Set(dates.map { Timestamp.dayNumber(Date(timeIntervalSince1970: TimeInterval($0)), in: zone) })
+        let days = Set(dates.map { CivilCalendar.dayNumber(Date(timeIntervalSince1970: TimeInterval($0)), in: zone) })
             .sorted { site.pages.dayOrder == .calendar ? $0 < $1 : $0 > $1 }
         let busiest = perSource.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(Self.busiestShown)
         return MonthOverview(
@@ -89,13 +90,13 @@ struct PageRenderer {
         context["dayLinks"] = overview.days.enumerated().map { index, day -> [String: Any] in
             let date = Date(timeIntervalSince1970: TimeInterval(day * 86_400))
             return [
-                "anchor": Self.anchor(day), "label": String(Timestamp.civil(date).day),
+                "anchor": Self.anchor(day), "label": String(CivilCalendar.civil(date).day),
                 "last": index == overview.days.count - 1,
             ]
         }
         context["days"] = DaySections(entries, zone: zone) { day -> [String: Any] in
             [
-                "anchor": Self.anchor(Timestamp.dayNumber(day[0].date, in: zone)),
+                "anchor": Self.anchor(CivilCalendar.dayNumber(day[0].date, in: zone)),
                 "dayHeading": Timestamp.dayHeading(day[0].date, in: zone),
                 "datetime": Timestamp.day(day[0].date, in: zone),
                 "posts": day.map { post($0, root: "../../") },
@@ -205,7 +206,7 @@ struct PageRenderer {
             "title": entry.displayTitle, "link": entry.publicLink ?? "", "hasLink": entry.publicLink != nil,
             // Always a link, so a template needs no section for it (each tag costs, a million times over): a
             // post without one links to its day, a blog without a site to its feed here.
-            "href": entry.publicLink ?? "#" + Self.anchor(Timestamp.dayNumber(entry.date, in: zone)),
+            "href": entry.publicLink ?? "#" + Self.anchor(CivilCalendar.dayNumber(entry.date, in: zone)),
             "source": entry.sourceTitle,
             "sourceHref": entry.publicSourceLink ?? root + FeedPaths.source(entry.sourceKey, .atom),
             "author": entry.author ?? "", "hasAuthor": entry.author != nil,
@@ -255,10 +256,10 @@ final class DaySections: MustacheSequence {
     /// The entries of the next UTC day, reading one entry beyond it.
     private func nextDay() -> [StoredEntry]? {
         guard let first = pending else { return nil }
-        let day = Timestamp.dayNumber(first.date, in: zone)
+        let day = CivilCalendar.dayNumber(first.date, in: zone)
         var run = [first]
         pending = entries.next()
-        while let entry = pending, Timestamp.dayNumber(entry.date, in: zone) == day {
+        while let entry = pending, CivilCalendar.dayNumber(entry.date, in: zone) == day {
             run.append(entry)
             pending = entries.next()
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Time
 
 /// A feed as RSS 2.0. Each item credits its blog in `dc:creator`, which readers show, and `<source>`;
 /// RSS allows one enclosure: the first audio or video one (what podcast readers play), else the first.

@@ -28,6 +28,9 @@ public struct SourceRecord: Sendable, Equatable {
     public var lastFetchedAt: Date?
     public var lastSuccessAt: Date?
     public var consecutiveFailures: Int
+    /// Whether its last fetch failed (whether or not the failure counted towards backoff: a network down
+    /// or a quarantined document fails the source without holding it against it).
+    public var isFailing: Bool { lastError != nil }
     public var entryCount: Int
     /// The feed found on the source's page, fetched in its place.
     public var discoveredURL: String?

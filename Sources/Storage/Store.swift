@@ -1,6 +1,7 @@
 import Checked
 import Foundation
 import Parsing
+import Time
 
 /// Tidings' persistent state in one SQLite file: sources with their fetch state, and their entries.
 /// The only place SQL is written. Used from one task at a time.
@@ -490,7 +491,7 @@ public final class Store {
     /// The entries dated within one UTC calendar month, newest first. `withBodies: false` leaves out
     /// summary and content, which a digest page does not show: a busy month holds thousands of entries.
     public func entries(year: Int, month: Int, withBodies: Bool = true) throws(StoreError) -> [StoredEntry] {
-        let (start, end) = Self.monthBounds(year: year, month: month)
+        let (start, end) = CivilCalendar.monthBounds(year: year, month: month)
         return try entries(
             where: "e.sort_date >= ? AND e.sort_date < ?", [.integer(start), .integer(end)], limit: -1,
             withBodies: withBodies)
@@ -601,15 +602,6 @@ public final class Store {
     }
 
     // MARK: Encoding
-
-    /// A UTC calendar month as seconds: its first, and the first of the next (when the month is over).
-    public static func monthBounds(year: Int, month: Int) -> (start: Int64, end: Int64) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let start = calendar.date(from: DateComponents(year: year, month: month, day: 1))!
-        let end = calendar.date(byAdding: .month, value: 1, to: start)!
-        return (Checked.unixSeconds(start), Checked.unixSeconds(end))
-    }
 
     /// What decides "updated" versus "unchanged"; `categories` and `enclosures` are their stored JSON.
     private static func fingerprint(of entry: ParsedEntry, categories: String, enclosures: String) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import Time
 
 /// A second connection to a store's file, for reading on another thread than the store's own (the writer
 /// renders months in parallel, each from a reader of its own). It never changes the file.
@@ -19,7 +20,7 @@ public final class StoreReader {
     /// The entries of one UTC calendar month, newest first and without their bodies, read one at a time:
     /// a month of a large planet holds tens of thousands.
     public func entries(year: Int, month: Int, newestFirst: Bool = true) throws(StoreError) -> EntryCursor {
-        let (start, end) = Store.monthBounds(year: year, month: month)
+        let (start, end) = CivilCalendar.monthBounds(year: year, month: month)
         let sql = Store.entriesQuery(
             where: "e.sort_date >= ? AND e.sort_date < ?", withBodies: false, newestFirst: newestFirst)
         return EntryCursor(try database.cursor(sql, [.integer(start), .integer(end), .integer(-1)]))
@@ -27,7 +28,7 @@ public final class StoreReader {
 
     /// The newest `limit` entries of a month, without bodies, newest first.
     public func newestEntries(year: Int, month: Int, limit: Int) throws(StoreError) -> [StoredEntry] {
-        let (start, end) = Store.monthBounds(year: year, month: month)
+        let (start, end) = CivilCalendar.monthBounds(year: year, month: month)
         return try database.query(
             Store.entriesQuery(where: "e.sort_date >= ? AND e.sort_date < ?", withBodies: false),
             [.integer(start), .integer(end), .integer(Int64(limit))]
@@ -64,7 +65,7 @@ public final class StoreReader {
     public func overview(year: Int, month: Int, busiest: Int) throws(StoreError) -> (
         dates: [Int64], sourceCount: Int, busiest: [String: Int]
     ) {
-        let (start, end) = Store.monthBounds(year: year, month: month)
+        let (start, end) = CivilCalendar.monthBounds(year: year, month: month)
         var dates: [Int64] = []
         var perSource: [Int64: Int] = [:]
         try database.forEachRow(

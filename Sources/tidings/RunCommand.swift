@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import Service
 import Tidings
 
 struct RunCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Fetching
+import Product
 
 @main
 struct TidingsCommand: AsyncParsableCommand {

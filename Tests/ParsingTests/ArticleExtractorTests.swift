@@ -2,6 +2,7 @@ import Foundation
 import Parsing
 import TestSupport
 import Testing
+import Time
 
 @Suite struct ArticleExtractorTests {
     let fixtures = Fixtures()
@@ -17,7 +18,7 @@ import Testing
         #expect(!article.content.text.contains("Comments"))
         #expect(!article.content.text.contains("Popular"))
         #expect(!article.content.html.contains("trackReader"))
-        #expect(article.published.map(DateParserTests.format) == "2026-03-10T07:30:00Z")
+        #expect(article.published.map(Timestamp.rfc3339) == "2026-03-10T07:30:00Z")
     }
 
     @Test func aContentSelectorWins() throws {
@@ -47,7 +48,7 @@ extension ArticleExtractorTests {
             </article></body></html>
             """
         let article = try #require(ArticleExtractor().extract(Array(page.utf8), url: nil, contentType: nil))
-        #expect(article.published.map(DateParserTests.format) == "2025-12-30T09:00:00Z")
+        #expect(article.published.map(Timestamp.rfc3339) == "2025-12-30T09:00:00Z")
     }
 
     @Test func fallsBackToTheDateInTheURL() throws {
@@ -55,6 +56,6 @@ extension ArticleExtractorTests {
             "<html><body><article><p>Undated text that is long enough to be the article body.</p></article></body></html>"
         let article = try #require(
             ArticleExtractor().extract(Array(page.utf8), url: "https://q.example/2024/02/29/leap/", contentType: nil))
-        #expect(article.published.map(DateParserTests.format) == "2024-02-29T00:00:00Z")
+        #expect(article.published.map(Timestamp.rfc3339) == "2024-02-29T00:00:00Z")
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Parsing
 import TestSupport
 import Testing
+import Time
 
 /// Inputs the fuzz targets (fuzz/run) found crashing or hanging, each kept as a file under
 /// `Fixtures/crashers/` and run through the same code as its target (the feed parser's target has found

@@ -1,6 +1,7 @@
 import Foundation
 import Parsing
 import Testing
+import Time
 
 @Suite struct EntryPolicyTests {
     static let now = Date(timeIntervalSince1970: 1_773_316_800)  // 2026-03-12T12:00:00Z
@@ -25,7 +26,7 @@ import Testing
 
     @Test func keepsFutureDatesWhenAskedTo() throws {
         let published = try parse(ParserOptions(futureDates: .keep))[0].published
-        #expect(published.map(DateParserTests.format) == "2026-12-12T10:00:00Z")
+        #expect(published.map(Timestamp.rfc3339) == "2026-12-12T10:00:00Z")
     }
 
     @Test func canIgnoreAFeedsDatesAltogether() throws {
@@ -61,7 +62,7 @@ import Testing
         let options = ParserOptions(naiveTimeZone: TimeZone(identifier: "America/New_York"))
         let entry = try #require(
             try FeedParser(options: options).parse(Array(atom.utf8), url: nil, now: Self.now).entries.first)
-        #expect(entry.published.map(DateParserTests.format) == "2026-03-01T14:00:00Z")
+        #expect(entry.published.map(Timestamp.rfc3339) == "2026-03-01T14:00:00Z")
     }
 }
 
@@ -73,6 +74,6 @@ extension EntryPolicyTests {
             """
         let entry = try #require(try FeedParser().parse(Array(atom.utf8), url: nil, now: Self.now).entries.first)
         #expect(entry.updated == nil)
-        #expect(entry.published.map(DateParserTests.format) == "2026-03-01T00:00:00Z")
+        #expect(entry.published.map(Timestamp.rfc3339) == "2026-03-01T00:00:00Z")
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Parsing
 import TestSupport
 import Testing
+import Time
 
 @Suite struct HTMLExtractionTests {
     let fixtures = Fixtures()
@@ -62,7 +63,7 @@ import Testing
             ])
         let feed = try FeedParser().parse(
             fixtures.bytes("pages/monthly-archive.html"), url: "https://archive.example.com/2026/03/", rules: rules)
-        let days = feed.entries.map { $0.published.map(DateParserTests.format) }
+        let days = feed.entries.map { $0.published.map(Timestamp.rfc3339) }
         #expect(feed.warnings.isEmpty)
         #expect(feed.entries[0].origins["date"] == "rule 'date' (preceding: h3.day)")
         #expect(
@@ -153,7 +154,7 @@ extension HTMLExtractionTests {
         #expect(feed.entries[1].origins["title"] == "rule 'title' (h3.card-title a)")
         #expect(feed.entries[1].link == "https://quarry.example/notes/ironwork")
         #expect(
-            feed.entries.map { $0.published.map(DateParserTests.format) } == [
+            feed.entries.map { $0.published.map(Timestamp.rfc3339) } == [
                 "2026-03-10T07:30:00Z",  // <time datetime>, not its text
                 "2026-03-15T12:00:00Z",  // three days before the fetch
                 "2025-12-30T00:00:00Z",  // no year: the latest Dec 30 before the fetch
@@ -175,7 +176,7 @@ extension HTMLExtractionTests {
         #expect(feed.entries[0].origins["date"] == "<time datetime> in the item")
         #expect(feed.entries[1].published == nil)
         #expect(feed.entries[2].origins["date"] == "the date in the link")
-        #expect(feed.entries[2].published.map(DateParserTests.format) == "2025-12-30T00:00:00Z")
+        #expect(feed.entries[2].published.map(Timestamp.rfc3339) == "2025-12-30T00:00:00Z")
     }
 
     @Test func warnsOfEachRuleThatMatchesNothing() throws {
@@ -197,7 +198,7 @@ extension HTMLExtractionTests {
         #expect(feed.metadata.title == "Café Chronik")
         #expect(feed.entries.map(\.title) == ["„Café“ – erste Notiz", "Grüße … und €"])
         #expect(
-            feed.entries.map { $0.published.map(DateParserTests.format) } == [
+            feed.entries.map { $0.published.map(Timestamp.rfc3339) } == [
                 "2026-03-12T00:00:00Z", "2026-03-13T00:00:00Z",
             ])
     }

@@ -23,6 +23,9 @@ public final class LoopbackHTTPServer: Sendable {
         public var body: [UInt8]
         /// Wait this long before answering, to keep the request in flight.
         public var delay: Duration = .zero
+        /// Answer only once this gate opens (or after a minute at most): a request kept in flight for exactly as
+        /// long as the test needs.
+        public var gate: Gate? = nil
         /// Send the body this many bytes at a time with a pause between: a server slower than any limit.
         public var trickle: (bytes: Int, pause: Duration)? = nil
         /// Reset the connection after this many body bytes.
@@ -135,6 +138,7 @@ public final class LoopbackHTTPServer: Sendable {
         }
         let response = handler(request)
         if response.delay > .zero { Thread.sleep(forTimeInterval: Self.seconds(response.delay)) }
+        response.gate?.wait()
         // Counted out before the response leaves: the client cannot start its next request before it has
         // this one's, so the count never includes a request that is over.
         state.withLock { $0.inFlight -= 1 }

@@ -5,36 +5,12 @@ import Testing
 
 /// Runs the built `tidings` binary as a user would.
 @Suite struct CommandLineTests {
-    static var binary: URL {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
-            "tidings")
-        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
-        return Fixtures.packageRoot().appendingPathComponent(".build/debug/tidings")
-    }
+    static var binary: URL { TidingsBinary.url }
 
-    struct Run {
-        var status: Int32
-        var output: String
-        var errors: String
-    }
-
-    static func tidings(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws -> Run {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.currentDirectoryURL = folder
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
-            errors: String(decoding: err, as: UTF8.self))
+    static func tidings(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws
+        -> TidingsBinary.Run
+    {
+        try TidingsBinary.run(arguments, in: folder, environment: environment)
     }
 
     static func exampleSite() throws -> TemporaryDirectory {
@@ -178,14 +154,7 @@ import Testing
         return process
     }
 
-    /// SIGTERM, then SIGKILL if it has not stopped within ten seconds.
-    static func stop(_ process: Process) {
-        process.terminate()
-        let stopDeadline = Date().addingTimeInterval(10)
-        while process.isRunning, Date() < stopDeadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
+    static func stop(_ process: Process) { TidingsBinary.stop(process) }
 
     @Test func theDaemonRefreshesThenStopsOnSIGTERM() throws {
         let site = try Self.exampleSite()

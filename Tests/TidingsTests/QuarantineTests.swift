@@ -22,7 +22,7 @@ import Testing
 
     /// Four local feeds, `charlie` poisoned, refreshed until Tidings no longer dies: the first two runs
     /// crash (the second parsing `charlie` alone); the third, returned, quarantines it.
-    static func quarantinedSite() throws -> (TemporaryDirectory, CommandLineTests.Run) {
+    static func quarantinedSite() throws -> (TemporaryDirectory, TidingsBinary.Run) {
         let site = try TemporaryDirectory()
         for name in ["alpha", "bravo", "delta"] { _ = try site.write(Self.feed(name), to: "\(name).xml") }
         _ = try site.write(Self.feed("charlie", poisoned: true), to: "charlie.xml")

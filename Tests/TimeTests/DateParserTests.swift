@@ -1,5 +1,5 @@
 import Foundation
-import Parsing
+import Time
 import Testing
 
 @Suite struct DateParserTests {

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Tidings
+@testable import Service
 
 /// When the daemon pings systemd's watchdog: while its loop handles events or waits on a round, and never
 /// once a round has run longer than any round can (systemd then restarts it).

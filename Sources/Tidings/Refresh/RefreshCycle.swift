@@ -1,6 +1,7 @@
 import Fetching
 import Foundation
 import Parsing
+import Product
 import Publishing
 import Storage
 
@@ -219,7 +220,9 @@ struct Cycle {
         case .quarantined(let reason): return Processed(source: source, result: result, outcome: .quarantined(reason))
         case .unchanged, .notFetched: return Processed(source: source, result: result, outcome: .unchanged)
         }
-        TestCrashHook.check(body)
+        #if DEBUG
+            TestCrashHook.check(body)
+        #endif
         let outcome: Processed.Outcome
         do {
             outcome = .parsed(

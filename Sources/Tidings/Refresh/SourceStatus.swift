@@ -1,6 +1,7 @@
 import Foundation
 import Publishing
 import Storage
+import Time
 
 /// One source's state for `tidings status`: what the store knows of its fetching, in the words a user
 /// needs to decide whether to act.

@@ -22,10 +22,10 @@ public struct DateParser: Sendable {
     }
 
     private func readMachine(_ text: String) -> Date? {
-        let trimmed = TextScan.trimmed(text)
+        let trimmed = Self.trimmed(text)
         guard !trimmed.isEmpty, trimmed.utf8.count < 100 else { return nil }
         if let first = trimmed.utf8.first, first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9"),
-            let date = parseISO8601(Array(trimmed.utf8))
+            let date = parseISO8601(trimmed)
         {
             return date
         }
@@ -34,8 +34,8 @@ public struct DateParser: Sendable {
 
     // MARK: ISO 8601
 
-    private func parseISO8601(_ bytes: [UInt8]) -> Date? {
-        var scanner = ByteScanner(bytes)
+    private func parseISO8601(_ text: String) -> Date? {
+        var scanner = DateScanner(text)
         guard let year = scanner.digits(exactly: 4) else { return nil }
         let extended = scanner.skip("-")
         var month = 1
@@ -71,9 +71,9 @@ public struct DateParser: Sendable {
         } else if let sign = scanner.sign() {
             guard let hours = scanner.digits(exactly: 2) else { return nil }
             _ = scanner.skip(":")
-            let minutes = scanner.digits(exactly: 2) ?? 0
-            guard hours <= 14, minutes < 60 else { return nil }
-            offset = sign * (hours * 3600 + minutes * 60)
+            guard let seconds = ZoneOffset.seconds(sign: sign, hours: hours, minutes: scanner.digits(exactly: 2) ?? 0)
+            else { return nil }
+            offset = seconds
         } else {
             return nil
         }
@@ -92,12 +92,12 @@ public struct DateParser: Sendable {
     }
 
     private func readHuman(_ text: String, format: String?, now: Date) -> Date? {
-        let trimmed = TextScan.trimmed(text)
+        let trimmed = Self.trimmed(text)
         if let format { return parse(trimmed, format: format) }
         if let date = parse(trimmed) { return date }
         if let date = Self.relative(trimmed.lowercased(), now: now) { return date }
         guard trimmed.utf8.count < 100 else { return nil }
-        let year = Calendar(identifier: .gregorian).dateComponents(in: naiveTimeZone ?? .gmt, from: now).year ?? 1970
+        let year = CivilCalendar.civil(now, in: naiveTimeZone).year
         guard let date = parseTextual(trimmed, assumedYear: year) else { return nil }
         // "Dec 30" read in January is last December's.
         return date.timeIntervalSince(now) > 86_400 ? parseTextual(trimmed, assumedYear: year - 1) : date
@@ -144,6 +144,10 @@ public struct DateParser: Sendable {
             var token = Substring(raw)
             if token.hasSuffix(".") { token = token.dropLast() }
             if token.isEmpty || Self.isWeekday(token) || Self.noise.contains(String(token)) { continue }
+            if year == nil, month == nil, day == nil, let (d, m, y) = Self.dayMonthYear(token) {
+                (day, month, year) = (d, m, y)
+                continue
+            }
             if month == nil, let value = Self.monthNumber(token) {
                 month = value
             } else if time == nil, token.contains(":") {
@@ -161,7 +165,7 @@ public struct DateParser: Sendable {
                 }
             } else if day == nil, let value = Self.ordinalDay(token) {
                 day = value
-            } else if offset == nil, year != nil || time != nil, let zone = Self.zone(token) {
+            } else if offset == nil, year != nil || time != nil, let zone = ZoneOffset.named(token) {
                 offset = zone
             } else {
                 return nil
@@ -201,6 +205,15 @@ public struct DateParser: Sendable {
         return index + 1
     }
 
+    /// RFC 850's date, as old HTTP servers send it: `06-nov-94`.
+    private static func dayMonthYear(_ token: Substring) -> (Int, Int, Int)? {
+        let parts = token.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count <= 2, let day = Int(parts[0]), let month = monthNumber(parts[1]),
+            parts[2].count == 2 || parts[2].count == 4, let year = Int(parts[2])
+        else { return nil }
+        return (day, month, parts[2].count == 2 ? fullYear(twoDigits: year) : year)
+    }
+
     private static func ordinalDay(_ token: Substring) -> Int? {
         for suffix in ["st", "nd", "rd", "th"] where token.hasSuffix(suffix) {
             if let value = Int(token.dropLast(2)), (1...31).contains(value) { return value }
@@ -231,37 +244,6 @@ public struct DateParser: Sendable {
         return (adjusted, minute, second)
     }
 
-    /// Named zones, numeric offsets and RFC 822's military letters (with RFC 822's own signs:
-    /// A–M west of UTC, N–Y east, as feedparser reads them).
-    static func zone(_ token: Substring) -> Int? {
-        let named: [String: Int] = [
-            "ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7,
-            "mdt": -6, "pst": -8, "pdt": -7, "bst": 1, "cet": 1, "cest": 2, "eet": 2, "eest": 3, "ist": 5,
-            "jst": 9, "aest": 10, "aedt": 11, "akst": -9, "akdt": -8, "hst": -10, "ast": -4, "adt": -3,
-        ]
-        if let hours = named[String(token)] { return hours * 3600 }
-        if token.count == 1, let letter = token.unicodeScalars.first, letter.isASCII, letter != "j" {
-            let value = Int(letter.value) - Int(UnicodeScalar("a").value)
-            if (0...12).contains(value) { return -(value < 9 ? value + 1 : value) * 3600 }
-            if (13...24).contains(value) { return (value - 12) * 3600 }
-        }
-        var rest = token
-        for prefix in ["gmt", "utc", "ut"] where rest.hasPrefix(prefix) {
-            rest = rest.dropFirst(prefix.count)
-            break
-        }
-        guard let signCharacter = rest.first, signCharacter == "+" || signCharacter == "-" else { return nil }
-        return numericOffset(sign: signCharacter == "+" ? 1 : -1, rest.dropFirst())
-    }
-
-    private static func numericOffset(sign: Int, _ digits: Substring) -> Int? {
-        let cleaned = digits.replacingOccurrences(of: ":", with: "")
-        guard cleaned.allSatisfy(\.isNumber), let value = Int(cleaned) else { return nil }
-        let (hours, minutes) = cleaned.count <= 2 ? (value, 0) : (value / 100, value % 100)
-        guard hours <= 14, minutes < 60 else { return nil }
-        return sign * (hours * 3600 + minutes * 60)
-    }
-
     // MARK: Calendar arithmetic
 
     /// Builds the instant from civil components at `offset` seconds east of UTC, or in the naive time zone
@@ -271,11 +253,11 @@ public struct DateParser: Sendable {
         _ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int, _ nanoseconds: Int,
         offset: Int?
     ) -> Date? {
-        guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
-            day <= Self.daysIn(month: month, year: year), (0...24).contains(hour), (0...59).contains(minute),
+        guard (1...9999).contains(year), CivilCalendar.isValid(year: year, month: month, day: day),
+            (0...24).contains(hour), (0...59).contains(minute),
             (0...60).contains(second), hour < 24 || minute == 0 && second == 0
         else { return nil }
-        let days = Self.daysFromCivil(year: year, month: month, day: day)
+        let days = CivilCalendar.days(year: year, month: month, day: day)
         let local =
             TimeInterval(days * 86_400 + hour * 3600 + minute * 60 + min(second, 59))
             + TimeInterval(nanoseconds) / 1e9
@@ -286,79 +268,11 @@ public struct DateParser: Sendable {
         return Date(timeIntervalSince1970: local - TimeInterval(zone.secondsFromGMT(for: guess)))
     }
 
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-}
-
-/// A cursor over ASCII bytes for the ISO 8601 grammar.
-private struct ByteScanner {
-    let bytes: [UInt8]
-    var index = 0
-
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-    var isAtEnd: Bool { index >= bytes.count }
-
-    var peekDigit: Bool { !isAtEnd && bytes[index] >= 48 && bytes[index] <= 57 }
-
-    mutating func skip(_ character: Character) -> Bool {
-        guard !isAtEnd, let ascii = character.asciiValue, bytes[index] == ascii else { return false }
-        index += 1
-        return true
-    }
-
-    mutating func skipSpaces() {
-        while !isAtEnd, bytes[index] == 32 { index += 1 }
-    }
-
-    mutating func digits(exactly count: Int) -> Int? {
-        guard index + count <= bytes.count else { return nil }
-        var value = 0
-        for offset in 0..<count {
-            let byte = bytes[index + offset]
-            guard byte >= 48, byte <= 57 else { return nil }
-            value = value * 10 + Int(byte - 48)
-        }
-        index += count
-        return value
-    }
-
-    /// Fractional seconds as nanoseconds; digits past nine are read and dropped.
-    mutating func fraction() -> Int? {
-        var value = 0
-        var count = 0
-        while peekDigit {
-            if count < 9 { value = value * 10 + Int(bytes[index] - 48) }
-            count += 1
-            index += 1
-        }
-        guard count > 0 else { return nil }
-        var scaled = min(count, 9)
-        while scaled < 9 {
-            value *= 10
-            scaled += 1
-        }
-        return value
-    }
-
-    mutating func sign() -> Int? {
-        if skip("+") { return 1 }
-        if skip("-") { return -1 }
-        return nil
+    /// The text without leading and trailing ASCII whitespace and no-break spaces.
+    private static func trimmed(_ text: String) -> String {
+        let isSpace: (Character) -> Bool = { $0 == "\u{A0}" || ($0.isASCII && $0.isWhitespace) }
+        guard let first = text.firstIndex(where: { !isSpace($0) }), let last = text.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        return first == text.startIndex && last == text.index(before: text.endIndex) ? text : String(text[first...last])
     }
 }

@@ -3,6 +3,7 @@ import Fetching
 import Foundation
 import Parsing
 import Publishing
+import Time
 import Yams
 
 /// Walks the YAML tree of `feeds.yaml` node by node, so every error can name its line, and refuses
@@ -298,7 +299,7 @@ struct ConfigReader {
     /// A zone by name (Europe/Berlin, UTC) or offset (+02:00).
     private func timeZone(_ node: Node?, field: String) throws(ConfigError) -> TimeZone? {
         guard let node, let name = try string(node, field: field) else { return nil }
-        guard let zone = TimeZone(identifier: name) ?? Self.fixedOffsetZone(name) else {
+        guard let zone = TimeZone(identifier: name) ?? ZoneOffset.fixedZone(name) else {
             throw invalid(node, field, "'\(name)' is not a time zone; write e.g. Europe/Berlin, UTC or +02:00")
         }
         return zone
@@ -333,20 +334,6 @@ struct ConfigReader {
             throw invalid(node, field, "'\(text)' is not one of \(choices)")
         }
         return value
-    }
-
-    /// "+02:00", "-0530", "UTC+1".
-    static func fixedOffsetZone(_ text: String) -> TimeZone? {
-        var rest = Substring(text.uppercased())
-        for prefix in ["UTC", "GMT"] where rest.hasPrefix(prefix) { rest = rest.dropFirst(prefix.count) }
-        guard let sign = rest.first, sign == "+" || sign == "-" else { return nil }
-        let digits = rest.dropFirst().replacingOccurrences(of: ":", with: "")
-        guard !digits.isEmpty, digits.allSatisfy(\.isNumber), digits.count <= 4, let value = Int(digits) else {
-            return nil
-        }
-        let (hours, minutes) = digits.count <= 2 ? (value, 0) : (value / 100, value % 100)
-        guard hours <= 14, minutes < 60 else { return nil }
-        return TimeZone(secondsFromGMT: (sign == "+" ? 1 : -1) * (hours * 3600 + minutes * 60))
     }
 
     private func rules(_ node: Node, label: String) throws(ConfigError) -> ExtractionRules {

@@ -2,8 +2,10 @@ import Checked
 import Fetching
 import Foundation
 import Parsing
+import Product
 import Publishing
 import Storage
+import Time
 
 /// One refresh cycle across the stages: fetch the sources, parse what arrived, store it (one
 /// transaction per source) with each source's next poll, then write the outputs from the store.
@@ -20,7 +22,7 @@ public struct Refresh: Sendable {
 
     public let config: Config
     let fetcher: Fetcher
-    let planner: PollPlanner
+    public let planner: PollPlanner
 
     /// `fetcher`: the process's fetcher, when it has one (the daemon keeps one across reloads).
     public init(config: Config, fetcher: Fetcher? = nil) {
@@ -138,7 +140,7 @@ public struct Refresh: Sendable {
     ///
     /// `health.atom` is checked every time, whatever else changed: a source crosses `health_after` with time.
     @discardableResult
-    func publish(from store: Store, full: Bool = false, prestaged: FeedPrestager? = nil, now: Date = Date())
+    public func publish(from store: Store, full: Bool = false, prestaged: FeedPrestager? = nil, now: Date = Date())
         throws -> Publisher.Report
     {
         let records = try store.sources()
@@ -255,7 +257,7 @@ public struct Refresh: Sendable {
     }
 
     /// Makes the store's sources match the configuration and reads them back, by key.
-    func registeredSources(in store: Store, now: Date) throws -> [String: SourceRecord] {
+    public func registeredSources(in store: Store, now: Date) throws -> [String: SourceRecord] {
         try store.register(
             config.sources.map { SourceDefinition(key: $0.key, url: $0.url, title: $0.title) }, now: now)
         return Dictionary(uniqueKeysWithValues: try store.sources().map { ($0.key, $0) })

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Publishing
+import Time
 
 /// Log lines for people and for journald: one event per line, the message first, then its fields as
 /// `key=value`. Under systemd (`$JOURNAL_STREAM` set) each line starts with its syslog priority (`<4>`),

@@ -1,9 +1,10 @@
 import Foundation
 
-/// A way for the tests to make a document crash Tidings, as a hostile one might, so that quarantine can be
-/// shown to work on a real crash. Set `TIDINGS_TEST_CRASH_MARKER` to a string: a document containing it
-/// traps the process while it is being parsed. Unset, as it always is outside the tests, it costs one
-/// environment look-up per refresh.
+#if DEBUG
+/// A failpoint for the tests to make a document crash Tidings, as a hostile one might, so that quarantine can
+/// be shown to work on a real crash. Set `TIDINGS_TEST_CRASH_MARKER` to a string: a document containing it
+/// traps the process while it is being parsed. Compiled into debug builds only (the tests' binary): a
+/// release binary has no such switch.
 enum TestCrashHook {
     static let marker: [UInt8]? = ProcessInfo.processInfo.environment["TIDINGS_TEST_CRASH_MARKER"]
         .flatMap { $0.isEmpty ? nil : Array($0.utf8) }
@@ -17,3 +18,4 @@ enum TestCrashHook {
         }
     }
 }
+#endif

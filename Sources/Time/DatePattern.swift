@@ -68,7 +68,7 @@ public struct DatePattern {
     }
 
     func read(_ text: String) -> Reading? {
-        var scanner = Scanner(Array(text.utf8)[...])
+        var scanner = DateScanner(text)
         var reading = Reading()
         var pm: Bool?
         for field in fields {
@@ -102,9 +102,9 @@ public struct DatePattern {
             case .fraction:
                 guard scanner.number(max: 9, dropping: true) != nil else { return nil }
             case .weekday:
-                guard scanner.word() else { return nil }
+                guard scanner.word() != nil else { return nil }
             case .zone:
-                guard let offset = scanner.offset() else { return nil }
+                guard let offset = scanner.zone() else { return nil }
                 reading.offset = offset
             }
         }
@@ -114,69 +114,5 @@ public struct DatePattern {
             reading.hour = reading.hour % 12 + (pm ? 12 : 0)
         }
         return reading
-    }
-
-    /// A cursor over the text's bytes; every number is bounded in length, so none can overflow.
-    private struct Scanner {
-        var bytes: ArraySlice<UInt8>
-
-        init(_ bytes: ArraySlice<UInt8>) { self.bytes = bytes }
-
-        var isAtEnd: Bool { bytes.isEmpty }
-
-        mutating func literal(_ literal: String) -> Bool {
-            if literal.allSatisfy(\.isWhitespace) {
-                let spaces = bytes.prefix { $0 == 0x20 || $0 == 0x09 }
-                bytes = bytes.dropFirst(spaces.count)
-                return !spaces.isEmpty
-            }
-            let expected = Array(literal.utf8)
-            guard bytes.starts(with: expected) else { return false }
-            bytes = bytes.dropFirst(expected.count)
-            return true
-        }
-
-        /// Up to `max` digits (at least one); with `dropping`, any further digits are read and ignored.
-        mutating func number(max: Int, dropping: Bool = false) -> Int? {
-            let digits = bytes.prefix(max).prefix { $0 >= 0x30 && $0 <= 0x39 }
-            guard !digits.isEmpty else { return nil }
-            bytes = bytes.dropFirst(digits.count)
-            if dropping { bytes = bytes.drop { $0 >= 0x30 && $0 <= 0x39 } }
-            return digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
-        }
-
-        mutating func word() -> Bool {
-            let letters = bytes.prefix { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }
-            bytes = bytes.dropFirst(letters.count)
-            if bytes.first == UInt8(ascii: ".") { bytes = bytes.dropFirst() }
-            return !letters.isEmpty
-        }
-
-        mutating func monthName() -> Int? {
-            let letters = bytes.prefix { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }
-            let name = String(decoding: letters.map { $0 | 0x20 }, as: UTF8.self)
-            guard let month = DateParser.monthNumber(Substring(name)) else { return nil }
-            bytes = bytes.dropFirst(letters.count)
-            if bytes.first == UInt8(ascii: ".") { bytes = bytes.dropFirst() }
-            return month
-        }
-
-        mutating func amPm() -> Bool? {
-            let letters = bytes.prefix(2).map { $0 | 0x20 }
-            guard letters == Array("am".utf8) || letters == Array("pm".utf8) else { return nil }
-            bytes = bytes.dropFirst(2)
-            return letters[0] == UInt8(ascii: "p")
-        }
-
-        /// An offset as the date parser reads zones (`Z`, `+0200`, `+02:00`, `GMT`, `EST`…), in seconds east of
-        /// UTC: the rest of the word.
-        mutating func offset() -> Int? {
-            let word = bytes.prefix { $0 != 0x20 && $0 != 0x09 }
-            guard let offset = DateParser.zone(Substring(String(decoding: word, as: UTF8.self).lowercased())) else {
-                return nil
-            }
-            bytes = bytes.dropFirst(word.count)
-            return offset
-        }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Testing
 
-@testable import Tidings
+@testable import Service
 
 #if canImport(Glibc)
     import Glibc

@@ -68,7 +68,7 @@ import Testing
 
     static func start(in site: TemporaryDirectory, notify: NotifySocket) throws -> Daemon {
         let process = Process()
-        process.executableURL = CommandLineTests.binary
+        process.executableURL = TidingsBinary.url
         process.arguments = ["run"]
         process.currentDirectoryURL = site.url
         process.environment = ProcessInfo.processInfo.environment.merging([
@@ -99,7 +99,7 @@ import Testing
     @Test func speaksTheNotifyProtocolReloadsAndStopsCleanly() throws {
         let server = try LoopbackHTTPServer { _ in .init(body: Self.feed) }
         let (site, notify, daemon) = try Self.start(sources: ["alpha", "beta"], on: server)
-        defer { CommandLineTests.stop(daemon.process) }
+        defer { TidingsBinary.stop(daemon.process) }
 
         #expect(notify.wait(seconds: 20) { $0.contains("READY=1") }, "READY: \(notify.messages) \(daemon.logText)")
         #expect(notify.wait(seconds: 20) { $0.hasPrefix("STATUS=2 sources, 2 new entries, 0 failing") })
@@ -133,27 +133,27 @@ import Testing
     @Test func aCommandLineRefreshAsksTheDaemonInsteadOfFetchingAgain() throws {
         let server = try LoopbackHTTPServer { _ in .init(body: Self.feed) }
         let (site, notify, daemon) = try Self.start(sources: ["alpha", "beta"], on: server)
-        defer { CommandLineTests.stop(daemon.process) }
+        defer { TidingsBinary.stop(daemon.process) }
         #expect(notify.wait(seconds: 20) { $0.hasPrefix("STATUS=2 sources") }, "\(daemon.logText)")
         let before = server.requests.count
 
-        let refresh = try CommandLineTests.tidings(["refresh"], in: site.url)
+        let refresh = try TidingsBinary.run(["refresh"], in: site.url)
         #expect(refresh.status == 0, "\(refresh.errors)")
         #expect(refresh.output.contains("alpha: unchanged") || refresh.output.contains("alpha: 0 new"))
         #expect(refresh.output.contains("beta:"))
         #expect(server.requests.count - before == 2, "each feed fetched once, by the daemon alone")
         #expect(daemon.logText.contains("refresh asked from the command line"))
 
-        let only = try CommandLineTests.tidings(["refresh", "beta"], in: site.url)
+        let only = try TidingsBinary.run(["refresh", "beta"], in: site.url)
         #expect(only.status == 0)
         #expect(!only.output.contains("alpha"))
 
-        let status = try CommandLineTests.tidings(["status"], in: site.url)
+        let status = try TidingsBinary.run(["status"], in: site.url)
         #expect(status.output.hasPrefix("daemon: running since"), "\(status.output)")
         // One fact per line, as `tidings status` shows them.
         #expect(status.output.split(separator: "\n").contains { $0.hasPrefix("last round: ") }, "\(status.output)")
 
-        let reload = try CommandLineTests.tidings(["reload"], in: site.url)
+        let reload = try TidingsBinary.run(["reload"], in: site.url)
         #expect(reload.status == 0, "\(reload.errors)")
         #expect(reload.output.contains("reloaded"))
     }
@@ -161,11 +161,11 @@ import Testing
     @Test func statusWritesNothingAndReloadNeedsADaemon() throws {
         let site = try TemporaryDirectory()
         try site.write("sources:\n  - key: alpha\n    url: http://127.0.0.1:9/feed\n", to: "feeds.yaml")
-        let status = try CommandLineTests.tidings(["status"], in: site.url)
+        let status = try TidingsBinary.run(["status"], in: site.url)
         #expect(status.status == 0, "\(status.errors)")
         #expect(status.output.contains("never fetched"))
         #expect(!FileManager.default.fileExists(atPath: site.file("tidings.sqlite").path), "status created no store")
-        let reload = try CommandLineTests.tidings(["reload"], in: site.url)
+        let reload = try TidingsBinary.run(["reload"], in: site.url)
         #expect(reload.status == 1)
         #expect(reload.errors.contains("no daemon is running"))
     }
@@ -178,9 +178,9 @@ import Testing
         }
         let site = try TemporaryDirectory()
         try site.write(Self.config(server, keys: ["alpha", "beta"]), to: "feeds.yaml")
-        async let first = Task.detached { try CommandLineTests.tidings(["refresh"], in: site.url) }.value
+        async let first = Task.detached { try TidingsBinary.run(["refresh"], in: site.url) }.value
         try await Task.sleep(for: .milliseconds(100))
-        async let second = Task.detached { try CommandLineTests.tidings(["refresh"], in: site.url) }.value
+        async let second = Task.detached { try TidingsBinary.run(["refresh"], in: site.url) }.value
         let runs = try await [first, second]
         #expect(runs.allSatisfy { $0.status == 0 }, "\(runs.map(\.errors))")
         #expect(runs[1].errors.contains("waiting for another refresh"))
@@ -198,7 +198,7 @@ import Testing
             return response
         }
         let (site, notify, daemon) = try Self.start(sources: ["slow"], on: server)
-        defer { CommandLineTests.stop(daemon.process) }
+        defer { TidingsBinary.stop(daemon.process) }
         #expect(notify.wait(seconds: 20) { $0.contains("READY=1") })
         #expect(notify.wait(seconds: 10) { _ in server.requests.contains { $0.path == "/slow" } })
 
@@ -215,8 +215,61 @@ import Testing
         #expect(published, "\(daemon.logText)")
         #expect(Date().timeIntervalSince(reloaded) < 15)
         #expect(server.requests.filter { $0.path == "/slow" }.count == 1, "the slow source is not fetched again")
-        let status = try CommandLineTests.tidings(["status"], in: site.url)
+        let status = try TidingsBinary.run(["status"], in: site.url)
         #expect(status.output.contains("round: in progress since"), "the slow round: \(status.output)")
+    }
+
+    /// The loop never waits on a command: while a refresh asked from the command line waits on a slow
+    /// transfer, a reload is answered, the source it adds is fetched and published, and status is answered;
+    /// the refresh then finishes with its lines once its transfer does.
+    @Test func theLoopAnswersAndSchedulesWhileACommandLineRefreshWaitsOnASlowSource() throws {
+        let gate = Gate()
+        defer { gate.open() }
+        let slowRequests = Counter()
+        let server = try LoopbackHTTPServer { request in
+            var response = LoopbackHTTPServer.Response(
+                body: Self.feed.replacingOccurrences(of: "One", with: request.path))
+            // The daemon's own first fetch is quick; the command-line refresh's waits at the gate.
+            if request.path == "/slow", slowRequests.next() > 1 { response.gate = gate }
+            return response
+        }
+        let (site, notify, daemon) = try Self.start(sources: ["slow"], on: server)
+        defer { TidingsBinary.stop(daemon.process) }
+        #expect(notify.wait(seconds: 20) { $0.hasPrefix("STATUS=1 sources") }, "\(daemon.logText)")
+        var slowFetches: Int { server.requests.filter { $0.path == "/slow" }.count }
+
+        let refresh = Process()
+        refresh.executableURL = TidingsBinary.url
+        refresh.arguments = ["refresh", "slow"]
+        refresh.currentDirectoryURL = site.url
+        let output = Pipe()
+        refresh.standardOutput = output
+        refresh.standardError = FileHandle.nullDevice
+        try refresh.run()
+        defer { if refresh.isRunning { refresh.terminate() } }
+        #expect(waitUntil(seconds: 20) { slowFetches == 2 }, "the command's round fetches the slow source")
+
+        try site.write(Self.config(server, keys: ["slow", "fast"]), to: "feeds.yaml")
+        let reload = try TidingsBinary.run(["reload"], in: site.url)
+        #expect(reload.status == 0, "\(reload.errors)")
+        #expect(reload.output.contains("2 sources"))
+        #expect(refresh.isRunning, "the reload was answered while the command's round waits")
+        let feed = site.file("output/feed.atom")
+        let published = waitUntil(seconds: 30) {
+            ((try? String(contentsOf: feed, encoding: .utf8)) ?? "").contains("/fast")
+        }
+        #expect(published, "the added source is fetched and published: \(daemon.logText)")
+        #expect(refresh.isRunning, "before the slow transfer ends")
+        let status = try TidingsBinary.run(["status"], in: site.url)
+        #expect(status.output.contains("round: in progress since"), "\(status.output)")
+
+        gate.open()
+        #expect(waitUntil(seconds: 30) { !refresh.isRunning })
+        #expect(refresh.terminationStatus == 0)
+        let lines = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(lines.contains("slow: "), "the round's line streamed back: \(lines)")
+        #expect(!lines.contains("fast"), "only the source asked for")
+        #expect(slowFetches == 2, "fetched once by the schedule and once by the command")
     }
 
     @Test func sigtermMidRoundAbortsTheTransfersAndKeepsTheStore() throws {
@@ -226,7 +279,7 @@ import Testing
             return response
         }
         let (site, notify, daemon) = try Self.start(sources: ["alpha", "slow"], on: server)
-        defer { CommandLineTests.stop(daemon.process) }
+        defer { TidingsBinary.stop(daemon.process) }
         #expect(notify.wait(seconds: 20) { $0.contains("READY=1") })
         for _ in 0..<200 where !server.requests.contains(where: { $0.path == "/slow" }) {
             Thread.sleep(forTimeInterval: 0.05)
@@ -247,14 +300,14 @@ import Testing
     @Test func checkNamesTheBrokenLineAndWritesNothing() throws {
         let site = try TemporaryDirectory()
         try site.write("sources:\n  - key: alpha\n    urll: http://127.0.0.1:9/\n", to: "feeds.yaml")
-        let broken = try CommandLineTests.tidings(["check"], in: site.url)
+        let broken = try TidingsBinary.run(["check"], in: site.url)
         #expect(broken.status == 78)
         #expect(broken.errors.contains("feeds.yaml:3"), "\(broken.errors)")
         // Every problem at once, each on its line of its own.
         try site.write(
             "max_entries: many\nsources:\n  - key: alpha\n    urll: http://127.0.0.1:9/\n  - key: b c\n    url: x\n",
             to: "feeds.yaml")
-        let several = try CommandLineTests.tidings(["check"], in: site.url)
+        let several = try TidingsBinary.run(["check"], in: site.url)
         #expect(several.status == 78)
         let lines = several.errors.split(separator: "\n").filter {
             $0.hasPrefix("tidings: ") && $0.contains("feeds.yaml:")
@@ -262,7 +315,7 @@ import Testing
         #expect(lines.count == 3, "\(several.errors)")
         #expect(["feeds.yaml:1:", "feeds.yaml:4:", "feeds.yaml:5:"].allSatisfy { several.errors.contains($0) })
         try site.write("sources:\n  - key: alpha\n    url: http://127.0.0.1:9/\n", to: "feeds.yaml")
-        let good = try CommandLineTests.tidings(["check"], in: site.url)
+        let good = try TidingsBinary.run(["check"], in: site.url)
         #expect(good.status == 0)
         #expect(good.output.contains("1 sources, no errors"))
         #expect(!FileManager.default.fileExists(atPath: site.file("tidings.sqlite").path))

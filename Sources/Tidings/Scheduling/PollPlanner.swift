@@ -2,13 +2,13 @@ import Checked
 import Fetching
 import Foundation
 import Parsing
-import Publishing
 import Storage
+import Time
 
 /// Decides when each source is polled next: the regular schedule (adaptive, or the source's own
 /// `interval`, never below the feed's ttl), the server's wishes (`Retry-After`, `Cache-Control`,
 /// `Expires`, 410 Gone), backoff after failures, and adopting permanent redirects.
-struct PollPlanner: Sendable {
+public struct PollPlanner: Sendable {
     let policy: PollPolicy
 
     /// What happened to a source in one fetch, as far as scheduling cares.
@@ -118,7 +118,7 @@ struct PollPlanner: Sendable {
 
     /// Start-up after a pause: sources whose poll is overdue are spread over `startupSpread`, each at a
     /// stable offset of its own, instead of all at once. Sources never fetched go first, now.
-    func spreadOverdue(_ records: [SourceRecord], now: Date) -> [(key: String, at: Date)] {
+    public func spreadOverdue(_ records: [SourceRecord], now: Date) -> [(key: String, at: Date)] {
         records.compactMap { record in
             guard record.lastFetchedAt != nil, let next = record.poll.nextPollAt, next < now else { return nil }
             let offset = seconds(policy.startupSpread) * Self.stableFraction([record.key])
@@ -152,9 +152,21 @@ struct PollPlanner: Sendable {
         return nil
     }
 
+    /// When the schedule next wants the source polled: its planned poll, or the end of a wait the server or
+    /// backoff imposed, whichever is later; nil for a source gone (HTTP 410) until its URL changes.
+    public static func dueAt(_ record: SourceRecord) -> Date? {
+        guard record.poll.goneSince == nil else { return nil }
+        return max(record.poll.nextPollAt ?? .distantPast, record.poll.waitUntil ?? .distantPast)
+    }
+
     /// Whether the daemon's schedule wants the source polled now.
-    static func isDue(_ record: SourceRecord, now: Date) -> Bool {
-        heldBack(record, now: now) == nil && (record.poll.nextPollAt ?? .distantPast) <= now
+    public static func isDue(_ record: SourceRecord, now: Date) -> Bool {
+        dueAt(record).map { $0 <= now } ?? false
+    }
+
+    /// The earliest moment one of `records` falls due; nil when none ever will.
+    public static func nextDue(_ records: [SourceRecord]) -> Date? {
+        records.compactMap(dueAt).min()
     }
 
     private func seconds(_ duration: Duration) -> TimeInterval {
