@@ -48,7 +48,7 @@ extension Store {
             """, [.text(key), .integer(Int64(limit))]
         ).map { row in
             FetchLogEntry(
-                sourceKey: key, at: date(row.int(0)) ?? Date(timeIntervalSince1970: 0), url: row.string(1) ?? "",
+                sourceKey: key, at: Self.date(row.int(0)) ?? Date(timeIntervalSince1970: 0), url: row.string(1) ?? "",
                 status: row.int(2), bytes: row.int(3) ?? 0, durationSeconds: Double(row.int(4) ?? 0) / 1000,
                 notModified: row.int(5) == 1, error: row.string(6))
         }
@@ -66,7 +66,7 @@ extension Store {
     /// When a source's most recent entries were posted (published, else first seen), newest first: what
     /// adaptive polling learns a source's rhythm from.
     public func postingDates(for key: String, limit: Int = 10) throws(StoreError) -> [Date] {
-        try database.query(Self.postingDatesQuery, [.text(key), .integer(Int64(limit))]).compactMap { date($0.int(0)) }
+        try database.query(Self.postingDatesQuery, [.text(key), .integer(Int64(limit))]).compactMap { Self.date($0.int(0)) }
     }
 
     static let postingDatesQuery = """

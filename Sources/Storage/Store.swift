@@ -151,7 +151,6 @@ public final class Store {
 
     /// A row of `sourcesQuery` as a record.
     static func sourceRecord(_ row: Row) -> SourceRecord {
-        func date(_ seconds: Int?) -> Date? { seconds.map { Date(timeIntervalSince1970: TimeInterval($0)) } }
         var record = SourceRecord(
             key: row.string(0) ?? "", url: row.string(1) ?? "", displayTitle: row.string(2) ?? "",
             siteLink: row.string(3), etag: row.string(4), lastModified: row.string(5), lastStatus: row.int(6),
@@ -207,7 +206,7 @@ public final class Store {
                     .integer(sourceID),
                 ])
             var changes = EntryChanges()
-            let document = DocumentContext(feed.entries)
+            let document = EntryIdentity.Document(feed.entries)
             for (position, entry) in feed.entries.enumerated() {
                 // Undated entries first seen together keep the page's order: each one a minute older.
                 let firstSeen = now.addingTimeInterval(-60 * Double(position))
@@ -261,98 +260,49 @@ public final class Store {
 
     private enum UpsertOutcome { case new, updated, unchanged }
 
-    /// What the whole document says about identity, worked out once per document rather than per entry.
-    private struct DocumentContext {
-        /// Each entry's link alias, in document order.
-        let aliases: [String?]
-        let ids: Set<String>
-        /// The aliases that can identify a single post: they occur once in the document and have a path.
-        let distinctiveAliases: Set<String>
+    /// The columns a candidate for a match is read from (see `EntryIdentity.Candidate`).
+    static let candidateColumns = "id, fingerprint, first_seen_at, entry_id, published_at, word_count, title, excerpt"
 
-        init(_ entries: [ParsedEntry]) {
-            aliases = entries.map { LinkAlias.key(for: $0.link) }
-            ids = Set(entries.map(\.id))
-            var counts: [String: Int] = [:]
-            for alias in aliases.compactMap({ $0 }) { counts[alias, default: 0] += 1 }
-            distinctiveAliases = Set(counts.filter { $0.value == 1 && $0.key.contains("/") }.keys)
-        }
+    static func candidate(_ row: Row?) -> EntryIdentity.Candidate? {
+        guard let row, let rowID = row.int(0), let firstSeen = row.int(2) else { return nil }
+        return EntryIdentity.Candidate(
+            rowID: Int64(rowID), fingerprint: row.string(1), firstSeen: Int64(firstSeen), entryID: row.string(3),
+            published: row.int(4).map(Int64.init), wordCount: row.int(5) ?? 0, title: row.string(6),
+            excerpt: row.string(7))
     }
 
-    /// The stored entry a parsed one was matched to.
-    struct StoredMatch {
-        static let columns = "id, fingerprint, first_seen_at, entry_id, published_at, word_count, title, excerpt"
-
-        let rowID: Int64
-        let fingerprint: String?
-        let firstSeen: Int64
-        let entryID: String?
-        let published: Int64?
-        let wordCount: Int
-        let title: String?
-        let excerpt: String?
-
-        init?(_ row: Row?) {
-            guard let row, let rowID = row.int(0), let firstSeen = row.int(2) else { return nil }
-            self.rowID = Int64(rowID)
-            fingerprint = row.string(1)
-            self.firstSeen = Int64(firstSeen)
-            entryID = row.string(3)
-            published = row.int(4).map(Int64.init)
-            wordCount = row.int(5) ?? 0
-            title = row.string(6)
-            excerpt = row.string(7)
-        }
-    }
-
-    /// A stored entry's summary and content, read only when a match needs them.
-    private struct StoredBodies {
-        var summary: String?
-        var content: String?
-    }
-
-    private func bodies(of rowID: Int64) throws(StoreError) -> StoredBodies {
+    private func bodies(of rowID: Int64) throws(StoreError) -> EntryIdentity.Bodies {
         let row = try database.query("SELECT summary, content FROM entry_bodies WHERE entry = ?", [.integer(rowID)])
             .first
-        return StoredBodies(summary: row?.string(0), content: row?.string(1))
+        return EntryIdentity.Bodies(summary: row?.string(0), content: row?.string(1))
     }
 
-    static let matchByIDQuery = "SELECT \(StoredMatch.columns) FROM entries WHERE source_id = ? AND entry_id = ?"
+    static let matchByIDQuery = "SELECT \(candidateColumns) FROM entries WHERE source_id = ? AND entry_id = ?"
     static let matchByAliasQuery =
-        "SELECT \(StoredMatch.columns) FROM entries WHERE source_id = ? AND alias_key = ? ORDER BY id LIMIT 1"
+        "SELECT \(candidateColumns) FROM entries WHERE source_id = ? AND alias_key = ? ORDER BY id LIMIT 1"
     static let tombstoneQuery = """
         SELECT 1 FROM tombstones WHERE source_id = ? AND (entry_id = ? OR (? IS NOT NULL AND alias_key = ?)) LIMIT 1
         """
 
-    /// Stores one entry, matched to a stored one by id, else by its link's alias key (see `LinkAlias`), so
-    /// a publisher's new GUIDs or URLs update the old entry instead of duplicating it. The alias is only
-    /// trusted when it is distinctive: unique in the document, not a site's bare home page, naming a stored
-    /// entry whose own id is gone from the document and whose date (when both have one) is the same day.
-    /// So a feed whose every item links to one page keeps its items apart.
+    /// Stores one entry, matched to a stored one by id, else by its link's alias key, as `EntryIdentity`
+    /// decides, so a publisher's new GUIDs or URLs update the old entry instead of duplicating it.
     private func upsert(
         _ entry: ParsedEntry, alias: String?, sourceID: Int64, sourceKey: String, firstSeen: Date,
-        document: DocumentContext, isRecovered: Bool
+        document: EntryIdentity.Document, isRecovered: Bool
     ) throws(StoreError) -> UpsertOutcome {
         var entry = entry
-        var existing = StoredMatch(
+        var existing = Self.candidate(
             try database.query(Self.matchByIDQuery, [.integer(sourceID), .text(entry.id)]).first)
-        if existing == nil, let alias, document.distinctiveAliases.contains(alias) {
-            existing = StoredMatch(
+        if existing == nil, let alias, document.mayMatch(byAlias: alias) {
+            existing = Self.candidate(
                 try database.query(Self.matchByAliasQuery, [.integer(sourceID), .text(alias)]).first
-            ).flatMap { Self.isSamePost($0, as: entry, documentIDs: document.ids) ? $0 : nil }
+            ).flatMap { EntryIdentity.isSamePost($0, as: entry, in: document) ? $0 : nil }
         }
         if existing == nil, try isTombstoned(entry.id, alias: alias, sourceID: sourceID) { return .unchanged }
         if let existing {
-            Self.keepPublishedDate(of: existing, for: &entry)
-            // Content once stored (a followed article's full text, a feed that has since gone teaser-only)
-            // is kept when a later fetch carries none.
-            if entry.content == nil || isRecovered {
-                let stored = try bodies(of: existing.rowID)
-                if entry.content == nil, let content = stored.content {
-                    entry.content = content
-                    entry.wordCount = existing.wordCount
-                }
-                if isRecovered { Self.keepLongerFields(of: existing, stored, for: &entry) }
-            }
+            let bodies =
+                EntryIdentity.needsBodies(entry, isRecovered: isRecovered) ? try bodies(of: existing.rowID) : nil
+            entry = EntryIdentity.merged(entry, over: existing, bodies: bodies, isRecovered: isRecovered)
         }
         let categories = Self.json(entry.categories)
         let enclosures = Self.json(entry.enclosures)
@@ -379,7 +329,11 @@ public final class Store {
             if !unchanged { try saveBodies(of: entry, rowID: existing.rowID) }
             return unchanged ? .unchanged : .updated
         }
-        let publicID = try unusedPublicID(EntryIdentity.publicID(sourceKey: sourceKey, entryID: entry.id))
+        let publicID = try EntryIdentity.unusedPublicID(
+            EntryIdentity.publicID(sourceKey: sourceKey, entryID: entry.id)
+        ) { (candidate) throws(StoreError) in
+            !(try database.query("SELECT 1 FROM entries WHERE public_id = ?", [.text(candidate)]).isEmpty)
+        }
         let inserted = try database.query(
             """
             INSERT INTO entries (title, link, author, excerpt, categories, enclosures, word_count, published_at,
@@ -398,48 +352,6 @@ public final class Store {
             try database.query(
                 "INSERT OR REPLACE INTO entry_bodies (entry, summary, content) VALUES (?, ?, ?)",
                 [.integer(rowID), SQLValue(entry.summary), SQLValue(entry.content)])
-        }
-    }
-
-    /// A document read by recovery may be cut short: a field it has shorter than, or lacks beside, the
-    /// stored one keeps the stored value. New entries from it are still added.
-    private static func keepLongerFields(of existing: StoredMatch, _ stored: StoredBodies, for entry: inout ParsedEntry)
-    {
-        func isShorter(_ new: String?, than old: String?) -> Bool {
-            guard let old else { return false }
-            return (new?.utf8.count ?? 0) < old.utf8.count
-        }
-        if isShorter(entry.title, than: existing.title) { entry.title = existing.title }
-        if isShorter(entry.summary, than: stored.summary) {
-            entry.summary = stored.summary
-            entry.excerpt = existing.excerpt
-        }
-        if isShorter(entry.content, than: stored.content) {
-            entry.content = stored.content
-            entry.wordCount = existing.wordCount
-        }
-    }
-
-    /// `candidate`, or the first of `candidate#2`, `#3`… no entry has: an entry merged under a new id keeps
-    /// its public id, so a later post carrying its old id must not be published under the same one.
-    private func unusedPublicID(_ candidate: String) throws(StoreError) -> String {
-        var publicID = candidate
-        var suffix = 1
-        while !(try database.query("SELECT 1 FROM entries WHERE public_id = ?", [.text(publicID)]).isEmpty) {
-            suffix += 1
-            publicID = "\(candidate)#\(suffix)"
-        }
-        return publicID
-    }
-
-    /// A stored post's published date never moves later than when it was first seen: a later date is a
-    /// future date clamped to the fetch time (which would otherwise change on every refresh) or a
-    /// publisher re-dating an old post to push it back to the top.
-    private static func keepPublishedDate(of existing: StoredMatch, for entry: inout ParsedEntry) {
-        guard let stored = existing.published, let published = entry.published else { return }
-        let new = Checked.unixSeconds(published)
-        if new > stored && new >= existing.firstSeen {
-            entry.published = Date(timeIntervalSince1970: TimeInterval(stored))
         }
     }
 
@@ -466,12 +378,6 @@ public final class Store {
             try database.query("DELETE FROM entries WHERE sort_date < ?", [.integer(cutoffSeconds)])
             return database.changes
         }
-    }
-
-    private static func isSamePost(_ match: StoredMatch, as entry: ParsedEntry, documentIDs: Set<String>) -> Bool {
-        if documentIDs.contains(match.entryID ?? "") { return false }
-        guard let stored = match.published, let published = entry.published else { return true }
-        return abs(Double(stored) - published.timeIntervalSince1970) <= 86_400
     }
 
     func sourceID(_ key: String) throws(StoreError) -> Int64 {
@@ -588,17 +494,16 @@ public final class Store {
     }
 
     static func storedEntry(_ row: Row) -> StoredEntry {
-        func date(_ seconds: Int?) -> Date? { seconds.map { Date(timeIntervalSince1970: TimeInterval($0)) } }
         return StoredEntry(
             sourceKey: row.string(0) ?? "", sourceTitle: row.string(1) ?? "", sourceLink: row.string(2),
             entryID: row.string(3) ?? "", title: row.string(4), link: row.string(5), author: row.string(6),
-            summary: row.string(7), content: row.string(8), categories: decode(row.string(9)),
+            summary: row.string(7), content: row.string(8), categories: decodeList(row.string(9)),
             wordCount: row.int(10) ?? 0, published: date(row.int(11)), updated: date(row.int(12)),
             firstSeen: date(row.int(13)) ?? Date(timeIntervalSince1970: 0),
             date: date(row.int(14)) ?? Date(timeIntervalSince1970: 0), excerpt: row.string(15),
             publicID: row.string(16)
                 ?? EntryIdentity.publicID(sourceKey: row.string(0) ?? "", entryID: row.string(3) ?? ""),
-            enclosures: decodeEnclosures(row.string(17)), hasContent: (row.int(18) ?? 0) != 0, image: row.string(19))
+            enclosures: decodeList(row.string(17)), hasContent: (row.int(18) ?? 0) != 0, image: row.string(19))
     }
 
     // MARK: Encoding
@@ -622,22 +527,18 @@ public final class Store {
         return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
     }
 
-    private static func decodeEnclosures(_ text: String?) -> [Enclosure] {
-        guard let text, text != "[]", let data = text.data(using: .utf8) else { return [] }
-        return (try? JSONDecoder().decode([Enclosure].self, from: data)) ?? []
-    }
-
-    private static func decode(_ text: String?) -> [String] {
+    /// A stored JSON list (categories, enclosures); unreadable is empty.
+    private static func decodeList<Element: Decodable>(_ text: String?) -> [Element] {
         // Most entries have none: no decoder for those, when every entry of a month is read.
         guard let text, text != "[]", let data = text.data(using: .utf8) else { return [] }
-        return (try? JSONDecoder().decode([String].self, from: data)) ?? []
+        return (try? JSONDecoder().decode([Element].self, from: data)) ?? []
     }
 
     func seconds(_ date: Date?) -> SQLValue {
         date.map { .integer(Checked.unixSeconds($0)) } ?? .null
     }
 
-    func date(_ seconds: Int?) -> Date? {
+    static func date(_ seconds: Int?) -> Date? {
         seconds.map { Date(timeIntervalSince1970: TimeInterval($0)) }
     }
 }
