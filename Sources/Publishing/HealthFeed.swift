@@ -1,5 +1,7 @@
 import Checked
 import Foundation
+import Parsing
+import Storage
 import Time
 
 /// A source that has been failing for longer than the site's `health_after`.
@@ -14,17 +16,15 @@ public struct HealthProblem: Sendable, Equatable {
     public var error: String
     public var lastSuccess: Date?
 
-    public init(
-        key: String, title: String, url: String, failingSince: Date, errorSince: Date, error: String,
-        lastSuccess: Date?
-    ) {
-        self.key = key
-        self.title = title
-        self.url = url
-        self.failingSince = failingSince
-        self.errorSince = errorSince
-        self.error = error
-        self.lastSuccess = lastSuccess
+    /// The sources of `records` failing for longer than `after`.
+    public static func all(in records: [SourceRecord], after: Duration, now: Date) -> [HealthProblem] {
+        let threshold = now.addingTimeInterval(-Double(after.components.seconds))
+        return records.compactMap { record in
+            guard let since = record.failingSince, since <= threshold, let error = record.lastError else { return nil }
+            return HealthProblem(
+                key: record.key, title: record.displayTitle, url: record.fetchURL, failingSince: since,
+                errorSince: record.errorSince ?? since, error: error, lastSuccess: record.lastSuccessAt)
+        }
     }
 }
 
@@ -79,15 +79,20 @@ public enum HealthFeed {
         xml.close("entry")
     }
 
-    /// Writes the feed in `folder` when its content changed; true when it did.
-    public static func publish(_ problems: [HealthProblem], site: Site, folder: URL, updated: Date)
-        throws(PublishError) -> Bool
-    {
-        var outputs = OutputSet(folder: folder)
-        guard let file = try OutputSet.write(render(problems, site: site, updated: updated), at: path, in: folder)
-        else { return false }
-        outputs.add(file)
-        try outputs.commit()
-        return true
+    /// What `health.atom` shows in one publish: the problems, and when they last changed (the feed's date),
+    /// which moves only when the set of problems does.
+    struct Snapshot: Sendable, Equatable {
+        var problems: [HealthProblem]
+        var updated: Date
+        /// What tells one set of problems from another, kept in the store.
+        var fingerprint: String
+
+        init(_ problems: [HealthProblem], previous: PublishedState, now: Date) {
+            self.problems = problems
+            fingerprint = Fingerprint.of(
+                problems.map { "\($0.key) \($0.failingSince) \($0.errorSince) \($0.error) \($0.title) \($0.url)" })
+            let unchanged = previous.healthProblems == fingerprint
+            updated = unchanged ? previous.healthUpdated ?? now : now
+        }
     }
 }

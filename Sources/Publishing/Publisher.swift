@@ -36,7 +36,57 @@ public struct Publisher: Sendable {
     /// feeds that link to them.
     static let outputs: [any Output] = [
         MonthPages(), SiteIndex(), Archive(), CombinedFeeds(), SourceFeeds(), DigestFeeds(), SourceList(), Stylesheet(),
+        HealthOutput(),
     ]
+
+    /// Publishes what changed in the store since the last publish, as `PublishPlan` decides, with
+    /// `health.atom` checked every time (a source crosses `healthAfter` with time alone), all in one set of
+    /// files renamed together; then notes in the store what was published. `full` renders everything.
+    @discardableResult
+    public func publishChanges(
+        from store: Store, healthAfter: Duration, full: Bool = false, prestaged: FeedPrestager? = nil,
+        now: Date = Date()
+    ) throws -> Report {
+        removeLeftovers()
+        let records = try store.sources()
+        let published = try store.publishedState()
+        let plan = PublishPlan.decide(
+            published: published, layout: PublishPlan.layout(site: site, folder: folder, records: records),
+            changeCounter: try store.changeCounter(), months: try store.months().map(\.key),
+            dirtyMonths: try store.dirtyMonths(), dirtySources: Set(try store.dirtySourceCounters().keys),
+            hasIndex: FileManager.default.fileExists(atPath: folder.appendingPathComponent("index.html").path),
+            full: full)
+        let health = HealthFeed.Snapshot(
+            HealthProblem.all(in: records, after: healthAfter, now: now), previous: published, now: now)
+        let report: Report
+        switch plan.scope {
+        case .healthOnly:
+            report = try publishHealth(health)
+        case .render(let onlyMonths, let onlySources):
+            report = try publish(
+                from: store, records: records, onlyMonths: onlyMonths, onlySources: onlySources, health: health,
+                prestaged: prestaged, now: now)
+            try store.clearDirtyMonths(plan.dirtyMonths, upTo: plan.changeCounter)
+            try store.clearDirtySources(plan.dirtySources, upTo: plan.changeCounter)
+            try store.savePublishedOutputs(layout: plan.layout, changeCounter: plan.changeCounter, months: plan.months)
+        }
+        if published.healthProblems != health.fingerprint || published.healthUpdated == nil {
+            try store.saveHealth(problems: health.fingerprint, updated: health.updated)
+        }
+        return report
+    }
+
+    /// `health.atom` alone, when nothing else changed: without reading the store's entries for the others.
+    private func publishHealth(_ health: HealthFeed.Snapshot) throws -> Report {
+        var report = Report()
+        var outputs = OutputSet(folder: folder)
+        let contents = HealthFeed.render(health.problems, site: site, updated: health.updated)
+        guard let file = try OutputSet.write(contents, at: HealthFeed.path, in: folder) else { return report }
+        outputs.add(file)
+        try outputs.commit()
+        report.written = [HealthFeed.path]
+        return report
+    }
 
     /// Writes the outputs. With `onlyMonths`, only those months' pages are rendered, and with `onlySources`
     /// only those sources' feeds, the others being known to be as they were; the other outputs are always
@@ -46,6 +96,17 @@ public struct Publisher: Sendable {
     public func publish(
         from store: Store, records: [SourceRecord]? = nil, onlyMonths: Set<MonthKey>? = nil,
         onlySources: Set<String>? = nil, prestaged prestager: FeedPrestager? = nil, now: Date = Date()
+    ) throws -> Report {
+        try publish(
+            from: store, records: records, onlyMonths: onlyMonths, onlySources: onlySources, health: nil,
+            prestaged: prestager, now: now)
+    }
+
+    /// `outputs`: the ones to render (every one by default); `health`: nil leaves `health.atom` alone.
+    func publish(
+        from store: Store, records: [SourceRecord]?, onlyMonths: Set<MonthKey>? = nil,
+        onlySources: Set<String>? = nil, outputs selected: [any Output] = Publisher.outputs,
+        health: HealthFeed.Snapshot?, prestaged prestager: FeedPrestager?, now: Date
     ) throws -> Report {
         // The pages are rendered on threads other than those that fetched and parsed: without this, what
         // those freed stays in their arenas and the pages take room of their own beside it (a cold refresh of
@@ -77,7 +138,7 @@ public struct Publisher: Sendable {
                 adopted.withLock { _ = $0.insert(path) }
                 if let file { outputs.withLock { $0.add(file) } }
                 changes.withLock { if file != nil { $0.written.append(path) } else { $0.unchanged += 1 } }
-            })
+            }, health: health)
         defer {
             // The feeds rendered beforehand that were not taken (their source changed since, or is out of scope).
             let taken = adopted.withLock { $0 }
@@ -85,9 +146,9 @@ public struct Publisher: Sendable {
         }
         var report = Report()
         report.renderedMonths = MonthPages.rendered(context).map { PageRenderer.monthFolder(context.months[$0]) }
-        report.removed = Self.outputs.flatMap { $0.stalePaths(context) }
+        report.removed = selected.flatMap { $0.stalePaths(context) }
         do {
-            for output in Self.outputs { try output.render(context) }
+            for output in selected { try output.render(context) }
             try outputs.withLock { outputs throws(PublishError) in
                 for path in report.removed { outputs.stageRemoval(of: path) }
                 try outputs.commit()

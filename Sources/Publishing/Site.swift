@@ -1,3 +1,5 @@
+import Product
+
 /// What the writers need to know about the site they publish: from `feeds.yaml`'s site settings.
 public struct Site: Sendable, Equatable {
     public var title: String
@@ -25,7 +27,7 @@ public struct Site: Sendable, Equatable {
         self.templates = templates
     }
 
-    public static let generatorName = "Tidings"
-    public static let generatorVersion = "0.1.0"
-    public static let generatorURL = "https://github.com/tidings-feed/tidings"
+    public static let generatorName = Product.name
+    public static let generatorVersion = Product.version
+    public static let generatorURL = Product.homepage
 }

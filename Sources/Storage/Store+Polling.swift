@@ -73,19 +73,4 @@ extension Store {
         SELECT COALESCE(published_at, first_seen_at) AS posted FROM entries
         WHERE source_id = (SELECT id FROM sources WHERE key = ?) ORDER BY posted DESC LIMIT ?
         """
-
-    /// A small named value (see the `state` table); nil when unset.
-    public func value(named name: String) throws(StoreError) -> String? {
-        try database.query("SELECT value FROM state WHERE name = ?", [.text(name)]).first?.string(0)
-    }
-
-    public func setValue(_ value: String?, named name: String) throws(StoreError) {
-        if let value {
-            try database.query(
-                "INSERT INTO state (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                [.text(name), .text(value)])
-        } else {
-            try database.query("DELETE FROM state WHERE name = ?", [.text(name)])
-        }
-    }
 }

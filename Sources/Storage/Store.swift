@@ -45,7 +45,7 @@ public final class Store {
     /// and rewriting every source row each time costs more than the rest of a quiet round.
     public func register(_ sources: [SourceDefinition], now: Date = Date()) throws(StoreError) {
         let definitions = Fingerprint.of(sources.flatMap { [$0.key, $0.url, $0.title ?? "\u{0}"] })
-        if try value(named: "registered") == definitions { return }
+        if try value(.registered) == definitions { return }
         try database.transaction { () throws(StoreError) in
             try database.query("UPDATE sources SET active = 0")
             try renameMovedKeys(sources)
@@ -79,7 +79,7 @@ public final class Store {
                     """,
                     [.text(source.key), .text(source.url), SQLValue(source.title), seconds(now)])
             }
-            try setValue(definitions, named: "registered")
+            try setValue(definitions, .registered)
         }
     }
 

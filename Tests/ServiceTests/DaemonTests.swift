@@ -170,22 +170,28 @@ import Testing
         #expect(reload.errors.contains("no daemon is running"))
     }
 
-    @Test func twoCommandLineRefreshesNeverRunAtOnce() async throws {
+    /// Without a daemon, a second command-line refresh waits for the first, says so, and fetches nothing until
+    /// the first has ended.
+    @Test func twoCommandLineRefreshesNeverRunAtOnce() throws {
+        let gate = Gate()
+        defer { gate.open() }
         let server = try LoopbackHTTPServer { _ in
             var response = LoopbackHTTPServer.Response(body: Self.feed)
-            response.delay = .milliseconds(400)
+            response.gate = gate
             return response
         }
         let site = try TemporaryDirectory()
         try site.write(Self.config(server, keys: ["alpha", "beta"]), to: "feeds.yaml")
-        async let first = Task.detached { try TidingsBinary.run(["refresh"], in: site.url) }.value
-        try await Task.sleep(for: .milliseconds(100))
-        async let second = Task.detached { try TidingsBinary.run(["refresh"], in: site.url) }.value
-        let runs = try await [first, second]
+        let first = try TidingsBinary.start(["refresh"], in: site.url)
+        #expect(waitUntil(seconds: 20) { server.requests.count == 2 }, "the first refresh holds the lock and fetches")
+        let second = try TidingsBinary.start(["refresh"], in: site.url)
+        #expect(second.waitForErrors(containing: "waiting for another refresh", seconds: 20), "\(second.errorText)")
+        #expect(server.requests.count == 2, "the second fetches nothing while the first holds the lock")
+        gate.open()
+        let runs = [first.finish(), second.finish()]
         #expect(runs.allSatisfy { $0.status == 0 }, "\(runs.map(\.errors))")
-        #expect(runs[1].errors.contains("waiting for another refresh"))
         #expect(server.requests.count == 4)
-        #expect(server.maxConcurrentRequests <= 2, "the second refresh fetched only after the first ended")
+        #expect(server.maxConcurrentRequests == 2, "the second refresh fetched only after the first ended")
     }
 
     /// The daemon schedules continuously: a source that falls due (here: added by a reload) is fetched,

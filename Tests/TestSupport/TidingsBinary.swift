@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -37,6 +38,62 @@ public enum TidingsBinary {
         return Run(
             status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
             errors: String(decoding: err, as: UTF8.self))
+    }
+
+    /// A `tidings` process left running, its output collected as it comes.
+    public final class Running: Sendable {
+        public let process: Process
+        private let output = Mutex(Data())
+        private let errors = Mutex(Data())
+
+        init(_ arguments: [String], in folder: URL) throws {
+            process = Process()
+            process.executableURL = TidingsBinary.url
+            process.arguments = arguments
+            process.currentDirectoryURL = folder
+            let (out, err) = (Pipe(), Pipe())
+            process.standardOutput = out
+            process.standardError = err
+            out.fileHandleForReading.readabilityHandler = { [weak self] handle in
+                let data = handle.availableData
+                self?.output.withLock { $0.append(data) }
+            }
+            err.fileHandleForReading.readabilityHandler = { [weak self] handle in
+                let data = handle.availableData
+                self?.errors.withLock { $0.append(data) }
+            }
+            try process.run()
+        }
+
+        public var outputText: String { output.withLock { String(decoding: $0, as: UTF8.self) } }
+        public var errorText: String { errors.withLock { String(decoding: $0, as: UTF8.self) } }
+
+        /// Waits, within `seconds`, until the process has said `text` on standard error.
+        public func waitForErrors(containing text: String, seconds: TimeInterval) -> Bool {
+            waitUntil(seconds: seconds) { errorText.contains(text) }
+        }
+
+        /// Waits for the process to end, within `seconds` (then it is killed), and its output to be read.
+        public func finish(seconds: TimeInterval = 60) -> Run {
+            if !waitUntil(seconds: seconds, { !process.isRunning }) { TidingsBinary.stop(process) }
+            process.waitUntilExit()
+            // What was written before the end may still be on its way to the handlers.
+            for pipe in [process.standardOutput, process.standardError].compactMap({ $0 as? Pipe }) {
+                pipe.fileHandleForReading.readabilityHandler = nil
+                let rest = pipe.fileHandleForReading.readDataToEndOfFile()
+                if pipe === process.standardOutput as? Pipe {
+                    output.withLock { $0.append(rest) }
+                } else {
+                    errors.withLock { $0.append(rest) }
+                }
+            }
+            return Run(status: process.terminationStatus, output: outputText, errors: errorText)
+        }
+    }
+
+    /// Starts `tidings ARGUMENTS` in `folder`, leaving it running.
+    public static func start(_ arguments: [String], in folder: URL) throws -> Running {
+        try Running(arguments, in: folder)
     }
 
     /// SIGTERM, then SIGKILL if it has not stopped within ten seconds.

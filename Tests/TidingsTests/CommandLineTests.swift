@@ -175,7 +175,7 @@ extension CommandLineTests {
         let site = try Self.exampleSite()
         #expect(try Self.tidings(["refresh"], in: site.url).status == 0)
         // Outputs behind the store: one is missing and the store has changed since they were written.
-        try Store(path: site.file("tidings.sqlite").path).setValue("0", named: "published-changes")
+        try Store(path: site.file("tidings.sqlite").path).forgetPublishedChanges()
         let atom = site.file("output/feed.atom").path
         try FileManager.default.removeItem(atPath: atom)
         let process = try Self.startDaemon(in: site, waitingFor: atom, seconds: 20)

@@ -47,6 +47,8 @@ struct PublishContext: Sendable {
     let sourceCounters: [String: Int]
     /// Takes a file staged beforehand into the output set (nil: it already held these bytes).
     let adopt: @Sendable (OutputSet.StagedFile?, String) -> Void
+    /// What `health.atom` shows; nil when this publish leaves it alone.
+    let health: HealthFeed.Snapshot?
 
     /// A channel in its three formats.
     func writeFeed(_ channel: FeedChannel) throws {

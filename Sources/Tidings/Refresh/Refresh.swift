@@ -112,79 +112,27 @@ public struct Refresh: Sendable {
 
     /// Adds a round to the store's counters (kept across runs and restarts), and returns them.
     private func countRound(_ report: RefreshReport, in store: Store, started: Date, now: Date) throws -> Metrics {
-        let failing = try store.sources().filter { $0.consecutiveFailures > 0 }.count
+        let failing = try store.sources().filter(\.isFailing).count
         // Read and written in one transaction: overlapping rounds add to the counters one after the other.
         return try store.batch { () throws(StoreError) -> Metrics in
-            var metrics =
-                try store.value(named: "metrics").flatMap {
-                    try? JSONDecoder().decode(Metrics.self, from: Data($0.utf8))
-                } ?? Metrics()
+            var metrics = try store.metrics().flatMap { try? JSONDecoder().decode(Metrics.self, from: $0) } ?? Metrics()
             metrics.add(
                 report, sources: config.sources.count, failing: failing, at: now,
                 seconds: now.timeIntervalSince(started))
             let encoded = (try? JSONEncoder().encode(metrics)) ?? Data()
-            try store.setValue(String(decoding: encoded, as: UTF8.self), named: "metrics")
+            try store.saveMetrics(encoded)
             return metrics
         }
     }
 
-    /// Writes the outputs, unless they were last written from the store as it is now (its change counter,
-    /// moved in the same transaction as every entry change) and from the same settings and sources by this
-    /// version. Deciding from the store, not from what this run changed, means a run killed between
-    /// storing and publishing is made good by the next one.
-    ///
-    /// When only entries changed, only the month pages whose entries changed (the store's dirty months, marked
-    /// by triggers in the entries' own transactions) are rendered again, with the index and the feeds, plus,
-    /// when months appeared or vanished, the pages whose links to the months before and after them changed.
-    /// Other settings, sources or version, or `full`, render everything.
-    ///
-    /// `health.atom` is checked every time, whatever else changed: a source crosses `health_after` with time.
+    /// Writes what changed in the store since the outputs were last written (Publishing's `PublishPlan`
+    /// decides which files), with `health.atom` checked every time; `full` renders everything.
     @discardableResult
     public func publish(from store: Store, full: Bool = false, prestaged: FeedPrestager? = nil, now: Date = Date())
         throws -> Publisher.Report
     {
-        let records = try store.sources()
-        var report = try publishOutputs(from: store, records: records, full: full, prestaged: prestaged)
-        if try publishHealth(from: store, records: records, now: now) { report.written.append(HealthFeed.path) }
-        return report
-    }
-
-    private func publishOutputs(from store: Store, records: [SourceRecord], full: Bool, prestaged: FeedPrestager?)
-        throws -> Publisher.Report
-    {
-        let site = try self.site()
-        // What every output shows of the sources: a change renders everything.
-        let sources = records.map {
-            [$0.key, $0.displayTitle, $0.siteLink ?? "", $0.webFeedURL(site: site) ?? ""].joined(separator: "\u{1F}")
-        }
-        let templates = site.templates.texts.sorted { $0.key < $1.key }.map { "\($0.key)\u{1F}\($0.value)" }
-        let layout = Fingerprint.of(
-            [
-                Product.version, site.title, site.baseURL, String(site.maxEntries), config.outputFolder.path,
-                "\(site.pages)",
-            ] + sources + templates)
-        let months = try store.months().map(\.key)
-        let counter = try store.changeCounter()
-        let changes = String(counter)
-        let publisher = Publisher(site: site, folder: config.outputFolder)
-        publisher.removeLeftovers()
-        let hasIndex = FileManager.default.fileExists(
-            atPath: config.outputFolder.appendingPathComponent("index.html").path)
-        let sameLayout = try store.value(named: "published") == layout && hasIndex && !full
-        if sameLayout, try store.value(named: "published-changes") == changes { return Publisher.Report() }
-        let dirty = try store.dirtyMonths()
-        let dirtySources = Set(try store.dirtySourceCounters().keys)
-        let publishedMonths = try store.value(named: "published-months").flatMap(MonthList.init)
-        let rendering = publishedMonths.map { dirty.union(MonthList.newNeighbours(from: $0.months, to: months)) }
-        let report = try publisher.publish(
-            from: store, records: records, onlyMonths: sameLayout ? rendering : nil,
-            onlySources: sameLayout ? dirtySources : nil, prestaged: prestaged)
-        try store.clearDirtyMonths(dirty, upTo: counter)
-        try store.clearDirtySources(dirtySources, upTo: counter)
-        try store.setValue(layout, named: "published")
-        try store.setValue(MonthList(months).text, named: "published-months")
-        try store.setValue(changes, named: "published-changes")
-        return report
+        try Publisher(site: try site(), folder: config.outputFolder).publishChanges(
+            from: store, healthAfter: config.healthAfter, full: full, prestaged: prestaged, now: now)
     }
 
     /// The site's settings as the feeds need them: no templates read.
@@ -207,34 +155,6 @@ public struct Refresh: Sendable {
         return try publish(from: store, full: true)
     }
 
-    /// The configured sources that have been failing for longer than `health_after`.
-    func healthProblems(in records: [SourceRecord], now: Date) -> [HealthProblem] {
-        let threshold = now.addingTimeInterval(-Double(config.healthAfter.components.seconds))
-        return records.compactMap { record in
-            guard let since = record.failingSince, since <= threshold, let error = record.lastError else { return nil }
-            return HealthProblem(
-                key: record.key, title: record.displayTitle, url: record.fetchURL, failingSince: since,
-                errorSince: record.errorSince ?? since, error: error, lastSuccess: record.lastSuccessAt)
-        }
-    }
-
-    /// Writes `health.atom` when its problems changed (checked every round: a source crosses the threshold
-    /// with time alone); true when written. Its date is when the set of problems last changed.
-    func publishHealth(from store: Store, records: [SourceRecord], now: Date) throws -> Bool {
-        let problems = healthProblems(in: records, now: now)
-        let fingerprint = Fingerprint.of(
-            problems.map { "\($0.key) \($0.failingSince) \($0.errorSince) \($0.error) \($0.title) \($0.url)" })
-        var updated = try store.value(named: "health-updated").flatMap(Double.init).map(
-            Date.init(timeIntervalSince1970:))
-        if try store.value(named: "health-problems") != fingerprint || updated == nil {
-            updated = now
-            try store.setValue(fingerprint, named: "health-problems")
-            try store.setValue(String(Checked.unixSeconds(now)), named: "health-updated")
-        }
-        return try HealthFeed.publish(
-            problems, site: feedSite, folder: config.outputFolder, updated: updated ?? now)
-    }
-
     /// Every configured source's state, in configuration order, read without writing to the store (a
     /// daemon may be using it; a source it has not registered yet shows as never fetched).
     public func status(now: Date) throws -> [SourceStatus] {
@@ -248,7 +168,7 @@ public struct Refresh: Sendable {
                 ?? SourceRecord(key: source.key, url: source.url, displayTitle: source.title ?? source.key)
         }
         // The problems first, longest failing first; then every source in the configuration's order.
-        let problems = healthProblems(in: rows, now: now).sorted { $0.failingSince < $1.failingSince }.map(\.key)
+        let problems = HealthProblem.all(in: rows, after: config.healthAfter, now: now).sorted { $0.failingSince < $1.failingSince }.map(\.key)
         let order = Dictionary(uniqueKeysWithValues: problems.enumerated().map { ($1, $0) })
         let sorted = rows.enumerated().sorted {
             (order[$0.element.key] ?? problems.count, $0.offset) < (order[$1.element.key] ?? problems.count, $1.offset)
