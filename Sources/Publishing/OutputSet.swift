@@ -6,7 +6,7 @@ import Foundation
 /// the old files. A failure on the way (a full disk, a folder that cannot be made) removes the new files
 /// and leaves every old one as it was, so the published set is always one publish or the other, never a
 /// mix, and never a half-written file.
-struct OutputSet {
+public struct OutputSet {
     let folder: URL
     private var staged: [(temporary: URL, target: URL)] = []
     private var removals: [URL] = []
@@ -41,6 +41,31 @@ struct OutputSet {
         let temporary = parent.appendingPathComponent(".\(target.lastPathComponent).\(getpid())\(Self.temporarySuffix)")
         try Self.write(data, to: temporary, for: path)
         return StagedFile(temporary: temporary, target: target)
+    }
+
+    /// Replaces one file in one step, outside any publish (the metrics file, `feeds.yaml` after an import,
+    /// an exported template): written in full under its temporary name, flushed, then renamed over the old
+    /// one, so a reader sees the old file or the new, never half of one. An existing file's permissions are
+    /// kept (`feeds.yaml` may hold secrets).
+    public static func replace(_ file: URL, with contents: String) throws(PublishError) {
+        let folder = file.deletingLastPathComponent()
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw .cannotWrite(path: file.path, reason: "its folder \(folder.path) does not exist")
+        }
+        guard let staged = try write(contents, at: file.lastPathComponent, in: file.deletingLastPathComponent())
+        else { return }
+        if let mode = (try? FileManager.default.attributesOfItem(atPath: file.path))?[.posixPermissions] as? NSNumber {
+            chmod(staged.temporary.path, mode_t(mode.uint16Value))
+        }
+        let descriptor = open(staged.temporary.path, O_RDONLY | O_CLOEXEC)
+        let synced = descriptor >= 0 && fsync(descriptor) == 0
+        if descriptor >= 0 { close(descriptor) }
+        guard synced, rename(staged.temporary.path, file.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(staged.temporary.path)
+            throw .cannotWrite(path: file.path, reason: "\(reason); the old file is kept")
+        }
     }
 
     mutating func add(_ file: StagedFile) {

@@ -65,7 +65,7 @@ public struct Templates: Sendable, Equatable {
         for (name, text) in defaults.sorted(by: { $0.key < $1.key }) {
             let file = folder.appendingPathComponent(name + ".mustache")
             if !replacing, FileManager.default.fileExists(atPath: file.path) { continue }
-            try Data(text.utf8).write(to: file, options: .atomic)
+            try OutputSet.replace(file, with: text)
             written.append(file.path)
         }
         return written

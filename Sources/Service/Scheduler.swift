@@ -270,10 +270,8 @@ struct Scheduler: Service {
         switch connection.command {
         case .refresh(let force, let keys):
             let config = state.refresh.config
-            let unknown = keys.filter { key in !config.sources.contains { $0.key == key } }
-            guard unknown.isEmpty else {
-                connection.finish(
-                    status: 64, "no source with key \(unknown.joined(separator: ", ")) in \(configFile.path)")
+            if let unknown = config.unknownSources(keys) {
+                connection.finish(status: 64, unknown)
                 return
             }
             logger.notice(

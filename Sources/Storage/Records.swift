@@ -6,11 +6,14 @@ public struct SourceDefinition: Sendable, Equatable {
     public var key: String
     public var url: String
     public var title: String?
+    /// Read through extraction rules: the page itself is what is fetched, never a feed found on it.
+    public var readsPage: Bool
 
-    public init(key: String, url: String, title: String? = nil) {
+    public init(key: String, url: String, title: String? = nil, readsPage: Bool = false) {
         self.key = key
         self.url = url
         self.title = title
+        self.readsPage = readsPage
     }
 }
 
@@ -72,7 +75,8 @@ public struct SourceRecord: Sendable, Equatable {
     /// The HTTP validators kept for conditional GET.
     public var validators: Validators { Validators(etag: etag, lastModified: lastModified) }
 
-    /// Where the next fetch goes: an adopted move, else a discovered feed, else the configured URL.
+    /// Where the next fetch goes: an adopted move, else a discovered feed (never kept for a source that reads
+    /// its page), else the configured URL.
     public var fetchURL: String { poll.movedURL ?? discoveredURL ?? url }
 }
 

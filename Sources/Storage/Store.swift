@@ -44,7 +44,8 @@ public final class Store {
     /// Does nothing when the definitions are those registered last time: the daemon registers every round,
     /// and rewriting every source row each time costs more than the rest of a quiet round.
     public func register(_ sources: [SourceDefinition], now: Date = Date()) throws(StoreError) {
-        let definitions = Fingerprint.of(sources.flatMap { [$0.key, $0.url, $0.title ?? "\u{0}"] })
+        let definitions = Fingerprint.of(
+            sources.flatMap { [$0.key, $0.url, $0.title ?? "\u{0}", $0.readsPage ? "page" : "feed"] })
         if try value(.registered) == definitions { return }
         try database.transaction { () throws(StoreError) in
             try database.query("UPDATE sources SET active = 0")
@@ -52,13 +53,13 @@ public final class Store {
             for source in sources {
                 try database.query(
                     """
-                    INSERT INTO sources (key, url, title, created_at) VALUES (?, ?, ?, ?)
+                    INSERT INTO sources (key, url, title, created_at) VALUES (?1, ?2, ?3, ?4)
                     ON CONFLICT (key) DO UPDATE SET
                         active = 1,
                         title = excluded.title,
                         etag = CASE WHEN url = excluded.url THEN etag END,
                         last_modified = CASE WHEN url = excluded.url THEN last_modified END,
-                        discovered_url = CASE WHEN url = excluded.url THEN discovered_url END,
+                        discovered_url = CASE WHEN url = excluded.url AND NOT ?5 THEN discovered_url END,
                         -- A new URL starts afresh: what the old one answered says nothing about it.
                         gone_since = CASE WHEN url = excluded.url THEN gone_since END,
                         wait_until = CASE WHEN url = excluded.url THEN wait_until END,
@@ -77,7 +78,10 @@ public final class Store {
                         yielded = CASE WHEN url = excluded.url THEN yielded END,
                         url = excluded.url
                     """,
-                    [.text(source.key), .text(source.url), SQLValue(source.title), seconds(now)])
+                    [
+                        .text(source.key), .text(source.url), SQLValue(source.title), seconds(now),
+                        .integer(source.readsPage ? 1 : 0),
+                    ])
             }
             try setValue(definitions, .registered)
         }

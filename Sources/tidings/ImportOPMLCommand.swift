@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Parsing
+import Publishing
 import Tidings
 
 struct ImportOPMLCommand: AsyncParsableCommand {
@@ -59,20 +60,10 @@ struct ImportOPMLCommand: AsyncParsableCommand {
         } catch {
             throw fail("the file with the new sources would not load (\(error)); \(file.path) is unchanged")
         }
-        let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).import")
         do {
-            try Data(updated.utf8).write(to: temporary)
-            let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
-            if let permissions = attributes[.posixPermissions] {
-                try FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: temporary.path)
-            }
-            guard rename(temporary.path, file.path) == 0 else {
-                throw CocoaError(
-                    .fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
-            }
+            try OutputSet.replace(file, with: updated)
         } catch {
-            unlink(temporary.path)
-            throw fail("cannot write \(file.path): \(error.localizedDescription)")
+            throw fail("cannot write \(file.path): \(error)")
         }
     }
 }

@@ -28,11 +28,7 @@ struct RefreshCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.load()
-        let unknown = keys.filter { key in !config.sources.contains { $0.key == key } }
-        guard unknown.isEmpty else {
-            throw ValidationError(
-                "no source with key \(unknown.map { "'\($0)'" }.joined(separator: ", ")) in \(options.config)")
-        }
+        if let unknown = config.unknownSources(keys) { throw ValidationError(unknown) }
         let progress = ProgressLine(total: keys.isEmpty ? config.sources.count : keys.count)
         do {
             let socket = ControlSocket.path(forDatabase: config.databaseFile)

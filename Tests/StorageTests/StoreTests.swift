@@ -95,6 +95,16 @@ import Testing
         #expect(try store.sources().first?.displayTitle == "Blog's own title")
     }
 
+    /// A source given extraction rules reads its page: a feed once discovered on it is no longer where it is
+    /// fetched from.
+    @Test func aSourceThatNowReadsItsPageForgetsItsDiscoveredFeed() throws {
+        try store.setDiscoveredURL("https://blog.example/found.xml", for: "blog")
+        #expect(try store.sources().first?.fetchURL == "https://blog.example/found.xml")
+        try store.register(
+            [SourceDefinition(key: "blog", url: "https://blog.example/feed", title: "A Blog", readsPage: true)], now: now)
+        #expect(try store.sources().first?.fetchURL == "https://blog.example/feed")
+    }
+
     @Test func groupsEntriesByUTCMonthNewestFirst() throws {
         let march = Date(timeIntervalSince1970: 1_773_316_800)  // 2026-03-12
         let february = Date(timeIntervalSince1970: 1_771_286_400)  // 2026-02-17

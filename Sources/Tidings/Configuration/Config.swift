@@ -98,3 +98,13 @@ public struct FollowRule: Sendable, Equatable {
     /// Where the article is on its page; empty for the main text block a readability score finds.
     public var content: [PageSelector]
 }
+
+extension Config {
+    /// Why a refresh of `keys` cannot run: the keys no source has, named with the file; nil when every key is
+    /// a configured source's.
+    public func unknownSources(_ keys: [String]) -> String? {
+        let unknown = keys.filter { key in !sources.contains { $0.key == key } }
+        guard !unknown.isEmpty else { return nil }
+        return "no source with key \(unknown.map { "'\($0)'" }.joined(separator: ", ")) in \(file.path)"
+    }
+}

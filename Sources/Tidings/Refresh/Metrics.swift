@@ -1,5 +1,6 @@
 import Checked
 import Foundation
+import Publishing
 
 /// Counters of every refresh a store has seen, in Prometheus' text format, for node_exporter's textfile
 /// collector (`metrics_file:`). The counters live in the store, so they keep counting across restarts and
@@ -105,9 +106,9 @@ struct Metrics: Codable, Equatable {
     /// half a file.
     func write(to file: URL) throws(MetricsError) {
         do {
-            try Data(text.utf8).write(to: file, options: .atomic)
+            try OutputSet.replace(file, with: text)
         } catch {
-            throw .cannotWrite(path: file.path, reason: error.localizedDescription)
+            throw .cannotWrite(path: file.path, reason: "\(error)")
         }
     }
 }

@@ -179,7 +179,7 @@ public struct Refresh: Sendable {
     /// Makes the store's sources match the configuration and reads them back, by key.
     public func registeredSources(in store: Store, now: Date) throws -> [String: SourceRecord] {
         try store.register(
-            config.sources.map { SourceDefinition(key: $0.key, url: $0.url, title: $0.title) }, now: now)
+            config.sources.map { SourceDefinition(key: $0.key, url: $0.url, title: $0.title, readsPage: $0.html != nil) }, now: now)
         return Dictionary(uniqueKeysWithValues: try store.sources().map { ($0.key, $0) })
     }
 
@@ -188,7 +188,7 @@ public struct Refresh: Sendable {
 
     private func request(for source: SourceConfig, record: SourceRecord) -> FetchRequest {
         // A blog page whose feed was found earlier: fetch the feed itself. A moved source: its new URL.
-        let url = source.html == nil ? record.fetchURL : (record.poll.movedURL ?? source.url)
+        let url = record.fetchURL
         return FetchRequest(
             key: source.key, url: url, etag: record.etag, lastModified: record.lastModified,
             allowsFileScheme: source.isLocalFile && url == source.url, maxBodyBytes: source.maxBodyBytes)
