@@ -29,10 +29,10 @@ import Testing
 
 extension FeedDiscoveryTests {
     @Test func recognisesLoginAndBotWalls() throws {
-        #expect(FeedDiscovery.wall(in: try fixtures.bytes("pages/login-wall.html")) != nil)
+        #expect(FeedDiscovery.wall(in: try fixtures.bytes("pages/login-wall.html")) == .login)
         let challenge =
             "<html><head><title>Just a moment...</title></head><body><div id=\"cf-challenge\"></div></body></html>"
-        #expect(FeedDiscovery.wall(in: Array(challenge.utf8)) != nil)
+        #expect(FeedDiscovery.wall(in: Array(challenge.utf8)) == .botChallenge)
         #expect(FeedDiscovery.wall(in: try fixtures.bytes("pages/several-feeds.html")) == nil)
     }
 }

@@ -103,29 +103,27 @@ import Testing
 
         #expect(notify.wait(seconds: 20) { $0.contains("READY=1") }, "READY: \(notify.messages) \(daemon.logText)")
         #expect(notify.wait(seconds: 20) { $0.hasPrefix("STATUS=2 sources, 2 new entries, 0 failing") })
-        #expect(notify.wait(seconds: 5) { $0 == "WATCHDOG=1" }, "a watchdog ping within the interval")
+        #expect(notify.wait(seconds: 20) { $0 == "WATCHDOG=1" }, "watchdog pings")
 
         // A good reload: the added source is fetched without a restart.
         try site.write(Self.config(server, keys: ["alpha", "beta", "gamma"]), to: "feeds.yaml")
         kill(daemon.process.processIdentifier, SIGHUP)
-        #expect(notify.wait(seconds: 10) { $0.hasPrefix("RELOADING=1\nMONOTONIC_USEC=") })
-        #expect(notify.wait(seconds: 10) { $0.hasPrefix("READY=1") })
+        #expect(notify.wait(seconds: 20) { $0.hasPrefix("RELOADING=1\nMONOTONIC_USEC=") })
+        #expect(notify.wait(seconds: 20) { $0.hasPrefix("READY=1") })
         #expect(notify.wait(seconds: 20) { _ in server.requests.contains { $0.path == "/gamma" } })
 
         // A broken reload: logged with its line, the daemon keeps running.
         try site.write("sources:\n  - key: alpha\n    urll: x\n", to: "feeds.yaml")
         kill(daemon.process.processIdentifier, SIGHUP)
-        #expect(notify.wait(seconds: 10) { $0.hasPrefix("READY=1") })
+        #expect(notify.wait(seconds: 20) { $0.hasPrefix("READY=1") })
         #expect(daemon.process.isRunning)
         let failure = daemon.logText.split(separator: "\n").first { $0.contains("reload failed") }
         #expect(failure?.hasPrefix("<3>") == true, "an error-priority line: \(daemon.logText)")
         #expect(failure?.contains("feeds.yaml:3") == true)
 
         daemon.process.terminate()
-        #expect(notify.wait(seconds: 10) { $0 == "STOPPING=1" })
-        let deadline = Date().addingTimeInterval(10)
-        while daemon.process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        #expect(!daemon.process.isRunning)
+        #expect(notify.wait(seconds: 20) { $0 == "STOPPING=1" })
+        #expect(waitUntil(seconds: 30) { !daemon.process.isRunning })
         #expect(daemon.process.terminationStatus == 0)
         #expect(!FileManager.default.fileExists(atPath: site.file("tidings.sock").path), "the socket is removed")
     }
@@ -139,7 +137,7 @@ import Testing
 
         let refresh = try TidingsBinary.run(["refresh"], in: site.url)
         #expect(refresh.status == 0, "\(refresh.errors)")
-        #expect(refresh.output.contains("alpha: unchanged") || refresh.output.contains("alpha: 0 new"))
+        #expect(refresh.output.contains("alpha: unchanged (the same document as last time)"), "\(refresh.output)")
         #expect(refresh.output.contains("beta:"))
         #expect(server.requests.count - before == 2, "each feed fetched once, by the daemon alone")
         #expect(daemon.logText.contains("refresh asked from the command line"))
@@ -197,29 +195,27 @@ import Testing
     /// The daemon schedules continuously: a source that falls due (here: added by a reload) is fetched,
     /// stored and published while another source's slow transfer is still in flight.
     @Test func aDueSourceIsFetchedAndPublishedWhileASlowOneIsStillInFlight() throws {
+        let gate = Gate()
+        defer { gate.open() }
         let server = try LoopbackHTTPServer { request in
             var response = LoopbackHTTPServer.Response(
                 body: Self.feed.replacingOccurrences(of: "One", with: request.path))
-            if request.path == "/slow" { response.delay = .seconds(20) }
+            if request.path == "/slow" { response.gate = gate }
             return response
         }
         let (site, notify, daemon) = try Self.start(sources: ["slow"], on: server)
         defer { TidingsBinary.stop(daemon.process) }
         #expect(notify.wait(seconds: 20) { $0.contains("READY=1") })
-        #expect(notify.wait(seconds: 10) { _ in server.requests.contains { $0.path == "/slow" } })
+        #expect(notify.wait(seconds: 20) { _ in server.requests.contains { $0.path == "/slow" } })
 
         try site.write(Self.config(server, keys: ["slow", "fast"]), to: "feeds.yaml")
         kill(daemon.process.processIdentifier, SIGHUP)
-        let reloaded = Date()
-        // Published within the publish interval and a tick, long before the slow transfer ends.
         let feed = site.file("output/feed.atom")
-        var published = false
-        for _ in 0..<150 where !published {
-            published = ((try? String(contentsOf: feed, encoding: .utf8)) ?? "").contains("/fast")
-            if !published { Thread.sleep(forTimeInterval: 0.1) }
+        let published = waitUntil(seconds: 30) {
+            ((try? String(contentsOf: feed, encoding: .utf8)) ?? "").contains("/fast")
         }
         #expect(published, "\(daemon.logText)")
-        #expect(Date().timeIntervalSince(reloaded) < 15)
+        #expect(server.inFlight == 1, "published while the slow transfer is still held")
         #expect(server.requests.filter { $0.path == "/slow" }.count == 1, "the slow source is not fetched again")
         let status = try TidingsBinary.run(["status"], in: site.url)
         #expect(status.output.contains("round: in progress since"), "the slow round: \(status.output)")
@@ -279,23 +275,22 @@ import Testing
     }
 
     @Test func sigtermMidRoundAbortsTheTransfersAndKeepsTheStore() throws {
+        // The slow answer is held for up to a minute: a daemon that waited for it could not stop in time.
+        let gate = Gate()
+        defer { gate.open() }
         let server = try LoopbackHTTPServer { request in
             var response = LoopbackHTTPServer.Response(body: Self.feed)
-            if request.path == "/slow" { response.delay = .seconds(20) }
+            if request.path == "/slow" { response.gate = gate }
             return response
         }
         let (site, notify, daemon) = try Self.start(sources: ["alpha", "slow"], on: server)
         defer { TidingsBinary.stop(daemon.process) }
         #expect(notify.wait(seconds: 20) { $0.contains("READY=1") })
-        for _ in 0..<200 where !server.requests.contains(where: { $0.path == "/slow" }) {
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        #expect(notify.wait(seconds: 3) { $0 == "WATCHDOG=1" }, "pinged while a round waits on a slow transfer")
-        let stopping = Date()
+        #expect(waitUntil(seconds: 20) { server.requests.contains { $0.path == "/slow" } })
+        #expect(notify.wait(seconds: 20) { $0 == "WATCHDOG=1" }, "pinged while a round waits on a slow transfer")
         daemon.process.terminate()
-        while daemon.process.isRunning, Date().timeIntervalSince(stopping) < 15 { Thread.sleep(forTimeInterval: 0.05) }
-        #expect(!daemon.process.isRunning)
-        #expect(Date().timeIntervalSince(stopping) < 5, "the slow transfer was aborted, not waited for")
+        #expect(waitUntil(seconds: 30) { !daemon.process.isRunning }, "the slow transfer was aborted, not waited for")
+        #expect(server.inFlight == 1, "its answer never came")
         #expect(daemon.process.terminationStatus == 0, "\(daemon.logText)")
         let store = try Store(path: site.file("tidings.sqlite").path)
         #expect(try store.sources().first { $0.key == "alpha" }?.entryCount == 1, "what arrived was stored")

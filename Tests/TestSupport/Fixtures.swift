@@ -15,11 +15,14 @@ public struct Fixtures: Sendable {
 
     public func text(_ name: String) throws -> String { try String(contentsOf: url(name), encoding: .utf8) }
 
-    /// The fixture files with the given extension, sorted, for table-driven tests.
+    /// The fixture files with the given extension, sorted, for table-driven tests; never empty.
     public func names(withExtension ext: String, in subfolder: String = "") -> [String] {
         let directory = subfolder.isEmpty ? folder : folder.appendingPathComponent(subfolder)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.filter { $0.hasSuffix("." + ext) }.sorted().map { subfolder.isEmpty ? $0 : subfolder + "/" + $0 }
+        let found = names.filter { $0.hasSuffix("." + ext) }.sorted().map { subfolder.isEmpty ? $0 : subfolder + "/" + $0 }
+        // A table-driven test over an empty (or mistyped) folder must fail, not pass with no case: the one
+        // name given then is a file that does not exist, and reading it fails the test with this name.
+        return found.isEmpty ? ["(no .\(ext) fixtures in \(directory.path))"] : found
     }
 
     /// Set `TIDINGS_RECORD=1` to rewrite golden files from the current output; a recording run fails.

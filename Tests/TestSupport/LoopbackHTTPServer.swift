@@ -91,6 +91,9 @@ public final class LoopbackHTTPServer: Sendable {
 
     public var requests: [Request] { state.withLock { $0.requests } }
 
+    /// The requests being answered right now.
+    public var inFlight: Int { state.withLock { $0.inFlight } }
+
     /// The most requests that were being answered at the same moment.
     public var maxConcurrentRequests: Int { state.withLock { $0.maxInFlight } }
 

@@ -147,10 +147,7 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(seconds)
-        while !FileManager.default.fileExists(atPath: file), Date() < deadline, process.isRunning {
-            Thread.sleep(forTimeInterval: 0.1)
-        }
+        waitUntil(seconds: seconds) { FileManager.default.fileExists(atPath: file) || !process.isRunning }
         return process
     }
 

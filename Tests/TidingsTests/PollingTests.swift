@@ -1,9 +1,11 @@
+import Checked
 import Fetching
 import Foundation
 import Storage
 import TestSupport
 import Testing
-import Tidings
+
+@testable import Tidings
 
 /// The fetcher's politeness end to end: a scripted server on 127.0.0.1, a hand-moved clock, and what
 /// both the store and the server saw.
@@ -176,16 +178,14 @@ import Tidings
     }
 
     @Test func whenEverySourceIsUnreachableNoSourceIsBlamed() async throws {
-        let first = try LoopbackHTTPServer { _ in .init() }
-        let second = try LoopbackHTTPServer { _ in .init() }
-        first.stop()
-        second.stop()
-        try await Task.sleep(for: .milliseconds(300))
+        // Two sites (127.0.0.1 and localhost) where nothing listens.
+        let first = try RefusingPort()
+        let second = try RefusingPort()
         let site = try TestSite(
             """
             sources:
               - key: a
-                url: \(first.url("/feed"))
+                url: http://127.0.0.1:\(first.port)/feed
               - key: b
                 url: http://localhost:\(second.port)/feed
             """)
@@ -200,9 +200,7 @@ import Tidings
 
     @Test func oneDeadServerAmongLiveOnesIsBlamed() async throws {
         let live = try LoopbackHTTPServer { _ in .init(body: Self.feed) }
-        let dead = try LoopbackHTTPServer { _ in .init() }
-        dead.stop()
-        try await Task.sleep(for: .milliseconds(300))
+        let dead = try RefusingPort()
         let site = try TestSite(
             """
             sources:
@@ -214,7 +212,11 @@ import Tidings
         _ = try await site.refresh.run(store: site.store, now: { [clock] in clock.now })
         let blamed = try #require(try site.store.sources().first { $0.key == "dead" })
         #expect(blamed.consecutiveFailures == 1)
-        #expect(blamed.poll.waitUntil != nil)
+        let backoff = site.refresh.planner.backoff(failures: 1, key: "dead")
+        // Stored in whole seconds.
+        #expect(
+            blamed.poll.waitUntil.map(Checked.unixSeconds) == Checked.unixSeconds(Checked.adding(backoff, to: clock.now)),
+            "backing off from its first failure")
     }
 
     @Test func aBotChallengeIsReportedAsSuch() async throws {

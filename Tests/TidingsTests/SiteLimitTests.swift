@@ -62,7 +62,7 @@ import Tidings
         #expect(stored.count == 8, "\(report.outcomes)")
         // 4 feeds, the blog page and the feed it advertises, 3 indexes and their 12 articles.
         #expect(server.requests.count == 21, "\(server.requests.map(\.path))")
-        #expect(server.maxConcurrentRequests == 2, "the server saw \(server.maxConcurrentRequests) at once")
+        #expect(server.maxConcurrentRequests <= 2, "the server saw \(server.maxConcurrentRequests) at once")
         let articles = try site.store.latestEntries(limit: 50).filter { $0.sourceKey.hasPrefix("follow-") }
         #expect(articles.count == 12 && articles.allSatisfy { $0.content != nil })
     }
