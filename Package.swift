@@ -105,7 +105,7 @@ let package = Package(
 if Context.environment["TIDINGS_FUZZ"] != nil {
     package.targets.append(.target(name: "FuzzDriver", path: "fuzz/Sources/FuzzDriver"))
     let fuzzTargets: [(String, [Target.Dependency])] = [
-        ("fuzz-feed", ["Parsing"]), ("fuzz-dates", ["Parsing"]), ("fuzz-sanitizer", ["Parsing"]),
+        ("fuzz-feed", ["Parsing"]), ("fuzz-dates", ["Time"]), ("fuzz-sanitizer", ["Parsing"]),
         ("fuzz-extraction", ["Parsing"]), ("fuzz-config", ["Tidings"]),
     ]
     for (name, dependencies) in fuzzTargets {

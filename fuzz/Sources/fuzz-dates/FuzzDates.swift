@@ -1,6 +1,6 @@
 import Foundation
 import FuzzDriver
-import Parsing
+import Time
 
 /// The date parser: machine dates, human dates with and without a time zone, and explicit formats (the
 /// first line is the format when the input has two lines).
