@@ -123,7 +123,9 @@ public final class LoopbackHTTPServer: Sendable {
     private func serve(_ connection: Int32) {
         defer { close(connection) }
         state.withLock { $0.connections += 1 }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        // A kept-alive connection waits long for its next request: a client on a busy machine may take seconds
+        // between two calls, and closing it then would look like a client that failed to reuse it.
+        var timeout = timeval(tv_sec: keepAlive ? 60 : 5, tv_usec: 0)
         setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         // Bounded: a kept-alive connection serves at most this many requests, then closes.
         for _ in 0..<(keepAlive ? 1000 : 1) where !state.withLock({ $0.stopped }) {

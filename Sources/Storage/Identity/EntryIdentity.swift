@@ -13,6 +13,10 @@ import Parsing
 ///   through every rename.
 /// - What a match keeps of the stored entry: its published date when the new one is later, its content when
 ///   the new entry carries none, and, from a document recovery had to repair, every longer field.
+///
+/// Within one document, an entry's id (its guid, else its link, else a hash; posts sharing a guid told apart)
+/// is the parser's decision (`EntryPolicies`), and its alias is `LinkAlias.key`: both are properties of
+/// the document alone. Everything that compares an entry with what was stored before is here.
 public enum EntryIdentity {
     /// The id a new entry is published under (the form every earlier version published, so stores that
     /// predate the column keep their ids). Migration 5 keeps its own copy of this formula.

@@ -20,7 +20,7 @@ struct ServiceUnitTests {
         for name in ["tidings.service", "tidings-refresh.service", "tidings-refresh.timer"] {
             let text = try String(contentsOf: units.appendingPathComponent(name), encoding: .utf8)
             try folder.write(
-                text.replacingOccurrences(of: "/usr/local/bin/tidings", with: CommandLineTests.binary.path), to: name)
+                text.replacingOccurrences(of: "/usr/local/bin/tidings", with: TidingsBinary.url.path), to: name)
         }
         return folder
     }
