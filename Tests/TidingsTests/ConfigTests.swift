@@ -152,3 +152,28 @@ extension ConfigTests {
         #expect(sources[2].parser == ParserOptions())
     }
 }
+
+extension ConfigTests {
+    /// A configuration far beyond any planet is refused by its size before it is read (its YAML tree would
+    /// take twenty times that in memory).
+    @Test func aHugeConfigurationIsRefusedByItsSizeBeforeItIsRead() throws {
+        let directory = try TemporaryDirectory()
+        let line = "  - key: k\n    url: https://blog.example/feed.xml\n"
+        let text = "sources:\n" + String(repeating: line, count: Config.largestFile / line.utf8.count + 1)
+        let file = try directory.write(text, to: "feeds.yaml")
+        let error = #expect(throws: ConfigError.self) { try Config.load(from: file) }
+        #expect(error?.description.contains("it is 8 MB; a configuration is read whole") == true, "\(String(describing: error))")
+    }
+
+    /// Far more sources than Tidings is measured with are read, with a warning naming how many.
+    @Test func farMoreSourcesThanMeasuredIsAWarning() throws {
+        let count = Config.measuredSources * 2 + 1
+        let text =
+            "base_url: https://p.example/\nsources:\n"
+            + (0..<count).map { "  - key: s\($0)\n    url: https://blog\($0).example/feed.xml\n" }.joined()
+        let config = try Config.parse(text, file: URL(fileURLWithPath: "/srv/planet/feeds.yaml"))
+        #expect(config.sources.count == count)
+        #expect(config.warnings.count == 1)
+        #expect(config.warnings.first?.contains("\(count) sources; Tidings is built and measured for up to 10000") == true)
+    }
+}

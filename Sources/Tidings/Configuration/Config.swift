@@ -22,15 +22,29 @@ public struct Config: Sendable, Equatable {
     public var fetch = FetchSettings()
     /// How often to poll and how long to wait after failures.
     public var polling = PollPolicy()
-    /// What is allowed but probably not meant, said on every run (an unset `base_url`).
+    /// What is allowed but probably not meant, said on every run (an unset `base_url`, far more sources than
+    /// Tidings is measured with).
     public var warnings: [String] {
-        baseURL == Self.defaultBaseURL && !baseURLIsSet
-            ? [
+        var warnings: [String] = []
+        if baseURL == Self.defaultBaseURL && !baseURLIsSet {
+            warnings.append(
                 "\(file.path): base_url is not set, so the feeds say \(Self.defaultBaseURL)… for their own address and"
                     + " their entries' ids; set base_url to where the output folder is served (e.g."
-                    + " https://example.com/planet/) before anyone subscribes"
-            ] : []
+                    + " https://example.com/planet/) before anyone subscribes")
+        }
+        if sources.count > Self.measuredSources * 2 {
+            warnings.append(
+                "\(file.path): \(sources.count) sources; Tidings is built and measured for up to"
+                    + " \(Self.measuredSources) (about 100 MB and minutes per cold refresh at that size): expect more"
+                    + " memory and longer rounds, or split the planet")
+        }
+        return warnings
     }
+
+    /// The most sources Tidings' benchmarks measure (README, "At scale").
+    public static let measuredSources = 10_000
+    /// The largest `feeds.yaml` read, in bytes.
+    public static let largestFile = 8_000_000
     /// How the HTML pages read: language, time zone, day order, summary length.
     public var pages = PageSettings()
     /// A folder of Mustache templates overriding the built-in ones by name; nil uses the built-in ones.
@@ -55,6 +69,15 @@ public struct Config: Sendable, Equatable {
 
     /// Reads and checks `feeds.yaml`. Nothing is fetched or written when this throws.
     public static func load(from file: URL) throws(ConfigError) -> Config {
+        // Refused before it is read: the YAML tree of a file takes about twenty times its size in memory.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: file.path))?[.size] as? Int,
+            size > largestFile
+        {
+            throw .unreadable(
+                path: file.path,
+                reason: "it is \(size / 1_000_000) MB; a configuration is read whole, and Tidings reads at most"
+                    + " \(largestFile / 1_000_000) MB (some 100,000 sources)")
+        }
         // Read as bytes and decoded here: Foundation's String(contentsOf:encoding:) leaks its buffer when the
         // file is not UTF-8 (LeakSanitizer).
         guard let data = FileManager.default.contents(atPath: file.path) else {

@@ -77,7 +77,7 @@ struct ConfigReader {
         if let node = fields["fetch"] { readFetch(node, into: &fetch, polling: &polling) }
         var config = Config(
             file: file,
-            title: value { () throws(ConfigError) in try string(fields["title"], field: "title") }
+            title: value { () throws(ConfigError) in try title(fields["title"], field: "title") }
                 ?? Config.defaultTitle,
             baseURL: checking { () throws(ConfigError) in try baseURL(fields["base_url"]) } ?? Config.defaultBaseURL,
             outputFolder: value { () throws(ConfigError) in try localPath(fields["output"], field: "output") }
@@ -157,7 +157,9 @@ struct ConfigReader {
         fetch.maxTransfersPerSite = count("per_site") ?? fetch.maxTransfersPerSite
         fetch.connectTimeoutSeconds = seconds("connect_timeout") ?? fetch.connectTimeoutSeconds
         fetch.totalTimeoutSeconds = seconds("timeout") ?? fetch.totalTimeoutSeconds
-        fetch.lowSpeedBytesPerSecond = size("low_speed_limit") ?? fetch.lowSpeedBytesPerSecond
+        fetch.lowSpeedBytesPerSecond =
+            value { () throws(ConfigError) in try speed(fields["low_speed_limit"], field: "fetch.low_speed_limit") }
+            ?? fetch.lowSpeedBytesPerSecond
         fetch.lowSpeedSeconds = seconds("low_speed_time") ?? fetch.lowSpeedSeconds
         fetch.maxBodyBytes = size("max_body") ?? fetch.maxBodyBytes
         polling.maxInterval = duration("max_interval") ?? polling.maxInterval
@@ -186,11 +188,26 @@ struct ConfigReader {
         return bytes
     }
 
+    /// A speed in bytes a second: "1KB", "512" (`low_speed_limit`).
+    private func speed(_ node: Node?, field: String) throws(ConfigError) -> Int? {
+        guard let node, let text = try string(node, field: field) else { return nil }
+        guard let bytes = Self.bytes(in: text), bytes > 0 else {
+            throw invalid(node, field, "'\(text)' is not a speed; write bytes a second, e.g. 1KB or 512")
+        }
+        guard bytes <= Self.largestSize else {
+            throw invalid(
+                node, field,
+                "'\(text)' a second is faster than any connection (1GB a second at most): every transfer would be"
+                    + " abandoned as too slow")
+        }
+        return bytes
+    }
+
     static func bytes(in text: String) -> Int? {
         let trimmed = text.trimmingCharacters(in: .whitespaces).uppercased()
         let units: [(String, Int)] = [
-            ("GIB", 1 << 30), ("MIB", 1 << 20), ("KIB", 1 << 10), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10),
-            ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10), ("B", 1),
+            ("TIB", 1 << 40), ("GIB", 1 << 30), ("MIB", 1 << 20), ("KIB", 1 << 10), ("TB", 1 << 40), ("GB", 1 << 30),
+            ("MB", 1 << 20), ("KB", 1 << 10), ("T", 1 << 40), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10), ("B", 1),
         ]
         for (suffix, multiplier) in units where trimmed.hasSuffix(suffix) {
             let number = trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
@@ -198,6 +215,22 @@ struct ConfigReader {
             return Checked.product(value, multiplier) ?? .max
         }
         return Checked.integer(trimmed, saturating: true)
+    }
+
+    /// The longest text any setting takes, in bytes: a URL, a selector, a pattern.
+    static let longestValue = 4096
+    /// The longest title, in characters: titles are copied into every page and feed.
+    static let longestTitle = 300
+
+    /// A site's or a source's title.
+    private func title(_ node: Node?, field: String) throws(ConfigError) -> String? {
+        guard let node, let text = try string(node, field: field) else { return nil }
+        let length = text.count
+        guard length <= Self.longestTitle else {
+            throw invalid(
+                node, field, "is \(length) characters long; a title is shown on every page, keep it to \(Self.longestTitle)")
+        }
+        return text
     }
 
     /// The largest size any setting takes: a body is held in memory whole.
@@ -216,11 +249,11 @@ struct ConfigReader {
         }
         var seenKeys: [String: Int] = [:]
         return sequence.enumerated().compactMap { index, item in
-            checking { () throws(ConfigError) in try source(item, index: index, seenKeys: &seenKeys) }
+            value { () throws(ConfigError) in try source(item, index: index, seenKeys: &seenKeys) }
         }
     }
 
-    private func source(_ item: Node, index: Int, seenKeys: inout [String: Int]) throws(ConfigError) -> SourceConfig {
+    private func source(_ item: Node, index: Int, seenKeys: inout [String: Int]) throws(ConfigError) -> SourceConfig? {
         let label = "sources[\(index + 1)]"
         let fields = try mapping(item, field: label, allowed: Self.sourceFields)
         let keyNode = try required(fields, "key", in: item, label: label)
@@ -234,17 +267,29 @@ struct ConfigReader {
             throw invalid(keyNode, "\(label).key", "'\(key)' is already the key of the source on line \(firstLine)")
         }
         seenKeys[key] = keyNode.mark?.line ?? 0
-        let urlNode = try required(fields, "url", in: item, label: "sources '\(key)'")
-        var html = try fields["html"].map { node throws(ConfigError) in
-            try rules(node, label: "sources '\(key)'.html")
+        // Every field is checked on its own, so one source's problems are all reported at once; the source is
+        // left out (nil) when any is wrong.
+        let before = problems.list.count
+        let named = "sources '\(key)'"
+        let url = checking { () throws(ConfigError) in
+            try sourceURL(try required(fields, "url", in: item, label: named), label: "\(named).url")
         }
-        let follow = try followRule(fields["follow"], html: &html, label: "sources '\(key)'.follow")
+        var html = value { () throws(ConfigError) in
+            try fields["html"].map { node throws(ConfigError) in try rules(node, label: "\(named).html") }
+        }
+        let follow = value { () throws(ConfigError) in
+            try followRule(fields["follow"], html: &html, label: "\(named).follow")
+        }
+        let sourceTitle = value { () throws(ConfigError) in try title(fields["title"], field: "\(named).title") }
+        let parser = checking { () throws(ConfigError) in try parserOptions(fields, label: named) }
+        let fixedInterval = value { () throws(ConfigError) in
+            try interval(fields["interval"], field: "\(named).interval")
+        }
+        let maxBody = value { () throws(ConfigError) in try byteCount(fields["max_body"], field: "\(named).max_body") }
+        guard problems.list.count == before, let url, let parser else { return nil }
         return SourceConfig(
-            key: key, url: try sourceURL(urlNode, label: "sources '\(key)'.url"),
-            title: try string(fields["title"], field: "sources '\(key)'.title"),
-            html: html, parser: try parserOptions(fields, label: "sources '\(key)'"), follow: follow,
-            interval: try interval(fields["interval"], field: "sources '\(key)'.interval"),
-            maxBodyBytes: try byteCount(fields["max_body"], field: "sources '\(key)'.max_body"))
+            key: key, url: url, title: sourceTitle, html: html, parser: parser, follow: follow,
+            interval: fixedInterval, maxBodyBytes: maxBody)
     }
 
     /// `follow: true` (the article found by score, or by the `html.content` rule, which then applies to the
@@ -550,6 +595,11 @@ struct ConfigReader {
         if node.null != nil { return nil }
         // Most values need no trimming; Foundation's trimming was a tenth of reading 10,000 sources.
         let text = scalar.string
+        guard text.utf8.count <= Self.longestValue else {
+            throw invalid(
+                node, field,
+                "is \(text.utf8.count) bytes long; no setting needs more than \(Self.longestValue) (is a quote missing?)")
+        }
         guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
             first.properties.isWhitespace || last.properties.isWhitespace
         else { return text }
