@@ -57,11 +57,13 @@ let package = Package(
             ],
             // Compiled into the binary: an installed `tidings` needs no data files beside it.
             resources: ["head", "foot", "month", "monthnav", "index", "archive"].map { .embedInCode("Templates/\($0).mustache") }),
+        // The operator's filters: which stored entries the planet shows, and why not.
+        .target(name: "Curation"),
         // The application: configuration, the refresh cycle, scheduling policy.
         .target(
             name: "Tidings",
             dependencies: [
-                "Parsing", "Fetching", "Storage", "Publishing", "Checked", "Time", "Product",
+                "Parsing", "Fetching", "Storage", "Publishing", "Curation", "Checked", "Time", "Product",
                 .product(name: "Yams", package: "Yams"),
             ]),
         // The daemon, as a group of services: scheduler, control socket, watchdog, signals, logging.
@@ -76,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "tidings",
             dependencies: [
-                "Service", "Tidings", "Parsing", "Fetching", "Product", "Time",
+                "Service", "Tidings", "Parsing", "Fetching", "Storage", "Curation", "Product", "Time",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -87,6 +89,7 @@ let package = Package(
         // Tests mirror the stages; TestSupport holds the loopback HTTP server and fixture helpers.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TimeTests", dependencies: ["Time"]),
+        .testTarget(name: "CurationTests", dependencies: ["Curation"]),
         .testTarget(name: "ParsingTests", dependencies: ["Parsing", "XML", "Time", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "FetchingTests", dependencies: ["Fetching", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Parsing", "Time", "TestSupport"]),

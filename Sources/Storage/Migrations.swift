@@ -266,6 +266,39 @@ enum Migrations {
         WHERE consecutive_failures > 0;
         UPDATE sources SET error_since = failing_since WHERE failing_since IS NOT NULL;
         """,
+        // 14: entries the operator's filters hide stay stored, with why (the rule's feeds.yaml:LINE and text), and
+        // are left out of every page, feed and count: the counts' triggers count shown entries only, and hiding
+        // or showing one moves its counts and marks its month and source like any other change.
+        """
+        ALTER TABLE entries ADD COLUMN hidden_by TEXT;
+        DROP TRIGGER entries_counted;
+        CREATE TRIGGER entries_counted AFTER INSERT ON entries WHEN NEW.hidden_by IS NULL BEGIN
+            INSERT INTO month_counts (source_id, month, count) VALUES (NEW.source_id, NEW.month, 1)
+                ON CONFLICT (source_id, month) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER entries_inserted_marked AFTER INSERT ON entries BEGIN
+            INSERT OR REPLACE INTO dirty_months VALUES (NEW.month, (SELECT counter + 1 FROM entry_changes));
+        END;
+        DROP TRIGGER entries_uncounted;
+        CREATE TRIGGER entries_uncounted AFTER DELETE ON entries WHEN OLD.hidden_by IS NULL BEGIN
+            UPDATE month_counts SET count = count - 1 WHERE source_id = OLD.source_id AND month = OLD.month;
+            DELETE FROM month_counts WHERE source_id = OLD.source_id AND count <= 0;
+        END;
+        CREATE TRIGGER entries_deleted_marked AFTER DELETE ON entries BEGIN
+            INSERT OR REPLACE INTO dirty_months VALUES (OLD.month, (SELECT counter + 1 FROM entry_changes));
+        END;
+        DROP TRIGGER entries_moved;
+        CREATE TRIGGER entries_moved AFTER UPDATE OF sort_date, source_id, hidden_by ON entries
+            WHEN OLD.month IS NOT NEW.month OR OLD.source_id IS NOT NEW.source_id
+                OR (OLD.hidden_by IS NULL) <> (NEW.hidden_by IS NULL) BEGIN
+            UPDATE month_counts SET count = count - 1
+                WHERE source_id = OLD.source_id AND month = OLD.month AND OLD.hidden_by IS NULL;
+            DELETE FROM month_counts WHERE source_id = OLD.source_id AND count <= 0;
+            INSERT INTO month_counts (source_id, month, count) SELECT NEW.source_id, NEW.month, 1
+                WHERE NEW.hidden_by IS NULL
+                ON CONFLICT (source_id, month) DO UPDATE SET count = count + 1;
+        END;
+        """,
     ]
 
     /// Steps that need Swift as well as SQL, run in the same transaction right after the step's SQL, by

@@ -30,6 +30,7 @@ extension Store {
         case healthProblems = "health-problems"
         case healthUpdated = "health-updated"
         case metrics
+        case curation
     }
 
     public func publishedState() throws(StoreError) -> PublishedState {
@@ -57,6 +58,13 @@ extension Store {
 
     /// Forgets which change the outputs were written at, so the next publish writes them again.
     public func forgetPublishedChanges() throws(StoreError) { try setValue(nil, .changeCounter) }
+
+    /// The fingerprint of the filters every stored entry's visibility was last decided by.
+    public func curationFingerprint() throws(StoreError) -> String? { try value(.curation) }
+
+    public func saveCurationFingerprint(_ fingerprint: String) throws(StoreError) {
+        try setValue(fingerprint, .curation)
+    }
 
     /// The refresh counters (`metrics_file:`), as the application encodes them.
     public func metrics() throws(StoreError) -> Data? { try value(.metrics).map { Data($0.utf8) } }

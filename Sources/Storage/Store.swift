@@ -144,7 +144,10 @@ public final class Store {
     public func lastPostDates() throws(StoreError) -> [String: Date] {
         var dates: [String: Date] = [:]
         for row in try database.query(
-            "SELECT key, (SELECT MAX(sort_date) FROM entries WHERE source_id = sources.id) FROM sources WHERE active = 1"
+            """
+            SELECT key, (SELECT MAX(sort_date) FROM entries WHERE source_id = sources.id AND hidden_by IS NULL)
+            FROM sources WHERE active = 1
+            """
         ) {
             if let key = row.string(0), let seconds = row.int(1) {
                 dates[key] = Date(timeIntervalSince1970: TimeInterval(seconds))
@@ -192,8 +195,11 @@ public final class Store {
     /// Stores a successfully fetched and parsed document in one transaction: the source's fetch state,
     /// its feed metadata and its entries, each matched to a stored one (see `upsert`) and updated in place.
     @discardableResult
+    /// `hide` says why the operator's filters hide an entry (nil: shown), given the entry as it is stored and
+    /// when it was first seen.
     public func recordSuccess(
-        key: String, feed: ParsedFeed, validators: Validators, status: Int, now: Date = Date()
+        key: String, feed: ParsedFeed, validators: Validators, status: Int, now: Date = Date(),
+        hide: (ParsedEntry, Date) -> String? = { _, _ in nil }
     ) throws(StoreError) -> EntryChanges {
         try database.transaction { () throws(StoreError) in
             let sourceID = try self.sourceID(key)
@@ -216,7 +222,7 @@ public final class Store {
                 let firstSeen = now.addingTimeInterval(-60 * Double(position))
                 switch try upsert(
                     entry, alias: document.aliases[position], sourceID: sourceID, sourceKey: key, firstSeen: firstSeen,
-                    document: document, isRecovered: feed.isRecovered)
+                    document: document, isRecovered: feed.isRecovered, hide: hide)
                 {
                 case .new: changes.new += 1
                 case .updated: changes.updated += 1
@@ -265,14 +271,15 @@ public final class Store {
     private enum UpsertOutcome { case new, updated, unchanged }
 
     /// The columns a candidate for a match is read from (see `EntryIdentity.Candidate`).
-    static let candidateColumns = "id, fingerprint, first_seen_at, entry_id, published_at, word_count, title, excerpt"
+    static let candidateColumns =
+        "id, fingerprint, first_seen_at, entry_id, published_at, word_count, title, excerpt, hidden_by"
 
     static func candidate(_ row: Row?) -> EntryIdentity.Candidate? {
         guard let row, let rowID = row.int(0), let firstSeen = row.int(2) else { return nil }
         return EntryIdentity.Candidate(
             rowID: Int64(rowID), fingerprint: row.string(1), firstSeen: Int64(firstSeen), entryID: row.string(3),
             published: row.int(4).map(Int64.init), wordCount: row.int(5) ?? 0, title: row.string(6),
-            excerpt: row.string(7))
+            excerpt: row.string(7), hiddenBy: row.string(8))
     }
 
     private func bodies(of rowID: Int64) throws(StoreError) -> EntryIdentity.Bodies {
@@ -292,7 +299,7 @@ public final class Store {
     /// decides, so a publisher's new GUIDs or URLs update the old entry instead of duplicating it.
     private func upsert(
         _ entry: ParsedEntry, alias: String?, sourceID: Int64, sourceKey: String, firstSeen: Date,
-        document: EntryIdentity.Document, isRecovered: Bool
+        document: EntryIdentity.Document, isRecovered: Bool, hide: (ParsedEntry, Date) -> String?
     ) throws(StoreError) -> UpsertOutcome {
         var entry = entry
         var existing = Self.candidate(
@@ -312,14 +319,15 @@ public final class Store {
         let enclosures = Self.json(entry.enclosures)
         let fingerprint = Self.fingerprint(of: entry, categories: categories, enclosures: enclosures)
         let unchanged = existing?.fingerprint == fingerprint
-        if let existing, unchanged, existing.entryID == entry.id { return .unchanged }
         let firstSeenSeconds = existing?.firstSeen ?? Checked.unixSeconds(firstSeen)
+        let hiddenBy = hide(entry, Date(timeIntervalSince1970: TimeInterval(firstSeenSeconds)))
+        if let existing, unchanged, existing.entryID == entry.id, existing.hiddenBy == hiddenBy { return .unchanged }
         let sortDate = entry.published.map(Checked.unixSeconds) ?? firstSeenSeconds
         let values: [SQLValue] = [
             SQLValue(entry.title), SQLValue(entry.link), SQLValue(entry.author), SQLValue(entry.excerpt),
             .text(categories), .text(enclosures), .integer(Int64(entry.wordCount)), seconds(entry.published),
             seconds(entry.updated), .integer(sortDate), .text(fingerprint), SQLValue(alias), .text(entry.id),
-            SQLValue(LeadImage.of(entry)), .integer(entry.content == nil ? 0 : 1),
+            SQLValue(LeadImage.of(entry)), .integer(entry.content == nil ? 0 : 1), SQLValue(hiddenBy),
         ]
         if let existing {
             // The same content under a new id (a matched alias) only renames the stored entry.
@@ -327,7 +335,7 @@ public final class Store {
                 """
                 UPDATE entries SET title = ?, link = ?, author = ?, excerpt = ?, categories = ?, enclosures = ?,
                     word_count = ?, published_at = ?, updated_at = ?, sort_date = ?, fingerprint = ?, alias_key = ?,
-                    entry_id = ?, image = ?, has_content = ?
+                    entry_id = ?, image = ?, has_content = ?, hidden_by = ?
                 WHERE id = ?
                 """, values + [.integer(existing.rowID)])
             if !unchanged { try saveBodies(of: entry, rowID: existing.rowID) }
@@ -341,9 +349,9 @@ public final class Store {
         let inserted = try database.query(
             """
             INSERT INTO entries (title, link, author, excerpt, categories, enclosures, word_count, published_at,
-                updated_at, sort_date, fingerprint, alias_key, entry_id, image, has_content, source_id, first_seen_at,
-                public_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                updated_at, sort_date, fingerprint, alias_key, entry_id, image, has_content, hidden_by, source_id,
+                first_seen_at, public_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """, values + [.integer(sourceID), .integer(firstSeenSeconds), .text(publicID)])
         if let rowID = inserted.first?.int(0) { try saveBodies(of: entry, rowID: Int64(rowID)) }
         return .new
@@ -492,7 +500,7 @@ public final class Store {
                    \(bodies), e.categories, e.word_count, e.published_at, e.updated_at, e.first_seen_at,
                    e.sort_date, e.excerpt, e.public_id, e.enclosures, e.has_content, e.image
             FROM entries e JOIN sources s ON s.id = e.source_id AND s.active = 1 \(join)
-            WHERE \(condition)
+            WHERE e.hidden_by IS NULL AND \(condition)
             ORDER BY \(order) LIMIT ?
             """
     }
@@ -532,7 +540,7 @@ public final class Store {
     }
 
     /// A stored JSON list (categories, enclosures); unreadable is empty.
-    private static func decodeList<Element: Decodable>(_ text: String?) -> [Element] {
+    static func decodeList<Element: Decodable>(_ text: String?) -> [Element] {
         // Most entries have none: no decoder for those, when every entry of a month is read.
         guard let text, text != "[]", let data = text.data(using: .utf8) else { return [] }
         return (try? JSONDecoder().decode([Element].self, from: data)) ?? []

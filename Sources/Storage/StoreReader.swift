@@ -71,7 +71,7 @@ public final class StoreReader {
         try database.forEachRow(
             """
             SELECT e.sort_date, e.source_id FROM entries e JOIN sources s ON s.id = e.source_id AND s.active = 1
-            WHERE e.sort_date >= ? AND e.sort_date < ?
+            WHERE e.sort_date >= ? AND e.sort_date < ? AND e.hidden_by IS NULL
             """, [.integer(start), .integer(end)]
         ) { row in
             if let date = row.int(0) { dates.append(Int64(date)) }

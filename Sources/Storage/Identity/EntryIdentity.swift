@@ -72,6 +72,8 @@ public enum EntryIdentity {
         var wordCount: Int
         var title: String?
         var excerpt: String?
+        /// Why the operator's filters hide it (not an identity rule: what the store compares before writing).
+        var hiddenBy: String? = nil
     }
 
     /// A stored entry's summary and content, read only when a match needs them.

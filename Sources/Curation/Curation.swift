@@ -1,0 +1,78 @@
+import Foundation
+
+/// What the rules read of an entry: its text fields (summary and content as text, without markup), its
+/// categories, and its dates.
+public struct CurationInput: Sendable {
+    public var title: String?
+    public var author: String?
+    public var link: String?
+    public var categories: [String]
+    public var summary: String?
+    public var content: String?
+    /// Its published date, else when it was first seen.
+    public var date: Date
+    public var firstSeen: Date
+
+    public init(
+        title: String?, author: String?, link: String?, categories: [String], summary: String?, content: String?,
+        date: Date, firstSeen: Date
+    ) {
+        self.title = title
+        self.author = author
+        self.link = link
+        self.categories = categories
+        self.summary = summary
+        self.content = content
+        self.date = date
+        self.firstSeen = firstSeen
+    }
+}
+
+/// The operator's filters, compiled once per configuration: which stored entries the planet shows.
+///
+/// An entry is hidden by the first `exclude` (global rules first, then its source's) that matches it.
+/// Otherwise, when there are `include` rules (global or its source's), it is shown only if one of them
+/// matches; with none, it is shown. Excludes win over includes. Nothing is ever deleted: a hidden entry
+/// stays stored with the reason, and shows again when the rules change.
+public struct Curation: Sendable, Equatable {
+    public var global: [FilterRule]
+    public var bySource: [String: [FilterRule]]
+
+    /// A date this much later than when an entry was first seen is a date in the future (`date: future`);
+    /// less is clock skew between the publisher's server and this one.
+    public static let futureTolerance: TimeInterval = 15 * 60
+
+    public init(global: [FilterRule] = [], bySource: [String: [FilterRule]] = [:]) {
+        self.global = global
+        self.bySource = bySource
+    }
+
+    public var isEmpty: Bool { global.isEmpty && bySource.values.allSatisfy(\.isEmpty) }
+
+    /// Every rule, global ones first.
+    public var rules: [FilterRule] { global + bySource.keys.sorted().flatMap { bySource[$0] ?? [] } }
+
+    /// Whether any rule reads a summary or a content (the stored bodies must then be read to apply them).
+    public var readsBodies: Bool {
+        rules.contains { !$0.fields.isDisjoint(with: [.summary, .content]) }
+    }
+
+    /// Why `entry` of `source` is hidden, quoting the rule (`feeds.yaml:12: exclude { … }`); nil when shown.
+    public func hiddenBy(_ entry: CurationInput, source: String, now: Date) -> String? {
+        let own = bySource[source] ?? []
+        if global.isEmpty && own.isEmpty { return nil }
+        for rule in global + own where rule.kind == .exclude && rule.matches(entry, now: now) { return rule.quoted }
+        let includes = (global + own).filter { $0.kind == .include }
+        guard !includes.isEmpty, !includes.contains(where: { $0.matches(entry, now: now) }) else { return nil }
+        return "no include admits it: " + includes.map(\.quoted).joined(separator: "; ")
+    }
+
+    /// What tells one set of rules from another, kept in the store: a change makes every stored entry be
+    /// reviewed. Rules on dates (`older_than`) age entries out with time, so for them the day is part of it.
+    public func fingerprint(now: Date) -> String {
+        var parts = rules.map { "\($0.origin) \($0.text)" } + bySource.keys.sorted()
+        let ages = rules.contains { $0.conditions.contains { if case .olderThan = $0 { true } else { false } } }
+        if ages { parts.append("day \(Int(now.timeIntervalSince1970 / 86_400))") }
+        return parts.joined(separator: "\u{1F}")
+    }
+}
