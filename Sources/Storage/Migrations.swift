@@ -271,6 +271,7 @@ enum Migrations {
         // or showing one moves its counts and marks its month and source like any other change.
         """
         ALTER TABLE entries ADD COLUMN hidden_by TEXT;
+        CREATE INDEX entries_hidden ON entries (id) WHERE hidden_by IS NOT NULL;
         DROP TRIGGER entries_counted;
         CREATE TRIGGER entries_counted AFTER INSERT ON entries WHEN NEW.hidden_by IS NULL BEGIN
             INSERT INTO month_counts (source_id, month, count) VALUES (NEW.source_id, NEW.month, 1)

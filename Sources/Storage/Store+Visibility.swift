@@ -51,6 +51,11 @@ extension Store {
         return totals
     }
 
+    /// Whether any stored entry is hidden.
+    public func hasHiddenEntries() throws(StoreError) -> Bool {
+        !(try database.query("SELECT 1 FROM entries WHERE hidden_by IS NOT NULL LIMIT 1").isEmpty)
+    }
+
     static let visibilityBatch = 2000
 
     /// Entries after a row id, in row-id order (arguments: the row id, the batch size).

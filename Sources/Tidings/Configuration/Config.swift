@@ -1,3 +1,4 @@
+import Curation
 import Fetching
 import Foundation
 import Parsing
@@ -55,6 +56,8 @@ public struct Config: Sendable, Equatable {
     public var healthAfter = Config.defaultHealthAfter
     /// Where the Prometheus text file is rewritten after each round; nil writes none.
     public var metricsFile: URL?
+    /// The operator's filters: which stored entries the planet shows.
+    public var curation = Curation()
     /// How much the daemon logs: one of `logLevels` (`--log-level` overrides it).
     public var logLevel = "info"
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]

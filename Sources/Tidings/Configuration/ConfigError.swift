@@ -4,6 +4,8 @@ public enum ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
     case unreadable(path: String, reason: String)
     case syntax(path: String, line: Int?, message: String)
     case invalid(path: String, line: Int?, field: String, message: String)
+    /// A value refused at a place within its line (a regular expression): `feeds.yaml:LINE:COLUMN`.
+    case invalidAt(path: String, line: Int, column: Int, field: String, message: String)
     /// More than one of the above, in the file's order.
     case several([ConfigError])
 
@@ -15,6 +17,8 @@ public enum ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(Self.location(path, line)): not valid YAML: \(message)"
         case .invalid(let path, let line, let field, let message):
             return "\(Self.location(path, line)): \(field): \(message)"
+        case .invalidAt(let path, let line, let column, let field, let message):
+            return "\(path):\(line):\(column): \(field): \(message)"
         case .several(let problems):
             return problems.map(\.description).joined(separator: "\n")
         }
@@ -31,6 +35,7 @@ public enum ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
         switch self {
         case .unreadable: nil
         case .syntax(_, let line, _), .invalid(_, let line, _, _): line
+        case .invalidAt(_, let line, _, _, _): line
         case .several(let problems): problems.first?.line
         }
     }

@@ -1,4 +1,5 @@
 import Checked
+import Curation
 import Fetching
 import Foundation
 import Parsing
@@ -18,6 +19,14 @@ struct ConfigReader {
         var list: [ConfigError] = []
     }
 
+    /// Each source's `filters:` node, read once every source is known.
+    private var sourceFilters: [(String, Node)] { sourceFilterNodes.list }
+    private let sourceFilterNodes = SourceFilterNodes()
+
+    private final class SourceFilterNodes {
+        var list: [(String, Node)] = []
+    }
+
     /// Runs one independent part of the reading; a problem in it is noted and the reading goes on (nil).
     private func checking<T>(_ body: () throws(ConfigError) -> T) -> T? {
         do {
@@ -35,7 +44,7 @@ struct ConfigReader {
 
     static let siteFields = [
         "title", "base_url", "output", "database", "poll_interval", "max_entries", "retention", "fetch", "sources",
-        "templates", "pages", "log_level", "health_after", "metrics_file",
+        "templates", "pages", "log_level", "health_after", "metrics_file", "filters",
     ]
     static let pagesFields = ["language", "timezone", "day_order", "summary_length"]
     static let fetchFields = [
@@ -44,7 +53,7 @@ struct ConfigReader {
     ]
     static let sourceFields = [
         "key", "url", "title", "html", "timezone", "encoding", "future_dates", "id_from", "follow", "interval",
-        "max_body",
+        "max_body", "filters",
     ]
     static let ruleFields = [
         "item", "title", "link", "summary", "content", "date", "date_format", "author", "image", "categories", "id",
@@ -105,6 +114,8 @@ struct ConfigReader {
         config.healthAfter =
             value { () throws(ConfigError) in try interval(fields["health_after"], field: "health_after", minimum: 0) }
             ?? config.healthAfter
+        config.curation.global = filters(fields["filters"], field: "filters")
+        for (key, node) in sourceFilters { config.curation.bySource[key] = filters(node, field: "sources '\(key)'.filters") }
         if let folder = config.templatesFolder, !FileManager.default.fileExists(atPath: folder.path),
             let node = fields["templates"]
         {
@@ -287,6 +298,7 @@ struct ConfigReader {
         }
         let maxBody = value { () throws(ConfigError) in try byteCount(fields["max_body"], field: "\(named).max_body") }
         guard problems.list.count == before, let url, let parser else { return nil }
+        if let node = fields["filters"] { sourceFilterNodes.list.append((key, node)) }
         return SourceConfig(
             key: key, url: url, title: sourceTitle, html: html, parser: parser, follow: follow,
             interval: fixedInterval, maxBodyBytes: maxBody)
@@ -556,6 +568,93 @@ struct ConfigReader {
             throw invalid(node, field, "expected a whole number from 1 to 1000000")
         }
         return value
+    }
+
+    // MARK: Filters
+
+    static let filterFields = ["title", "author", "category", "link", "summary", "content", "date", "older_than"]
+
+    /// A `filters:` list: each item `include: {FIELD: PATTERN, …}` or `exclude: {…}`. Every rule is checked on
+    /// its own; a wrong one is reported and left out.
+    private func filters(_ node: Node?, field: String) -> [FilterRule] {
+        guard let node else { return [] }
+        guard case .sequence(let items) = node else {
+            problems.list.append(invalid(node, field, "expected a list of rules, each '- include: {…}' or '- exclude: {…}'"))
+            return []
+        }
+        return items.compactMap { item in value { () throws(ConfigError) in try filterRule(item, field: field) } }
+    }
+
+    private func filterRule(_ item: Node, field: String) throws(ConfigError) -> FilterRule? {
+        let fields = try mapping(item, field: field, allowed: ["include", "exclude"])
+        guard fields.count == 1, let (word, body) = fields.first, let kind = FilterRule.Kind(rawValue: word) else {
+            throw invalid(item, field, "a rule is either include: {…} or exclude: {…}")
+        }
+        let label = "\(field).\(word)"
+        let conditionsNode = try mapping(body, field: label, allowed: Self.filterFields)
+        guard !conditionsNode.isEmpty else {
+            throw invalid(body, label, "names no field; use one or more of \(Self.filterFields.joined(separator: ", "))")
+        }
+        var conditions: [FilterRule.Condition] = []
+        var written: [String] = []
+        for name in Self.filterFields {
+            guard let node = conditionsNode[name] else { continue }
+            let (condition, text) = try filterCondition(name, node, label: "\(label).\(name)")
+            conditions.append(condition)
+            written.append("\(name): \(text)")
+        }
+        if conditions.contains(.future), conditions.contains(where: { if case .olderThan = $0 { true } else { false } }) {
+            throw invalid(body, label, "date: future and older_than together can match nothing; make them two rules")
+        }
+        let origin = "\(URL(fileURLWithPath: path).lastPathComponent):\(item.mark?.line ?? 0)"
+        return FilterRule(
+            kind: kind, conditions: conditions, origin: origin, text: "\(word) { \(written.joined(separator: ", ")) }")
+    }
+
+    private func filterCondition(_ name: String, _ node: Node, label: String) throws(ConfigError) -> (
+        FilterRule.Condition, String
+    ) {
+        switch name {
+        case "date":
+            if case .mapping = node {
+                let fields = try mapping(node, field: label, allowed: ["older_than"])
+                guard let age = fields["older_than"] else { throw invalid(node, label, "expected future or older_than") }
+                return try olderThan(age, label: "\(label).older_than")
+            }
+            guard let text = try string(node, field: label), text == "future" else {
+                throw invalid(node, label, "expected future, or older_than: DURATION (e.g. 2y, 6w, 90d)")
+            }
+            return (.future, "future")
+        case "older_than":
+            return try olderThan(node, label: label)
+        default:
+            guard let field = FilterRule.Field(rawValue: name), let text = try string(node, field: label), !text.isEmpty
+            else { throw invalid(node, label, "expected a regular expression") }
+            do {
+                return (.matches(field, try Pattern(text)), "\"\(text)\"")
+            } catch {
+                throw .invalidAt(
+                    path: path, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0, field: label,
+                    message: error.description)
+            }
+        }
+    }
+
+    /// `older_than: 2y` (also w, d, h, m, s).
+    private func olderThan(_ node: Node, label: String) throws(ConfigError) -> (FilterRule.Condition, String) {
+        guard let text = try string(node, field: label) else { throw invalid(node, label, "expected a duration") }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let units: [Character: Int] = ["y": 365 * 86_400, "w": 7 * 86_400]
+        let seconds: Int?
+        if let last = trimmed.last, let unit = units[last], let count = Checked.integer(trimmed.dropLast()) {
+            seconds = Checked.product(count, unit)
+        } else {
+            seconds = Self.seconds(in: trimmed)
+        }
+        guard let seconds, seconds > 0, seconds <= 100 * 365 * 86_400 else {
+            throw invalid(node, label, "'\(text)' is not a duration from a minute to 100y; write e.g. 2y, 6w or 90d")
+        }
+        return (.olderThan(.seconds(seconds)), "older_than \(trimmed)")
     }
 
     // MARK: Node helpers

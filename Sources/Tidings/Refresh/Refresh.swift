@@ -126,12 +126,15 @@ public struct Refresh: Sendable {
     }
 
     /// Writes what changed in the store since the outputs were last written (Publishing's `PublishPlan`
-    /// decides which files), with `health.atom` checked every time; `full` renders everything.
+    /// decides which files), with `health.atom` checked every time; `full` renders everything. The filters
+    /// are applied to the stored entries first when they changed.
     @discardableResult
     public func publish(from store: Store, full: Bool = false, prestaged: FeedPrestager? = nil, now: Date = Date())
         throws -> Publisher.Report
     {
-        try Publisher(site: try site(), folder: config.outputFolder).publishChanges(
+        // Rules changed since the stored verdicts were made: review them first, so this publish shows the change.
+        try Filters(curation: config.curation).apply(to: store, now: now)
+        return try Publisher(site: try site(), folder: config.outputFolder).publishChanges(
             from: store, healthAfter: config.healthAfter, full: full, prestaged: prestaged, now: now)
     }
 

@@ -313,10 +313,12 @@ struct Cycle {
             } else if previous.discoveredURL == nil, previous.yielded != .feed {
                 try store.setYielded(.feed, for: source.key)
             }
+            let filters = Filters(curation: refresh.config.curation)
             let changes = try store.recordSuccess(
                 key: source.key, feed: feed,
                 validators: Validators(etag: result.etag, lastModified: result.lastModified),
-                status: result.status ?? 200, now: now)
+                status: result.status ?? 200, now: now
+            ) { entry, firstSeen in filters.hiddenBy(entry, source: source.key, firstSeen: firstSeen, now: now) }
             status = .stored(changes)
             warnings = feed.warnings + warnings
             verdict = .success(feed)

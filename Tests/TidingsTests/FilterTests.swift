@@ -1,0 +1,125 @@
+import Foundation
+import Storage
+import TestSupport
+import Testing
+import XML
+
+@testable import Tidings
+
+/// The operator's filters end to end: a loopback server, a real store, the outputs read back.
+@Suite struct FilterTests {
+    /// Two sources of five posts each, in January and February 2026.
+    static func feed(_ name: String) -> String {
+        let items = [
+            ("SPONSORED: a tool", "python", "2026-01-05"), ("Django tips", "web", "2026-01-12"),
+            ("Python packaging", "python", "2026-02-02"), ("Guest post", "python", "2026-02-10"),
+            ("On gardening", "life", "2026-02-20"),
+        ].enumerated().map { index, item in
+            """
+            <item><title>\(item.0)</title><link>https://\(name).example/\(index)</link><guid>\(name)-\(index)</guid>
+            <category>\(item.1)</category><author>\(index == 3 ? "Guest" : "Ann")</author>
+            <pubDate>\(item.2)T10:00:00Z</pubDate></item>
+            """
+        }
+        return "<rss version=\"2.0\"><channel><title>\(name)</title><link>https://\(name).example/</link>"
+            + items.joined() + "</channel></rss>"
+    }
+
+    static func yaml(_ server: LoopbackHTTPServer, filters: String = "", memberFilters: String = "") -> String {
+        """
+        base_url: https://planet.example/
+        \(filters)
+        sources:
+          - key: member
+            url: \(server.url("/member"))
+        \(memberFilters)
+          - key: other
+            url: \(server.url("/other"))
+        """
+    }
+
+    static let rules = """
+        filters:
+          - exclude: { title: "(?i)sponsored|giveaway" }
+        """
+    static let memberRules = """
+            filters:
+              - include: { category: "^python$" }
+              - exclude: { author: "Guest" }
+        """
+
+    static func titles(in file: URL) throws -> Set<String> {
+        let document = try Document.xml(Array(try Data(contentsOf: file)))
+        return Set(try document.evaluate("//*[local-name()='entry']/*[local-name()='title']").nodes.map(\.text))
+    }
+
+    @Test func rulesHideWhatTheyMatchGlobalAndPerSourceAndTheStoreKeepsWhy() async throws {
+        let server = try LoopbackHTTPServer { request in .init(body: Self.feed(String(request.path.dropFirst()))) }
+        let site = try TestSite(Self.yaml(server, filters: Self.rules, memberFilters: Self.memberRules))
+        _ = try await site.run()
+        let shown = try Self.titles(in: site.directory.file("output/feed.atom"))
+        // member: includes python only, excludes Guest; both: no sponsored posts.
+        #expect(
+            shown == ["Python packaging", "Django tips", "Guest post", "On gardening"],
+            "other's four unsponsored posts and member's one python post by Ann share titles: \(shown)")
+        let memberFeed = try Self.titles(in: site.directory.file("output/sources/member.atom"))
+        #expect(memberFeed == ["Python packaging"])
+        let february = try String(contentsOf: site.directory.file("output/2026/02/index.html"), encoding: .utf8)
+        #expect(!february.contains("https://member.example/3"), "the guest post is on no page")
+        #expect(february.contains("https://other.example/3"))
+
+        let hidden = try site.store.hiddenEntries()
+        #expect(hidden["member/SPONSORED: a tool"] == "feeds.yaml:3: exclude { title: \"(?i)sponsored|giveaway\" }")
+        #expect(hidden["member/Guest post"] == "feeds.yaml:9: exclude { author: \"Guest\" }")
+        #expect(
+            hidden["member/Django tips"]
+                == "no include admits it: feeds.yaml:8: include { category: \"^python$\" }", "\(hidden)")
+        #expect(hidden["other/SPONSORED: a tool"] != nil)
+        #expect(hidden.count == 5, "the others are shown: \(hidden)")
+    }
+
+    /// Editing the rules and publishing again (what a reload or the next refresh does) reviews the stored
+    /// entries without fetching anything, and rewrites only the pages whose posts changed.
+    @Test func aRuleChangeIsAppliedToStoredEntriesWithoutAFetchRewritingOnlyWhatChanged() async throws {
+        let server = try LoopbackHTTPServer { request in .init(body: Self.feed(String(request.path.dropFirst()))) }
+        let site = try TestSite(Self.yaml(server, filters: Self.rules))
+        _ = try await site.run()
+        let fetched = server.requests.count
+        let january = site.directory.file("output/2026/01/index.html")
+        let february = site.directory.file("output/2026/02/index.html")
+        let inode = { (file: URL) in
+            (try? FileManager.default.attributesOfItem(atPath: file.path))?[.systemFileNumber] as? Int
+        }
+        let (januaryBefore, februaryBefore) = (inode(january), inode(february))
+        #expect(try Self.titles(in: site.directory.file("output/feed.atom")).contains("On gardening"))
+
+        // Now gardening is hidden too: only February changes.
+        let edited = Self.yaml(
+            server, filters: Self.rules + "\n  - exclude: { category: \"^life$\" }")
+        let file = try site.directory.write(edited, to: "feeds.yaml")
+        let refresh = Refresh(config: try Config.load(from: file))
+        let report = try refresh.publish(from: site.store)
+        #expect(server.requests.count == fetched, "nothing fetched")
+        #expect(!(try Self.titles(in: site.directory.file("output/feed.atom"))).contains("On gardening"))
+        #expect(inode(january) == januaryBefore, "January's posts did not change: its page is not rewritten")
+        #expect(inode(february) != februaryBefore)
+        #expect(report.renderedMonths == ["2026/02"])
+
+        // And back: the rule removed, the posts show again (nothing was deleted).
+        let restored = Refresh(config: try Config.load(from: try site.directory.write(Self.yaml(server, filters: Self.rules), to: "feeds.yaml")))
+        try restored.publish(from: site.store)
+        #expect(try Self.titles(in: site.directory.file("output/feed.atom")).contains("On gardening"))
+        #expect(server.requests.count == fetched)
+    }
+}
+
+extension Store {
+    /// Why each hidden stored entry is hidden, by "source/title".
+    func hiddenEntries() throws -> [String: String] {
+        var hidden: [String: String] = [:]
+        try StoreReader(path: path).forEachVisibilityRow(withBodies: false) { row in
+            if let why = row.hiddenBy { hidden["\(row.sourceKey)/\(row.title ?? "")"] = why }
+        }
+        return hidden
+    }
+}
