@@ -38,7 +38,7 @@ public struct FilterRule: Sendable, Equatable {
         Set(conditions.compactMap { if case .matches(let field, _) = $0 { field } else { nil } })
     }
 
-    func matches(_ entry: CurationInput, now: Date) -> Bool {
+    public func matches(_ entry: CurationInput, now: Date) -> Bool {
         conditions.allSatisfy { condition in
             switch condition {
             case .matches(let field, let pattern):

@@ -123,3 +123,51 @@ extension Store {
         return hidden
     }
 }
+
+extension FilterTests {
+    /// Every file under `folder` with its bytes: what "writes nothing" is checked against.
+    static func snapshot(_ folder: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
+        while let url = enumerator?.nextObject() as? URL {
+            guard (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true else { continue }
+            files[url.path] = try Data(contentsOf: url)
+        }
+        return files
+    }
+
+    /// `tidings filters test` prints what the edited rules would hide and show, with the rule's line, and
+    /// writes nothing; `tidings check` warns about a rule that matches nothing and a source it hides whole.
+    @Test func theDryRunPrintsTheChangesAndWritesNothing() throws {
+        let server = try LoopbackHTTPServer { request in .init(body: Self.feed(String(request.path.dropFirst()))) }
+        let site = try TemporaryDirectory()
+        try site.write(Self.yaml(server, filters: Self.rules), to: "feeds.yaml")
+        let refresh = try TidingsBinary.run(["refresh"], in: site.url)
+        #expect(refresh.status == 0, "\(refresh.errors)")
+
+        let edited = Self.yaml(
+            server, filters: "filters:\n  - exclude: { category: \"^life$\" }\n  - exclude: { title: \"nothing-matches\" }",
+            memberFilters: "    filters:\n      - exclude: { link: \"member\" }")
+        try site.write(edited, to: "feeds.yaml")
+        let before = try Self.snapshot(site.url)
+        let run = try TidingsBinary.run(["filters", "test"], in: site.url)
+        #expect(run.status == 0, "\(run.errors)")
+        #expect(try Self.snapshot(site.url) == before, "nothing written: the store and the outputs are as they were")
+        let lines = run.output.split(separator: "\n").map(String.init)
+        #expect(lines.contains("member: 4 newly hidden, 0 newly shown"), "its sponsored post stays hidden: \(run.output)")
+        #expect(lines.contains("other: 1 newly hidden, 1 newly shown"), "\(run.output)")
+        #expect(lines.contains("  - hidden  2026-02-20  On gardening  https://other.example/4"), "\(run.output)")
+        #expect(lines.contains("      by feeds.yaml:3: exclude { category: \"^life$\" }"), "\(run.output)")
+        #expect(lines.contains("  + shown   2026-01-05  SPONSORED: a tool  https://other.example/0"), "\(run.output)")
+        #expect(run.output.contains("10 entries checked: 5 newly hidden, 1 newly shown; 2 hidden now, 6 after."))
+        #expect(run.output.contains("feeds.yaml:4: exclude { title: \"nothing-matches\" }: matches none of the 10"))
+        #expect(run.output.contains("sources 'member': the filters hide every one of its 5 stored entries"))
+
+        let only = try TidingsBinary.run(["filters", "test", "other"], in: site.url)
+        #expect(!only.output.contains("member"), "\(only.output)")
+        let check = try TidingsBinary.run(["check"], in: site.url)
+        #expect(check.status == 0)
+        #expect(check.errors.contains("sources 'member': the filters hide every one of its 5 stored entries"))
+        #expect(try Self.snapshot(site.url) == before)
+    }
+}

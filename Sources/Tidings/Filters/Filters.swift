@@ -25,11 +25,15 @@ struct Filters {
     /// Why a stored entry is hidden by these rules (nil: shown).
     func hiddenBy(_ row: VisibilityRow, now: Date) -> String? {
         guard !curation.isEmpty else { return nil }
-        let input = CurationInput(
+        return curation.hiddenBy(Self.input(row), source: row.sourceKey, now: now)
+    }
+
+    /// What the rules read of a stored entry.
+    static func input(_ row: VisibilityRow) -> CurationInput {
+        CurationInput(
             title: row.title, author: row.author, link: row.link, categories: row.categories,
             summary: row.summary.map(PlainText.fromHTML), content: row.content.map(PlainText.fromHTML),
             date: row.published ?? row.firstSeen, firstSeen: row.firstSeen)
-        return curation.hiddenBy(input, source: row.sourceKey, now: now)
     }
 
     /// Reviews every stored entry when the rules differ from those the store's verdicts were made by.
