@@ -47,6 +47,9 @@ public struct Curation: Sendable, Equatable {
         self.bySource = bySource
     }
 
+    /// How a verdict that no include admits an entry begins.
+    public static let notAdmitted = "no include admits it: "
+
     public var isEmpty: Bool { global.isEmpty && bySource.values.allSatisfy(\.isEmpty) }
 
     /// Every rule, global ones first.
@@ -64,7 +67,7 @@ public struct Curation: Sendable, Equatable {
         for rule in global + own where rule.kind == .exclude && rule.matches(entry, now: now) { return rule.quoted }
         let includes = (global + own).filter { $0.kind == .include }
         guard !includes.isEmpty, !includes.contains(where: { $0.matches(entry, now: now) }) else { return nil }
-        return "no include admits it: " + includes.map(\.quoted).joined(separator: "; ")
+        return Self.notAdmitted + includes.map(\.quoted).joined(separator: "; ")
     }
 
     /// What tells one set of rules from another, kept in the store: a change makes every stored entry be

@@ -21,7 +21,7 @@ struct CheckCommand: AsyncParsableCommand {
         // The store is read, never written; one that cannot be read leaves the filters unchecked, not the file.
         if !config.curation.isEmpty, let dryRun = try? FilterDryRun.run(config) {
             for warning in dryRun.warnings {
-                FileHandle.standardError.write(Data("tidings: warning: \(config.file.path): \(warning)\n".utf8))
+                FileHandle.standardError.write(Data("tidings: warning: \(warning)\n".utf8))
             }
         }
         print("\(config.file.path): \(config.sources.count) sources, no errors")

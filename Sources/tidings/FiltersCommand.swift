@@ -1,4 +1,5 @@
 import ArgumentParser
+import Curation
 import Foundation
 import Tidings
 import Time
@@ -23,6 +24,11 @@ struct FiltersTestCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
+    /// "by feeds.yaml:3: exclude { … }", or the includes none of which admit it.
+    static func explained(_ reason: String) -> String {
+        reason.hasPrefix(Curation.notAdmitted) ? "as \(reason)" : "by \(reason)"
+    }
+
     @Argument(help: "Keys of the sources to test (every source when none is given).")
     var keys: [String] = []
 
@@ -45,7 +51,7 @@ struct FiltersTestCommand: AsyncParsableCommand {
             for change in changes {
                 let day = Timestamp.day(change.date)
                 print("  \(change.hides ? "- hidden" : "+ shown ")  \(day)  \(change.title)  \(change.link ?? "")")
-                print("      \(change.hides ? "by" : "was hidden by") \(change.reason)")
+                print("      \(change.hides ? "" : "was hidden ")\(Self.explained(change.reason))")
             }
         }
         for warning in report.warnings { print("warning: \(warning)") }

@@ -25,6 +25,8 @@ public struct FilterDryRun: Sendable {
     public var idleRules: [(rule: String, entries: Int)] = []
     /// Sources whose every stored entry the rules would hide, with how many.
     public var allHidden: [(source: String, entries: Int)] = []
+    /// The configuration's file name, for warnings that quote no rule.
+    var fileName = ""
 
     /// Evaluates `config`'s filters against the stored entries of `keys` (every source when nil). Nil when
     /// there is no store yet.
@@ -34,6 +36,7 @@ public struct FilterDryRun: Sendable {
         let curation = config.curation
         let configured = Set(config.sources.map(\.key)).intersection(keys ?? Set(config.sources.map(\.key)))
         var result = FilterDryRun()
+        result.fileName = config.file.lastPathComponent
         var bySource: [String: [Change]] = [:]
         var perSource: [String: (entries: Int, hidden: Int)] = [:]
         var matches: [String: Int] = [:]
@@ -78,6 +81,8 @@ public struct FilterDryRun: Sendable {
     /// Warnings for `tidings check`.
     public var warnings: [String] {
         idleRules.map { "\($0.rule): matches none of the \($0.entries) stored entries it applies to" }
-            + allHidden.map { "sources '\($0.source)': the filters hide every one of its \($0.entries) stored entries" }
+            + allHidden.map {
+                "\(fileName): sources '\($0.source)': the filters hide every one of its \($0.entries) stored entries"
+            }
     }
 }
