@@ -35,8 +35,13 @@ public struct CurationInput: Sendable {
 /// matches; with none, it is shown. Excludes win over includes. Nothing is ever deleted: a hidden entry
 /// stays stored with the reason, and shows again when the rules change.
 public struct Curation: Sendable, Equatable {
-    public var global: [FilterRule]
-    public var bySource: [String: [FilterRule]]
+    public let global: [FilterRule]
+    public let bySource: [String: [FilterRule]]
+    /// The same rules by kind, each with its quick test.
+    private let globalExcludes: RuleSet
+    private let globalIncludes: RuleSet
+    private let sourceExcludes: [String: RuleSet]
+    private let sourceIncludes: [String: RuleSet]
 
     /// A date this much later than when an entry was first seen is a date in the future (`date: future`);
     /// less is clock skew between the publisher's server and this one.
@@ -44,7 +49,15 @@ public struct Curation: Sendable, Equatable {
 
     public init(global: [FilterRule] = [], bySource: [String: [FilterRule]] = [:]) {
         self.global = global
-        self.bySource = bySource
+        self.bySource = bySource.filter { !$0.value.isEmpty }
+        globalExcludes = RuleSet(global.filter { $0.kind == .exclude })
+        globalIncludes = RuleSet(global.filter { $0.kind == .include })
+        sourceExcludes = self.bySource.mapValues { RuleSet($0.filter { $0.kind == .exclude }) }
+        sourceIncludes = self.bySource.mapValues { RuleSet($0.filter { $0.kind == .include }) }
+    }
+
+    public static func == (lhs: Curation, rhs: Curation) -> Bool {
+        lhs.global == rhs.global && lhs.bySource == rhs.bySource
     }
 
     /// How a verdict that no include admits an entry begins.
@@ -62,11 +75,13 @@ public struct Curation: Sendable, Equatable {
 
     /// Why `entry` of `source` is hidden, quoting the rule (`feeds.yaml:12: exclude { … }`); nil when shown.
     public func hiddenBy(_ entry: CurationInput, source: String, now: Date) -> String? {
-        let own = bySource[source] ?? []
-        if global.isEmpty && own.isEmpty { return nil }
-        for rule in global + own where rule.kind == .exclude && rule.matches(entry, now: now) { return rule.quoted }
-        let includes = (global + own).filter { $0.kind == .include }
-        guard !includes.isEmpty, !includes.contains(where: { $0.matches(entry, now: now) }) else { return nil }
+        if let rule = globalExcludes.firstMatch(entry, now: now) ?? sourceExcludes[source]?.firstMatch(entry, now: now) {
+            return rule.quoted
+        }
+        let own = sourceIncludes[source]
+        guard !globalIncludes.isEmpty || !(own?.isEmpty ?? true) else { return nil }
+        if globalIncludes.firstMatch(entry, now: now) != nil || own?.firstMatch(entry, now: now) != nil { return nil }
+        let includes = globalIncludes.rules + (own?.rules ?? [])
         return Self.notAdmitted + includes.map(\.quoted).joined(separator: "; ")
     }
 

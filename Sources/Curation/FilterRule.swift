@@ -58,6 +58,27 @@ public struct FilterRule: Sendable, Equatable {
         }
     }
 
+    /// The texts of `field` in `entry` (a category is any of several).
+    static func texts(_ field: Field, _ entry: CurationInput) -> [String] {
+        switch field {
+        case .title: entry.title.map { [$0] } ?? []
+        case .author: entry.author.map { [$0] } ?? []
+        case .category: entry.categories
+        case .link: entry.link.map { [$0] } ?? []
+        case .summary: entry.summary.map { [$0] } ?? []
+        case .content: entry.content.map { [$0] } ?? []
+        }
+    }
+
+    /// The condition a quick test of many rules at once looks at: its first pattern that can be combined
+    /// with others into one expression (no back-references, which would count other patterns' groups).
+    var keyPattern: (Field, Pattern)? {
+        for condition in conditions {
+            if case .matches(let field, let pattern) = condition, pattern.isCombinable { return (field, pattern) }
+        }
+        return nil
+    }
+
     /// "feeds.yaml:12: exclude { title: "(?i)sponsored" }", as explanations quote it.
     public var quoted: String { "\(origin): \(text)" }
 }
@@ -85,6 +106,18 @@ public final class Pattern: @unchecked Sendable, Equatable {
             }
             throw PatternError(pattern: source, reason: reason)
         }
+    }
+
+    /// Whether it can stand in an alternation of other patterns and mean the same: no back-references or
+    /// named groups.
+    var isCombinable: Bool {
+        !source.contains("(?<") && !source.contains("\\k") && !source.contains("(?P")
+            && source.range(of: #"\\[1-9]"#, options: .regularExpression) == nil
+    }
+
+    /// Several patterns as one, `(?:a)|(?:b)`: each keeps its own inline flags, which ICU scopes to the group.
+    static func combined(_ patterns: [Pattern]) -> NSRegularExpression? {
+        try? NSRegularExpression(pattern: patterns.map { "(?:\($0.source))" }.joined(separator: "|"))
     }
 
     func matches(_ text: String?) -> Bool {

@@ -102,3 +102,54 @@ import Testing
         }
     }
 }
+
+extension CurationTests {
+    /// The verdict the rules give one by one, in order: what the quick tests must never change.
+    static func reference(_ curation: Curation, _ entry: CurationInput, source: String) -> String? {
+        let rules = curation.global + (curation.bySource[source] ?? [])
+        if let rule = rules.first(where: { $0.kind == .exclude && $0.matches(entry, now: now) }) { return rule.quoted }
+        let includes = rules.filter { $0.kind == .include }
+        if includes.isEmpty || includes.contains(where: { $0.matches(entry, now: now) }) { return nil }
+        return Curation.notAdmitted + includes.map(\.quoted).joined(separator: "; ")
+    }
+
+    /// Many rules on the same fields are tried through one combined expression per field; the verdicts are
+    /// those of trying every rule in order, whatever the patterns' flags, anchors or back-references.
+    @Test func combiningRulesNeverChangesAVerdict() throws {
+        let patterns = [
+            "(?i)sponsored", "^Weekly", "links$", "(a)\\1", "(?i)GIVE(away)?", "python|django", "^$", "[0-9]{4}",
+            "(?<year>20[0-9]{2})", "guest",
+        ]
+        var global: [FilterRule] = []
+        for (index, pattern) in patterns.enumerated() {
+            let field: FilterRule.Field = [.title, .author, .category][index % 3]
+            global.append(Self.rule(.exclude, [try Self.matches(field, pattern)], line: index + 1))
+        }
+        global.append(Self.rule(.exclude, [try Self.matches(.title, "Note"), try Self.matches(.author, "Bob")], line: 20))
+        let curation = Curation(
+            global: global,
+            bySource: ["a": [
+                Self.rule(.include, [try Self.matches(.category, "^python$")], line: 30),
+                Self.rule(.include, [try Self.matches(.title, "(?i)rust")], line: 31),
+                Self.rule(.include, [.future], line: 32),
+            ]])
+        let titles = ["Weekly links", "SPONSORED", "aa post", "A Note", "Rust 2026", "plain", "", "giveaways!"]
+        let authors = ["Bob", "guest", "Ann", "Give"]
+        let categories = [[], ["python"], ["django", "x"], ["2024"], ["Sponsored"]]
+        var checked = 0
+        for title in titles {
+            for author in authors {
+                for tags in categories {
+                    for source in ["a", "b"] {
+                        let entry = Self.entry(title: title, author: author, categories: tags)
+                        #expect(
+                            curation.hiddenBy(entry, source: source, now: Self.now)
+                                == Self.reference(curation, entry, source: source), "\(title) \(author) \(tags)")
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked == 320)
+    }
+}

@@ -114,8 +114,9 @@ struct ConfigReader {
         config.healthAfter =
             value { () throws(ConfigError) in try interval(fields["health_after"], field: "health_after", minimum: 0) }
             ?? config.healthAfter
-        config.curation.global = filters(fields["filters"], field: "filters")
-        for (key, node) in sourceFilters { config.curation.bySource[key] = filters(node, field: "sources '\(key)'.filters") }
+        var bySource: [String: [FilterRule]] = [:]
+        for (key, node) in sourceFilters { bySource[key] = filters(node, field: "sources '\(key)'.filters") }
+        config.curation = Curation(global: filters(fields["filters"], field: "filters"), bySource: bySource)
         if let folder = config.templatesFolder, !FileManager.default.fileExists(atPath: folder.path),
             let node = fields["templates"]
         {
