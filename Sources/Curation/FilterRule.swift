@@ -85,7 +85,7 @@ public struct FilterRule: Sendable, Equatable {
 
 /// A regular expression of a rule, compiled once per configuration. ICU's syntax (Foundation's
 /// `NSRegularExpression`): case-sensitive unless the pattern says `(?i)`.
-public final class Pattern: @unchecked Sendable, Equatable {
+public final class Pattern: @unchecked Sendable, Equatable, CustomStringConvertible {
     // NSRegularExpression is immutable once made and safe to use from several threads.
     public let source: String
     private let expression: NSRegularExpression
@@ -126,6 +126,8 @@ public final class Pattern: @unchecked Sendable, Equatable {
     }
 
     public static func == (lhs: Pattern, rhs: Pattern) -> Bool { lhs.source == rhs.source }
+
+    public var description: String { source }
 }
 
 public struct PatternError: Error, CustomStringConvertible, Sendable {

@@ -5,7 +5,7 @@ import Foundation
 /// An entry the combined expression does not match cannot match any of those rules (each needs its key
 /// pattern), so only the rules whose field's expression matched, and those with no key pattern, are tried.
 /// A hundred title rules cost one match of one expression (about six times faster than a hundred).
-struct RuleSet: Sendable {
+struct RuleSet: Sendable, CustomStringConvertible {
     let rules: [FilterRule]
     private let groups: [Group]
     /// The rules always tried: no pattern to combine (`date:` alone, back-references).
@@ -41,6 +41,8 @@ struct RuleSet: Sendable {
     }
 
     var isEmpty: Bool { rules.isEmpty }
+
+    var description: String { "\(rules.count) rules" }
 
     /// The first rule, in order, that matches `entry`.
     func firstMatch(_ entry: CurationInput, now: Date) -> FilterRule? {

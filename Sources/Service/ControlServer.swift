@@ -114,7 +114,10 @@ final class ControlServer: Sendable {
 
 /// The control socket as one of the daemon's services: listening from start to shutdown, and the last
 /// service to stop, so a command sent while the daemon stops still gets an answer or a closed socket.
-struct ControlService: Service {
+struct ControlService: Service, CustomStringConvertible {
+    /// What the service group logs of it (its default would print every field: the whole configuration).
+    var description: String { "the control socket" }
+
     let server: ControlServer
     let info: DaemonInfo
     let deliver: @Sendable (ControlConnection) -> Void

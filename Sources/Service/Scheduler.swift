@@ -13,7 +13,10 @@ import Tidings
 /// The sources due together make a round and rounds overlap (each stores through a connection of its own,
 /// and a source is never in two at once); what they stored is published at most every `publishInterval`,
 /// and at once after a round the command line asked for, whose answer waits for that publish.
-struct Scheduler: Service {
+struct Scheduler: Service, CustomStringConvertible {
+    /// What the service group logs of it (its default would print every field: the whole configuration).
+    var description: String { "the scheduler" }
+
     enum Event: Sendable {
         case tick
         /// SIGHUP: read `feeds.yaml` again.

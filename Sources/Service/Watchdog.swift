@@ -4,7 +4,10 @@ import ServiceLifecycle
 /// the loop shows life: it handled an event lately, or a round it started is younger than a round can be
 /// (transfers have their own timeouts). A wedged loop, or a stuck round, stops the pings and systemd
 /// restarts the service.
-struct Watchdog: Service {
+struct Watchdog: Service, CustomStringConvertible {
+    /// What the service group logs of it (its default would print every field: the whole configuration).
+    var description: String { "the watchdog" }
+
     let notifier: ServiceNotifier
     let info: DaemonInfo
     let tick: @Sendable () -> Void
