@@ -85,6 +85,13 @@ public struct Curation: Sendable, Equatable {
         return Self.notAdmitted + includes.map(\.quoted).joined(separator: "; ")
     }
 
+    /// Every rule of `source`'s (global ones included) that matches `entry`, whether or not it decides the
+    /// verdict: what a dry run counts to find rules that match nothing.
+    public func matchingRules(_ entry: CurationInput, source: String, now: Date) -> [FilterRule] {
+        [globalExcludes, globalIncludes, sourceExcludes[source], sourceIncludes[source]].compactMap { $0 }
+            .flatMap { $0.allMatches(entry, now: now) }
+    }
+
     /// What tells one set of rules from another, kept in the store: a change makes every stored entry be
     /// reviewed. Rules on dates (`older_than`) age entries out with time, so for them the day is part of it.
     public func fingerprint(now: Date) -> String {

@@ -49,6 +49,11 @@ struct RuleSet: Sendable, CustomStringConvertible {
         candidates(entry).lazy.map { rules[$0] }.first { $0.matches(entry, now: now) }
     }
 
+    /// Every rule that matches `entry`, in order.
+    func allMatches(_ entry: CurationInput, now: Date) -> [FilterRule] {
+        candidates(entry).map { rules[$0] }.filter { $0.matches(entry, now: now) }
+    }
+
     /// The rules that may match, in their order.
     private func candidates(_ entry: CurationInput) -> [Int] {
         var candidates = always

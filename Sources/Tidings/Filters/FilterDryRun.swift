@@ -40,7 +40,6 @@ public struct FilterDryRun: Sendable {
         var bySource: [String: [Change]] = [:]
         var perSource: [String: (entries: Int, hidden: Int)] = [:]
         var matches: [String: Int] = [:]
-        var scope: [String: Int] = [:]
         let rules = curation.global.map { ($0, nil as String?) }
             + curation.bySource.flatMap { key, rules in rules.map { ($0, key as String?) } }
         try reader.forEachVisibilityRow(of: configured, withBodies: curation.readsBodies) { row in
@@ -51,9 +50,8 @@ public struct FilterDryRun: Sendable {
             if after != nil { result.hiddenAfter += 1 }
             perSource[row.sourceKey, default: (0, 0)].entries += 1
             if after != nil { perSource[row.sourceKey, default: (0, 0)].hidden += 1 }
-            for (rule, source) in rules where source == nil || source == row.sourceKey {
-                scope[rule.quoted, default: 0] += 1
-                if rule.matches(input, now: now) { matches[rule.quoted, default: 0] += 1 }
+            for rule in curation.matchingRules(input, source: row.sourceKey, now: now) {
+                matches[rule.quoted, default: 0] += 1
             }
             guard (row.hiddenBy == nil) != (after == nil) else { return }
             bySource[row.sourceKey, default: []].append(
@@ -69,8 +67,10 @@ public struct FilterDryRun: Sendable {
                 result.allHidden.append((source.key, counts.entries))
             }
         }
-        for (rule, _) in rules where (scope[rule.quoted] ?? 0) > 0 && matches[rule.quoted] == nil {
-            result.idleRules.append((rule.quoted, scope[rule.quoted] ?? 0))
+        // A global rule applies to every entry checked; a source's to that source's.
+        for (rule, source) in rules where matches[rule.quoted] == nil {
+            let scope = source.map { perSource[$0]?.entries ?? 0 } ?? result.checked
+            if scope > 0 { result.idleRules.append((rule.quoted, scope)) }
         }
         return result
     }
