@@ -54,7 +54,10 @@ struct PublishPlan: Equatable {
         }
         let templates = site.templates.texts.sorted { $0.key < $1.key }.map { "\($0.key)\u{1F}\($0.value)" }
         return Fingerprint.of(
-            [Product.version, site.title, site.baseURL, String(site.maxEntries), folder.path, "\(site.pages)"]
+            [
+                Product.version, site.title, site.baseURL, String(site.maxEntries),
+                site.maxPerSource.map(String.init) ?? "-", folder.path, "\(site.pages)",
+            ]
                 + sources + templates)
     }
 

@@ -125,7 +125,7 @@ public struct Publisher: Sendable {
         let adopted = Mutex(Set<String>())
         let context = PublishContext(
             site: site, storePath: store.path, folder: folder, records: records,
-            latest: try store.latestEntries(limit: site.maxEntries), months: try store.months(),
+            latest: try store.latestEntries(limit: site.maxEntries, perSource: site.maxPerSource), months: try store.months(),
             onlyMonths: onlyMonths, onlySources: onlySources, now: now, renderer: try PageRenderer(site: site),
             write: { contents, path in
                 // Written outside the lock: several threads write at once.

@@ -7,6 +7,9 @@ public struct Site: Sendable, Equatable {
     public var baseURL: String
     /// How many entries the combined feeds and the index carry.
     public var maxEntries: Int
+    /// At most this many of one source's entries in the combined feeds and the index (nil: no cap); the
+    /// month pages show every post.
+    public var maxPerSource: Int?
 
     /// The sources read from web pages through extraction rules: they have no feed of their own.
     public var pageSourceKeys: Set<String>
@@ -17,8 +20,9 @@ public struct Site: Sendable, Equatable {
 
     public init(
         title: String, baseURL: String, maxEntries: Int, pageSourceKeys: Set<String> = [],
-        templates: Templates = Templates(), pages: PageSettings = PageSettings()
+        templates: Templates = Templates(), pages: PageSettings = PageSettings(), maxPerSource: Int? = nil
     ) {
+        self.maxPerSource = maxPerSource
         self.pages = pages
         self.title = title
         self.baseURL = baseURL.hasSuffix("/") ? baseURL : baseURL + "/"

@@ -402,8 +402,22 @@ public final class Store {
     // MARK: Reading for the writers
 
     /// The newest entries across all configured sources, newest first.
-    public func latestEntries(limit: Int) throws(StoreError) -> [StoredEntry] {
-        try entries(where: "1", [], limit: limit)
+    /// The newest `limit` shown entries, with at most `perSource` of any one source when it is given (the
+    /// newest of each): one prolific source cannot push the others off the front page.
+    public func latestEntries(limit: Int, perSource: Int? = nil) throws(StoreError) -> [StoredEntry] {
+        guard let perSource else { return try entries(where: "1", [], limit: limit) }
+        // Read a few times more than needed, and more again when capped sources took too many of those.
+        var reading = limit * 4
+        while true {
+            let newest = try entries(where: "1", [], limit: reading)
+            var taken: [String: Int] = [:]
+            let kept = newest.filter { entry in
+                taken[entry.sourceKey, default: 0] += 1
+                return taken[entry.sourceKey, default: 0] <= perSource
+            }
+            if kept.count >= limit || newest.count < reading { return Array(kept.prefix(limit)) }
+            reading *= 4
+        }
     }
 
     /// The entries dated within one UTC calendar month, newest first. `withBodies: false` leaves out

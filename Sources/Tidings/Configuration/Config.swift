@@ -16,6 +16,8 @@ public struct Config: Sendable, Equatable {
     public var pollInterval: Duration
     /// How many entries the combined feeds and the index carry.
     public var maxEntries: Int
+    /// At most this many of one source's entries in the combined feeds and the index (nil: no cap).
+    public var maxPerSource: Int?
     /// Entries dated longer ago than this are removed (leaving tombstones); nil keeps everything.
     public var retention: Duration?
     public var sources: [SourceConfig]

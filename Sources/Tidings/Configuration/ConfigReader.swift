@@ -44,7 +44,7 @@ struct ConfigReader {
 
     static let siteFields = [
         "title", "base_url", "output", "database", "poll_interval", "max_entries", "retention", "fetch", "sources",
-        "templates", "pages", "log_level", "health_after", "metrics_file", "filters",
+        "templates", "pages", "log_level", "health_after", "metrics_file", "filters", "max_per_source",
     ]
     static let pagesFields = ["language", "timezone", "day_order", "summary_length"]
     static let fetchFields = [
@@ -99,6 +99,9 @@ struct ConfigReader {
             retention: value { () throws(ConfigError) in try retention(fields["retention"]) },
             sources: sourcesNode.map(sources) ?? [], fetch: fetch, polling: polling)
         config.baseURLIsSet = fields["base_url"] != nil
+        config.maxPerSource = value { () throws(ConfigError) in
+            try positiveInt(fields["max_per_source"], field: "max_per_source")
+        }
         if let node = fields["pages"], let pages = checking({ () throws(ConfigError) in try pages(node) }) {
             config.pages = pages
         }

@@ -57,6 +57,9 @@ public struct Refresh: Sendable {
                 + " \(Timestamp.display(now()))); it is skipped until the document changes (or with --force)",
             sparing: busy)
         let records = try registeredSources(in: store, now: now())
+        // Rules changed since the stored verdicts were made: the stored entries are reviewed before new ones
+        // are stored with the rules as they are (on a new store, nothing to review: the rules are noted).
+        try Filters(curation: config.curation).apply(to: store, now: now())
         let start = now()
         var outcomes: [String: SourceOutcome] = [:]
         var requests: [FetchRequest] = []
@@ -142,7 +145,8 @@ public struct Refresh: Sendable {
     var feedSite: Site {
         Site(
             title: config.title, baseURL: config.baseURL, maxEntries: config.maxEntries,
-            pageSourceKeys: Set(config.sources.filter { $0.html != nil }.map(\.key)), pages: config.pages)
+            pageSourceKeys: Set(config.sources.filter { $0.html != nil }.map(\.key)), pages: config.pages,
+            maxPerSource: config.maxPerSource)
     }
 
     /// The site's settings for the writers, with its templates read (a broken folder is an error here).
