@@ -111,7 +111,7 @@ struct PageRenderer {
         return library.render(context, withTemplate: "month") ?? ""
     }
 
-    private static func anchor(_ dayNumber: Int) -> String {
+    static func anchor(_ dayNumber: Int) -> String {
         "d" + Timestamp.day(Date(timeIntervalSince1970: TimeInterval(dayNumber * 86_400)))
     }
 

@@ -405,17 +405,26 @@ public final class Store {
     /// The newest `limit` shown entries, with at most `perSource` of any one source when it is given (the
     /// newest of each): one prolific source cannot push the others off the front page.
     public func latestEntries(limit: Int, perSource: Int? = nil) throws(StoreError) -> [StoredEntry] {
-        guard let perSource else { return try entries(where: "1", [], limit: limit) }
-        // Read a few times more than needed, and more again when capped sources took too many of those.
+        try Self.capped(limit: limit, perSource: perSource) { (reading) throws(StoreError) in
+            try entries(where: "1", [], limit: reading)
+        }
+    }
+
+    /// The newest `limit` of what `newest(n)` reads (the newest n), at most `perSource` of one source: read a
+    /// few times more than needed, and more again when capped sources took too many of those.
+    static func capped(
+        limit: Int, perSource: Int?, _ newest: (Int) throws(StoreError) -> [StoredEntry]
+    ) throws(StoreError) -> [StoredEntry] {
+        guard let perSource else { return try newest(limit) }
         var reading = limit * 4
         while true {
-            let newest = try entries(where: "1", [], limit: reading)
+            let read = try newest(reading)
             var taken: [String: Int] = [:]
-            let kept = newest.filter { entry in
+            let kept = read.filter { entry in
                 taken[entry.sourceKey, default: 0] += 1
                 return taken[entry.sourceKey, default: 0] <= perSource
             }
-            if kept.count >= limit || newest.count < reading { return Array(kept.prefix(limit)) }
+            if kept.count >= limit || read.count < reading { return Array(kept.prefix(limit)) }
             reading *= 4
         }
     }

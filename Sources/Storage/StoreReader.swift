@@ -1,4 +1,5 @@
 import Foundation
+import Parsing
 import Time
 
 /// A second connection to a store's file, for reading on another thread than the store's own (the writer
@@ -115,3 +116,41 @@ public final class EntryCursor: IteratorProtocol {
         }
     }
 }
+
+/// A stored entry with what `tidings explain` tells of it beyond what the pages show.
+public struct EntryFacts: Sendable {
+    public var entry: StoredEntry
+    /// Why the filters hide it; nil when shown.
+    public var hiddenBy: String?
+    /// Whether its source is still configured (a removed source's entries stay stored, unpublished).
+    public var sourceActive: Bool
+}
+
+extension StoreReader {
+    /// The stored entries `text` names: by public id, entry id, link, or the link's alias (the same post
+    /// over http or https, with or without `www.` or tracking parameters).
+    public func entries(named text: String) throws(StoreError) -> [EntryFacts] {
+        let alias = LinkAlias.key(for: text)
+        return try database.query(
+            """
+            SELECT s.key, COALESCE(s.title, s.feed_title, s.key), s.site_link, e.entry_id, e.title, e.link, e.author,
+                   NULL, NULL, e.categories, e.word_count, e.published_at, e.updated_at, e.first_seen_at,
+                   e.sort_date, e.excerpt, e.public_id, e.enclosures, e.has_content, e.image, e.hidden_by, s.active
+            FROM entries e JOIN sources s ON s.id = e.source_id
+            WHERE e.public_id = ?1 OR e.entry_id = ?1 OR e.link = ?1 OR (?2 IS NOT NULL AND e.alias_key = ?2)
+            ORDER BY e.sort_date DESC LIMIT 20
+            """, [.text(text), SQLValue(alias)]
+        ).map { row in
+            EntryFacts(entry: Store.storedEntry(row), hiddenBy: row.string(20), sourceActive: (row.int(21) ?? 0) != 0)
+        }
+    }
+
+    /// The newest shown entries, as the front page and the combined feeds carry them.
+    public func latestEntries(limit: Int, perSource: Int?) throws(StoreError) -> [StoredEntry] {
+        try Store.capped(limit: limit, perSource: perSource) { (reading) throws(StoreError) in
+            try database.query(Store.entriesQuery(where: "1", withBodies: false), [.integer(Int64(reading))])
+                .map(Store.storedEntry)
+        }
+    }
+}
+

@@ -1,0 +1,61 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import Tidings
+
+/// `tidings explain`: a published post, a filtered one, one off the front page, a URL never seen, a source
+/// that is failing.
+@Suite struct ExplainTests {
+    static func facts(_ explanation: Explanation, post: Int = 0) -> [String: String] {
+        Dictionary(explanation.posts[post].map { ($0.label, $0.text) }) { first, _ in first }
+    }
+
+    @Test func explainsPublishedFilteredAndMissingPosts() async throws {
+        let broken = Counter()
+        let server = try LoopbackHTTPServer { request in
+            if request.path == "/broken" { broken.next(); return .init(status: 500) }
+            return .init(body: FilterTests.feed(String(request.path.dropFirst())))
+        }
+        var yaml = FilterTests.yaml(server, filters: FilterTests.rules, memberFilters: FilterTests.memberRules)
+        yaml += "\n  - key: broken\n    url: \(server.url("/broken"))\n"
+        yaml = yaml.replacingOccurrences(of: "base_url: https://planet.example/", with: "base_url: https://planet.example/\nmax_entries: 4")
+        let site = try TestSite(yaml)
+        _ = try await site.run()
+        let config = site.refresh.config
+
+        let shown = Self.facts(try Explanation.explain("https://other.example/4", config: config))
+        #expect(shown["title"] == "On gardening")
+        #expect(shown["published"] == "feed.atom, feed.rss, feed.json and index.html; 2026/02/index.html#d2026-02-20; sources/other.atom")
+        #expect(shown["public id"]?.hasPrefix("urn:tidings:other:") == true)
+        // By its public id, and by its link over http with tracking: the same post.
+        let byID = try Explanation.explain(try #require(shown["public id"]), config: config)
+        #expect(Self.facts(byID)["link"] == "https://other.example/4")
+        let alias = try Explanation.explain("http://www.other.example/4?utm_source=feed", config: config)
+        #expect(Self.facts(alias)["title"] == "On gardening")
+
+        let hidden = Self.facts(try Explanation.explain("https://member.example/3", config: config))
+        #expect(hidden["hidden"] == "feeds.yaml:10: exclude { author: \"Guest\" }")
+        #expect(hidden["published"] == "nowhere while the rule holds (it stays stored)")
+
+        let old = Self.facts(try Explanation.explain("https://other.example/1", config: config))
+        #expect(old["front page"]?.hasPrefix("not among the newest 4 (max_entries)") == true, "\(old)")
+        #expect(old["published"] == "2026/01/index.html#d2026-01-12; sources/other.atom")
+
+        let never = try Explanation.explain(server.url("/never-seen"), config: config)
+        #expect(never.posts.isEmpty)
+        let missing = Dictionary(try #require(never.notStored).map { ($0.label, $0.text) }) { first, _ in first }
+        #expect(missing["stored"] == "no")
+        #expect(missing["source"]?.hasSuffix(", on the same site") == true)
+
+        let failing = try Explanation.explain(server.url("/broken/a-post"), config: config)
+        let failure = Dictionary(try #require(failing.notStored).map { ($0.label, $0.text) }) { first, _ in first }
+        #expect(failure["source"] == "broken, on the same site", "\(failure)")
+        #expect(failure["last fetch"]?.hasSuffix(", HTTP 500") == true)
+        #expect(failure["last error"]?.contains("500") == true, "\(failure)")
+        #expect(broken.next() == 2, "fetched once")
+
+        let elsewhere = try Explanation.explain("https://elsewhere.example/post", config: config)
+        #expect(elsewhere.notStored?.contains { $0.text.contains("no configured source is on elsewhere.example") } == true)
+    }
+}
