@@ -267,11 +267,14 @@ enum Migrations {
         UPDATE sources SET error_since = failing_since WHERE failing_since IS NOT NULL;
         """,
         // 14: entries the operator's filters hide stay stored, with why (the rule's feeds.yaml:LINE and text), and
-        // are left out of every page, feed and count: the counts' triggers count shown entries only, and hiding
+        // are left out of every page, feed and count (and a new source's older posts are held from the front): the counts' triggers count shown entries only, and hiding
         // or showing one moves its counts and marks its month and source like any other change.
         """
         ALTER TABLE entries ADD COLUMN hidden_by TEXT;
         CREATE INDEX entries_hidden ON entries (id) WHERE hidden_by IS NOT NULL;
+        -- A new source's first fetch sends only its newest posts to the front page (`new_source_items`): the
+        -- others are held from it, and listed on their month pages as usual.
+        ALTER TABLE entries ADD COLUMN front_held INTEGER NOT NULL DEFAULT 0;
         DROP TRIGGER entries_counted;
         CREATE TRIGGER entries_counted AFTER INSERT ON entries WHEN NEW.hidden_by IS NULL BEGIN
             INSERT INTO month_counts (source_id, month, count) VALUES (NEW.source_id, NEW.month, 1)

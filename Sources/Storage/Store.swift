@@ -199,7 +199,7 @@ public final class Store {
     /// when it was first seen.
     public func recordSuccess(
         key: String, feed: ParsedFeed, validators: Validators, status: Int, now: Date = Date(),
-        hide: (ParsedEntry, Date) -> String? = { _, _ in nil }
+        hide: (ParsedEntry, Date) -> String? = { _, _ in nil }, newSourceItems: Int? = nil
     ) throws(StoreError) -> EntryChanges {
         try database.transaction { () throws(StoreError) in
             let sourceID = try self.sourceID(key)
@@ -217,12 +217,13 @@ public final class Store {
                 ])
             var changes = EntryChanges()
             let document = EntryIdentity.Document(feed.entries)
+            let held = try heldFromTheFront(feed.entries, sourceID: sourceID, newest: newSourceItems, now: now)
             for (position, entry) in feed.entries.enumerated() {
                 // Undated entries first seen together keep the page's order: each one a minute older.
                 let firstSeen = now.addingTimeInterval(-60 * Double(position))
                 switch try upsert(
                     entry, alias: document.aliases[position], sourceID: sourceID, sourceKey: key, firstSeen: firstSeen,
-                    document: document, isRecovered: feed.isRecovered, hide: hide)
+                    document: document, isRecovered: feed.isRecovered, hide: hide, held: held.contains(entry.id))
                 {
                 case .new: changes.new += 1
                 case .updated: changes.updated += 1
@@ -299,7 +300,7 @@ public final class Store {
     /// decides, so a publisher's new GUIDs or URLs update the old entry instead of duplicating it.
     private func upsert(
         _ entry: ParsedEntry, alias: String?, sourceID: Int64, sourceKey: String, firstSeen: Date,
-        document: EntryIdentity.Document, isRecovered: Bool, hide: (ParsedEntry, Date) -> String?
+        document: EntryIdentity.Document, isRecovered: Bool, hide: (ParsedEntry, Date) -> String?, held: Bool
     ) throws(StoreError) -> UpsertOutcome {
         var entry = entry
         var existing = Self.candidate(
@@ -350,11 +351,26 @@ public final class Store {
             """
             INSERT INTO entries (title, link, author, excerpt, categories, enclosures, word_count, published_at,
                 updated_at, sort_date, fingerprint, alias_key, entry_id, image, has_content, hidden_by, source_id,
-                first_seen_at, public_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
-            """, values + [.integer(sourceID), .integer(firstSeenSeconds), .text(publicID)])
+                first_seen_at, public_id, front_held)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            """, values + [.integer(sourceID), .integer(firstSeenSeconds), .text(publicID), .integer(held ? 1 : 0)])
         if let rowID = inserted.first?.int(0) { try saveBodies(of: entry, rowID: Int64(rowID)) }
         return .new
+    }
+
+    /// The ids of a new source's entries beyond its `newest` (by date): its first fetch must not flood the
+    /// front page with its archive. Empty for a source that has entries already, or without a limit.
+    private func heldFromTheFront(_ entries: [ParsedEntry], sourceID: Int64, newest: Int?, now: Date)
+        throws(StoreError) -> Set<String>
+    {
+        guard let newest, entries.count > newest,
+            try database.query("SELECT 1 FROM entries WHERE source_id = ? LIMIT 1", [.integer(sourceID)]).isEmpty
+        else { return [] }
+        let byDate = entries.enumerated().sorted { first, second in
+            // Undated entries count as just seen, in document order.
+            (first.element.published ?? now, -first.offset) > (second.element.published ?? now, -second.offset)
+        }
+        return Set(byDate.dropFirst(newest).map(\.element.id))
     }
 
     private func saveBodies(of entry: ParsedEntry, rowID: Int64) throws(StoreError) {
@@ -406,9 +422,12 @@ public final class Store {
     /// newest of each): one prolific source cannot push the others off the front page.
     public func latestEntries(limit: Int, perSource: Int? = nil) throws(StoreError) -> [StoredEntry] {
         try Self.capped(limit: limit, perSource: perSource) { (reading) throws(StoreError) in
-            try entries(where: "1", [], limit: reading)
+            try entries(where: Self.onTheFront, [], limit: reading)
         }
     }
+
+    /// The entries the front page and the combined feeds may show: not held from them.
+    static let onTheFront = "e.front_held = 0"
 
     /// The newest `limit` of what `newest(n)` reads (the newest n), at most `perSource` of one source: read a
     /// few times more than needed, and more again when capped sources took too many of those.

@@ -124,6 +124,8 @@ public struct EntryFacts: Sendable {
     public var hiddenBy: String?
     /// Whether its source is still configured (a removed source's entries stay stored, unpublished).
     public var sourceActive: Bool
+    /// One of a new source's older posts, kept off the front page (`new_source_items`).
+    public var heldFromTheFront = false
 }
 
 extension StoreReader {
@@ -135,20 +137,24 @@ extension StoreReader {
             """
             SELECT s.key, COALESCE(s.title, s.feed_title, s.key), s.site_link, e.entry_id, e.title, e.link, e.author,
                    NULL, NULL, e.categories, e.word_count, e.published_at, e.updated_at, e.first_seen_at,
-                   e.sort_date, e.excerpt, e.public_id, e.enclosures, e.has_content, e.image, e.hidden_by, s.active
+                   e.sort_date, e.excerpt, e.public_id, e.enclosures, e.has_content, e.image, e.hidden_by, s.active,
+                   e.front_held
             FROM entries e JOIN sources s ON s.id = e.source_id
             WHERE e.public_id = ?1 OR e.entry_id = ?1 OR e.link = ?1 OR (?2 IS NOT NULL AND e.alias_key = ?2)
             ORDER BY e.sort_date DESC LIMIT 20
             """, [.text(text), SQLValue(alias)]
         ).map { row in
-            EntryFacts(entry: Store.storedEntry(row), hiddenBy: row.string(20), sourceActive: (row.int(21) ?? 0) != 0)
+            EntryFacts(
+                entry: Store.storedEntry(row), hiddenBy: row.string(20), sourceActive: (row.int(21) ?? 0) != 0,
+                heldFromTheFront: (row.int(22) ?? 0) != 0)
         }
     }
 
     /// The newest shown entries, as the front page and the combined feeds carry them.
     public func latestEntries(limit: Int, perSource: Int?) throws(StoreError) -> [StoredEntry] {
         try Store.capped(limit: limit, perSource: perSource) { (reading) throws(StoreError) in
-            try database.query(Store.entriesQuery(where: "1", withBodies: false), [.integer(Int64(reading))])
+            try database.query(
+                Store.entriesQuery(where: Store.onTheFront, withBodies: false), [.integer(Int64(reading))])
                 .map(Store.storedEntry)
         }
     }

@@ -3,6 +3,7 @@ import Parsing
 import Storage
 import TestSupport
 import Testing
+import Time
 import XML
 
 @testable import Tidings
@@ -45,5 +46,43 @@ import XML
         let month = try String(contentsOf: site.directory.file("output/2026/03/index.html"), encoding: .utf8)
         #expect(month.contains("https://prolific.example/0\""), "the month page shows every post")
         #expect((0..<30).allSatisfy { month.contains("https://prolific.example/\($0)\"") })
+    }
+}
+
+extension FairShareTests {
+    static func rss(_ count: Int) -> String {
+        let items = (0..<count).map { index in
+            "<item><title>Post \(index)</title><link>https://new.example/\(index)</link><guid>g\(index)</guid>"
+                + "<pubDate>\(Timestamp.rfc822(Date(timeIntervalSince1970: 1_773_316_800 + Double(index) * 3600)))</pubDate></item>"
+        }
+        return "<rss version=\"2.0\"><channel><title>New</title><link>https://new.example/</link>"
+            + items.joined() + "</channel></rss>"
+    }
+
+    /// A new source's first fetch of 30 posts sends its newest 5 to the front; all 30 go to their month; a
+    /// post it publishes later reaches the front as usual.
+    @Test func aNewSourcesArchiveDoesNotFloodTheFront() async throws {
+        let count = Counter()
+        let server = try LoopbackHTTPServer { _ in .init(body: Self.rss(count.next() == 1 ? 30 : 31)) }
+        let site = try TestSite(
+            """
+            base_url: https://planet.example/
+            new_source_items: 5
+            sources:
+              - key: new
+                url: \(server.url("/feed"))
+            """)
+        _ = try await site.run()
+        let front = try FilterTests.titles(in: site.directory.file("output/feed.atom"))
+        #expect(front == Set((25..<30).map { "Post \($0)" }), "\(front)")
+        let month = try String(contentsOf: site.directory.file("output/2026/03/index.html"), encoding: .utf8)
+        #expect((0..<30).allSatisfy { month.contains("https://new.example/\($0)\"") }, "the archive keeps all")
+        let held = try Explanation.explain("https://new.example/3", config: site.refresh.config)
+        #expect(held.posts.first?.contains { $0.label == "front page" && $0.text.hasPrefix("held from it") } == true)
+
+        _ = try await site.run(.force)
+        let later = try FilterTests.titles(in: site.directory.file("output/feed.atom"))
+        #expect(later.contains("Post 30"), "a later post reaches the front")
+        #expect(!later.contains("Post 3"))
     }
 }

@@ -18,6 +18,8 @@ public struct Config: Sendable, Equatable {
     public var maxEntries: Int
     /// At most this many of one source's entries in the combined feeds and the index (nil: no cap).
     public var maxPerSource: Int?
+    /// A new source's first fetch sends only its newest this many posts to the front page (nil: all).
+    public var newSourceItems: Int?
     /// Entries dated longer ago than this are removed (leaving tombstones); nil keeps everything.
     public var retention: Duration?
     public var sources: [SourceConfig]

@@ -45,6 +45,7 @@ struct ConfigReader {
     static let siteFields = [
         "title", "base_url", "output", "database", "poll_interval", "max_entries", "retention", "fetch", "sources",
         "templates", "pages", "log_level", "health_after", "metrics_file", "filters", "max_per_source",
+        "new_source_items",
     ]
     static let pagesFields = ["language", "timezone", "day_order", "summary_length"]
     static let fetchFields = [
@@ -101,6 +102,9 @@ struct ConfigReader {
         config.baseURLIsSet = fields["base_url"] != nil
         config.maxPerSource = value { () throws(ConfigError) in
             try positiveInt(fields["max_per_source"], field: "max_per_source")
+        }
+        config.newSourceItems = value { () throws(ConfigError) in
+            try positiveInt(fields["new_source_items"], field: "new_source_items")
         }
         if let node = fields["pages"], let pages = checking({ () throws(ConfigError) in try pages(node) }) {
             config.pages = pages

@@ -66,6 +66,12 @@ public struct Explanation: Sendable, Encodable {
         var places: [String] = []
         if front.contains(entry.publicID) {
             places.append("feed.atom, feed.rss, feed.json and index.html")
+        } else if stored.heldFromTheFront {
+            facts.append(
+                Fact(
+                    label: "front page",
+                    text: "held from it: its source's first fetch brought more than new_source_items"
+                        + " (\(config.newSourceItems.map(String.init) ?? "-")) posts, and this is one of the older ones"))
         } else {
             let cap = config.maxPerSource.map { " or, with max_per_source: \($0), not among its source's newest \($0)" }
             facts.append(

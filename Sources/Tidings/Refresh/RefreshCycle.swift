@@ -317,8 +317,9 @@ struct Cycle {
             let changes = try store.recordSuccess(
                 key: source.key, feed: feed,
                 validators: Validators(etag: result.etag, lastModified: result.lastModified),
-                status: result.status ?? 200, now: now
-            ) { entry, firstSeen in filters.hiddenBy(entry, source: source.key, firstSeen: firstSeen, now: now) }
+                status: result.status ?? 200, now: now,
+                hide: { entry, firstSeen in filters.hiddenBy(entry, source: source.key, firstSeen: firstSeen, now: now) },
+                newSourceItems: refresh.config.newSourceItems)
             status = .stored(changes)
             warnings = feed.warnings + warnings
             verdict = .success(feed)
