@@ -56,7 +56,7 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             // Compiled into the binary: an installed `tidings` needs no data files beside it.
-            resources: ["head", "foot", "month", "monthnav", "index", "archive"].map { .embedInCode("Templates/\($0).mustache") }),
+            resources: ["head", "foot", "month", "monthnav", "index", "archive", "sources"].map { .embedInCode("Templates/\($0).mustache") }),
         // The operator's filters: which stored entries the planet shows, and why not.
         .target(name: "Curation"),
         // The application: configuration, the refresh cycle, scheduling policy.
@@ -96,7 +96,8 @@ let package = Package(
         .testTarget(
             name: "PublishingTests", dependencies: ["Publishing", "Storage", "Parsing", "XML", "Time", "TestSupport"]),
         .testTarget(
-            name: "TidingsTests", dependencies: ["Tidings", "Parsing", "Storage", "XML", "Time", "TestSupport"],
+            name: "TidingsTests",
+            dependencies: ["Tidings", "Parsing", "Storage", "Publishing", "Curation", "XML", "Time", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "Storage", "TestSupport"]),
     ],

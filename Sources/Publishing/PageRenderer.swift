@@ -160,6 +160,64 @@ struct PageRenderer {
         return library.render(context, withTemplate: "archive") ?? ""
     }
 
+    func sourcesPage(sources: [SourceRecord], activity: [String: SourceActivity], months: [Int], now: Date)
+        -> String
+    {
+        var context = common(pageTitle: "Sources — \(site.title)", root: "")
+        let failing = sources.filter(\.isFailing).count
+        context["sourceCount"] = sources.count == 1 ? "1 source" : "\(Self.grouped(sources.count)) sources"
+        context["hasProblems"] = failing > 0
+        context["problemCount"] = Self.grouped(failing)
+        context["sources"] = sources.sorted {
+            // The failing first, longest failing first; then by title.
+            ($0.failingSince ?? .distantFuture, $0.displayTitle.lowercased())
+                < ($1.failingSince ?? .distantFuture, $1.displayTitle.lowercased())
+        }.map { source -> [String: Any] in
+            let siteHref = Checked.link(source.siteLink)
+            let own = activity[source.key] ?? SourceActivity()
+            var notes: [String] = []
+            if own.hidden > 0 { notes.append("\(Self.grouped(own.hidden)) hidden by filters") }
+            if own.heldFromTheFront > 0 { notes.append("\(Self.grouped(own.heldFromTheFront)) held from the front page") }
+            let counts = months.map { own.months[$0] ?? 0 }
+            return [
+                "title": source.displayTitle, "key": source.key, "hasSiteHref": siteHref != nil, "siteHref": siteHref ?? "",
+                "feed": source.webFeedURL(site: site) ?? FeedPaths.source(source.key, .atom),
+                "health": Self.health(source), "healthClass": source.isFailing ? "failing" : "ok",
+                "hasLastPost": source.lastPostAt != nil,
+                "lastPost": source.lastPostAt.map { Timestamp.dayHeading($0, in: zone) } ?? "",
+                "lastPostDatetime": source.lastPostAt.map { Timestamp.rfc3339($0) } ?? "",
+                "hasNotes": !notes.isEmpty, "notes": notes.joined(separator: " · "),
+                "bars": Self.bars(counts, months: months),
+                "chartLabel": "Posts per month, oldest first: " + counts.map(String.init).joined(separator: ", "),
+            ]
+        }
+        return library.render(context, withTemplate: "sources") ?? ""
+    }
+
+    /// A source's health in words.
+    static func health(_ source: SourceRecord) -> String {
+        if let error = source.lastError {
+            let since = source.failingSince.map { " since \(Timestamp.display($0))" } ?? ""
+            let last = source.lastSuccessAt.map { "; last worked \(Timestamp.display($0))" } ?? "; it has never worked"
+            return "Failing\(since): \(error)\(last)"
+        }
+        guard let success = source.lastSuccessAt else { return "Not fetched yet" }
+        return "Working: last fetched \(Timestamp.display(success))"
+    }
+
+    /// Twelve bars, 8 units wide and 10 apart, scaled to the busiest month (a month with posts shows at least 2).
+    static func bars(_ counts: [Int], months: [Int]) -> [[String: Any]] {
+        let most = max(counts.max() ?? 0, 1)
+        return zip(counts, months).enumerated().map { index, pair in
+            let (count, month) = pair
+            let height = count == 0 ? 0 : max(2, count * 24 / most)
+            return [
+                "x": index * 10, "y": 24 - height, "height": height,
+                "label": "\(Timestamp.monthHeading(year: month / 100, month: month % 100)): \(Self.countLine(count))",
+            ]
+        }
+    }
+
     private func monthLine(_ month: MonthCount) -> [String: Any] {
         [
             "href": Self.monthPath(month), "label": Timestamp.monthHeading(year: month.year, month: month.month),

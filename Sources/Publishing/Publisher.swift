@@ -35,8 +35,8 @@ public struct Publisher: Sendable {
     /// Every output Tidings publishes, in the order they are written: the month pages before the pages and
     /// feeds that link to them.
     static let outputs: [any Output] = [
-        MonthPages(), SiteIndex(), Archive(), CombinedFeeds(), SourceFeeds(), DigestFeeds(), SourceList(), Stylesheet(),
-        HealthOutput(),
+        MonthPages(), SiteIndex(), Archive(), SourcesPage(), CombinedFeeds(), SourceFeeds(), DigestFeeds(), SourceList(),
+        Stylesheet(), HealthOutput(),
     ]
 
     /// Publishes what changed in the store since the last publish, as `PublishPlan` decides, with

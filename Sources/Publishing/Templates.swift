@@ -5,7 +5,7 @@ import Foundation
 /// partials of its own. `{{ }}` escapes HTML, and the pages carry only plain text from feeds.
 public struct Templates: Sendable, Equatable {
     /// The templates the pages are rendered from; the others are partials they include.
-    public static let pages = ["month", "index", "archive"]
+    public static let pages = ["month", "index", "archive", "sources"]
 
     /// Every default template by name, as shipped.
     public static let defaults: [String: String] = [
@@ -15,6 +15,7 @@ public struct Templates: Sendable, Equatable {
         "monthnav": String(decoding: PackageResources.monthnav_mustache, as: UTF8.self),
         "index": String(decoding: PackageResources.index_mustache, as: UTF8.self),
         "archive": String(decoding: PackageResources.archive_mustache, as: UTF8.self),
+        "sources": String(decoding: PackageResources.sources_mustache, as: UTF8.self),
     ]
 
     /// Each template's text, and the file it came from (nil for a default).

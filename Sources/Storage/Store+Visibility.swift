@@ -96,3 +96,45 @@ extension StoreReader {
         }
     }
 }
+
+/// What the operator's page shows of a source beside its fetch state.
+public struct SourceActivity: Sendable, Equatable {
+    /// Shown posts per month (year * 100 + month).
+    public var months: [Int: Int] = [:]
+    public var hidden = 0
+    public var heldFromTheFront = 0
+
+    public init() {}
+}
+
+extension StoreReader {
+    /// Each source's shown posts per month since `fromMonth` (year * 100 + month), and how many of its
+    /// posts the filters hide or the front page holds back.
+    public func activity(fromMonth: Int) throws(StoreError) -> [String: SourceActivity] {
+        var result: [String: SourceActivity] = [:]
+        for row in try database.query(
+            """
+            SELECT s.key, c.month, c.count FROM month_counts c JOIN sources s ON s.id = c.source_id
+            WHERE c.month >= ? AND s.active = 1
+            """, [.integer(Int64(fromMonth))])
+        {
+            guard let key = row.string(0), let month = row.int(1), let count = row.int(2) else { continue }
+            result[key, default: SourceActivity()].months[month] = count
+        }
+        // Through the partial indexes of hidden and held entries: a few rows, not every entry.
+        for row in try database.query(
+            """
+            SELECT s.key, SUM(x.hidden), SUM(x.held) FROM (
+                SELECT source_id, 1 AS hidden, 0 AS held FROM entries WHERE hidden_by IS NOT NULL
+                UNION ALL
+                SELECT source_id, 0, 1 FROM entries WHERE front_held = 1 AND hidden_by IS NULL
+            ) x JOIN sources s ON s.id = x.source_id GROUP BY s.key
+            """)
+        {
+            guard let key = row.string(0) else { continue }
+            result[key, default: SourceActivity()].hidden = row.int(1) ?? 0
+            result[key, default: SourceActivity()].heldFromTheFront = row.int(2) ?? 0
+        }
+        return result
+    }
+}

@@ -113,7 +113,8 @@ import Testing
 
     @Test(.enabled(if: SmallFilesystem.isAvailable))
     func aFullDiskLeavesTheOldOutputsWholeAndNamesThePath() async throws {
-        let disk = try SmallFilesystem(kilobytes: 64)
+        // Room for one short post's outputs, not for a long one's.
+        let disk = try SmallFilesystem(kilobytes: 96)
         defer { disk.unmount() }
         let document = Served(Self.rss([("a", "Short post", "one")]))
         let (server, site) = try await Self.refreshedSite(serving: document, settings: "output: \(disk.path)\n")

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import Publishing
 @testable import Tidings
 
 /// `tidings explain`: a published post, a filtered one, one off the front page, a URL never seen, a source
@@ -57,5 +58,33 @@ import Testing
 
         let elsewhere = try Explanation.explain("https://elsewhere.example/post", config: config)
         #expect(elsewhere.notStored?.contains { $0.text.contains("no configured source is on elsewhere.example") } == true)
+    }
+}
+
+/// `sources.html`, the operator's page.
+@Suite struct SourcesPageTests {
+    @Test func everySourceWithItsHealthItsLastPostItsMonthsAndWhatIsHidden() async throws {
+        let server = try LoopbackHTTPServer { request in
+            if request.path == "/broken" { return .init(status: 500) }
+            return .init(body: FilterTests.feed(String(request.path.dropFirst())))
+        }
+        let yaml =
+            FilterTests.yaml(server, filters: FilterTests.rules) + "\n  - key: broken\n    url: \(server.url("/broken"))\n"
+        let site = try TestSite(yaml)
+        _ = try await site.run()
+        let page = try String(contentsOf: site.directory.file("output/sources.html"), encoding: .utf8)
+        #expect(page.contains("3 sources, 1 failing."), "\(page)")
+        #expect(page.contains("Failing since "), "the failing source says so")
+        #expect(page.contains("HTTP 500"))
+        #expect(page.contains("Working: last fetched "))
+        #expect(page.contains("1 hidden by filters"), "each source's sponsored post")
+        #expect(page.components(separatedBy: "<rect ").count - 1 == 36, "twelve bars a source")
+        // The failing source first.
+        let broken = try #require(page.range(of: "<span class=\"key\">broken</span>"))
+        let member = try #require(page.range(of: "<span class=\"key\">member</span>"))
+        #expect(broken.lowerBound < member.lowerBound)
+        let index = try String(contentsOf: site.directory.file("output/index.html"), encoding: .utf8)
+        #expect(index.contains("href=\"sources.html\""))
+        #expect(SourcesPage.lastTwelveMonths(now: Date(timeIntervalSince1970: 1_767_225_600)).first == 202502, "Jan 2026's year")
     }
 }

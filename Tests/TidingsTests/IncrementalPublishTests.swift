@@ -38,7 +38,7 @@ import Testing
         let feeds = ["feed", "sources/blog", "digest"].flatMap { path in
             ["atom", "rss", "json"].map { "\(path).\($0)" }
         }
-        #expect(Set(one.written) == Set(["2026/02/index.html", "index.html", "archive.html"] + feeds))
+        #expect(Set(one.written) == Set(["2026/02/index.html", "index.html", "archive.html", "sources.html"] + feeds))
         let february = try String(contentsOf: site.directory.file("output/2026/02/index.html"), encoding: .utf8)
         #expect(february.contains("Post feb2"))
 

@@ -76,6 +76,7 @@ import Testing
         #expect(
             written.map { URL(fileURLWithPath: $0).lastPathComponent } == [
                 "archive.mustache", "head.mustache", "index.mustache", "month.mustache", "monthnav.mustache",
+                "sources.mustache",
             ])
         #expect(try String(contentsOf: folder.appendingPathComponent("foot.mustache"), encoding: .utf8) == "mine")
         let exported = try Templates(overriding: folder)
