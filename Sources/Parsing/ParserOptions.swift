@@ -12,6 +12,9 @@ public struct ParserOptions: Sendable, Equatable {
         case clamp
         /// Ignore the feed's dates altogether; entries get their first-seen time.
         case ignoreDate = "ignore_date"
+        /// Trust the date, but keep the entry off the feeds and pages until it comes (the store holds it; the
+        /// first round after its date releases it).
+        case hold
     }
 
     /// Where an entry's identity comes from, for feeds whose ids are hopeless (a new guid on every fetch).

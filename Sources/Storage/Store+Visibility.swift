@@ -24,14 +24,17 @@ extension Store {
     /// those that changed are written, one transaction per batch. Returns how many were newly hidden and
     /// newly shown.
     @discardableResult
+    /// `heldOnly`: only the entries whose `hidden_by` starts with it (held for their date), through the
+    /// index of hidden entries.
     public func reviewVisibility(
-        of sources: Set<String>? = nil, withBodies: Bool, decide: (VisibilityRow) -> String?
+        of sources: Set<String>? = nil, heldOnly: String? = nil, withBodies: Bool, decide: (VisibilityRow) -> String?
     ) throws(StoreError) -> (hidden: Int, shown: Int) {
         var totals = (hidden: 0, shown: 0)
         var after: Int64 = 0
         while true {
             let rows = try database.query(
-                Self.visibilityQuery(withBodies: withBodies), [.integer(after), .integer(Int64(Self.visibilityBatch))]
+                Self.visibilityQuery(withBodies: withBodies, heldOnly: heldOnly != nil),
+                [.integer(after), .integer(Int64(Self.visibilityBatch))] + (heldOnly.map { [.text($0 + "%")] } ?? [])
             ).map(Self.visibilityRow)
             guard let last = rows.last else { break }
             after = last.rowID
@@ -59,14 +62,15 @@ extension Store {
     static let visibilityBatch = 2000
 
     /// Entries after a row id, in row-id order (arguments: the row id, the batch size).
-    static func visibilityQuery(withBodies: Bool) -> String {
+    static func visibilityQuery(withBodies: Bool, heldOnly: Bool = false) -> String {
         let bodies = withBodies ? "b.summary, b.content" : "NULL, NULL"
         let join = withBodies ? "LEFT JOIN entry_bodies b ON b.entry = e.id" : ""
         return """
             SELECT e.id, s.key, e.title, e.author, e.link, e.categories, \(bodies), e.published_at, e.first_seen_at,
                    e.hidden_by
             FROM entries e JOIN sources s ON s.id = e.source_id \(join)
-            WHERE e.id > ? ORDER BY e.id LIMIT ?
+            WHERE e.id > ?1 \(heldOnly ? "AND e.hidden_by IS NOT NULL AND e.hidden_by LIKE ?3" : "")
+            ORDER BY e.id LIMIT ?2
             """
     }
 

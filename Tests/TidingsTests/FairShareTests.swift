@@ -86,3 +86,31 @@ extension FairShareTests {
         #expect(!later.contains("Post 3"))
     }
 }
+
+/// `future_dates: hold`: a post dated in the future waits off the feeds and pages until its date, and the
+/// first round after it releases it.
+@Suite struct FutureDateTests {
+    @Test func aHeldPostIsReleasedByTheFirstRoundAfterItsDate() async throws {
+        let clock = TestClock(Date(timeIntervalSince1970: 1_773_316_800))  // 2026-03-12
+        let ahead = Timestamp.rfc822(clock.now.addingTimeInterval(2 * 86_400))
+        let now = Timestamp.rfc822(clock.now.addingTimeInterval(-3600))
+        let rss = """
+            <rss version="2.0"><channel><title>T</title><link>https://t.example/</link>
+            <item><title>Tomorrow's news</title><link>https://t.example/soon</link><pubDate>\(ahead)</pubDate></item>
+            <item><title>Today's news</title><link>https://t.example/now</link><pubDate>\(now)</pubDate></item>
+            </channel></rss>
+            """
+        let server = try LoopbackHTTPServer { _ in .init(body: rss) }
+        let site = try TestSite(
+            "base_url: https://p.example/\nfuture_dates: hold\nsources:\n  - key: t\n    url: \(server.url("/feed"))\n")
+        _ = try await site.refresh.run(store: site.store, mode: .force, now: { clock.now })
+        let feed = site.directory.file("output/feed.atom")
+        #expect(try FilterTests.titles(in: feed) == ["Today's news"])
+        let held = try Explanation.explain("https://t.example/soon", config: site.refresh.config, now: clock.now)
+        #expect(held.posts.first?.contains { $0.label == "hidden" && $0.text.hasPrefix("held until 2026-03-14") } == true)
+
+        clock.advance(by: 3 * 86_400)
+        _ = try await site.refresh.run(store: site.store, mode: .force, now: { clock.now })
+        #expect(try FilterTests.titles(in: feed) == ["Tomorrow's news", "Today's news"], "released, with its own date")
+    }
+}

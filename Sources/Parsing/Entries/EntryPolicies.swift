@@ -56,7 +56,7 @@ struct EntryPolicies {
 
     private func applyDatePolicy(to entry: inout ParsedEntry) {
         switch options.futureDates {
-        case .keep:
+        case .keep, .hold:
             return
         case .clamp:
             if let published = entry.published, published > now { entry.published = now }

@@ -23,6 +23,13 @@ struct ConfigReader {
     private var sourceFilters: [(String, Node)] { sourceFilterNodes.list }
     private let sourceFilterNodes = SourceFilterNodes()
 
+    /// The global `future_dates`, which each source's own overrides.
+    private let defaultFutureDates = DefaultFutureDates()
+
+    private final class DefaultFutureDates {
+        var value = ParserOptions.FutureDates.clamp
+    }
+
     private final class SourceFilterNodes {
         var list: [(String, Node)] = []
     }
@@ -45,7 +52,7 @@ struct ConfigReader {
     static let siteFields = [
         "title", "base_url", "output", "database", "poll_interval", "max_entries", "retention", "fetch", "sources",
         "templates", "pages", "log_level", "health_after", "metrics_file", "filters", "max_per_source",
-        "new_source_items",
+        "new_source_items", "future_dates",
     ]
     static let pagesFields = ["language", "timezone", "day_order", "summary_length"]
     static let fetchFields = [
@@ -78,6 +85,14 @@ struct ConfigReader {
             throw .syntax(path: path, line: nil, message: "\(error)")
         }
         let fields = try mapping(root, field: "feeds.yaml", allowed: Self.siteFields)
+        // The default of every source's `future_dates`, read before the sources.
+        if let node = fields["future_dates"],
+            let choice = value({ () throws(ConfigError) -> ParserOptions.FutureDates? in
+                try choice(node, field: "future_dates")
+            })
+        {
+            defaultFutureDates.value = choice
+        }
         let sourcesNode = checking { () throws(ConfigError) in try required(fields, "sources", in: root) }
         let pollInterval =
             value { () throws(ConfigError) in try interval(fields["poll_interval"], field: "poll_interval") }
@@ -372,6 +387,7 @@ struct ConfigReader {
 
     private func parserOptions(_ fields: [String: Node], label: String) throws(ConfigError) -> ParserOptions {
         var options = ParserOptions()
+        options.futureDates = defaultFutureDates.value
         if let zone = try timeZone(fields["timezone"], field: "\(label).timezone") { options.naiveTimeZone = zone }
         if let node = fields["encoding"], let name = try string(node, field: "\(label).encoding") {
             guard ParserOptions.isSupportedEncoding(name) else {

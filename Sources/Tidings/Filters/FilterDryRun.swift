@@ -34,6 +34,7 @@ public struct FilterDryRun: Sendable {
         guard FileManager.default.fileExists(atPath: config.databaseFile.path) else { return nil }
         let reader = try StoreReader(path: config.databaseFile.path)
         let curation = config.curation
+        let filters = Filters(config: config)
         let configured = Set(config.sources.map(\.key)).intersection(keys ?? Set(config.sources.map(\.key)))
         var result = FilterDryRun()
         result.fileName = config.file.lastPathComponent
@@ -45,7 +46,7 @@ public struct FilterDryRun: Sendable {
         try reader.forEachVisibilityRow(of: configured, withBodies: curation.readsBodies) { row in
             result.checked += 1
             let input = Filters.input(row)
-            let after = curation.isEmpty ? nil : curation.hiddenBy(input, source: row.sourceKey, now: now)
+            let after = filters.hiddenBy(row, now: now)
             if row.hiddenBy != nil { result.hiddenNow += 1 }
             if after != nil { result.hiddenAfter += 1 }
             perSource[row.sourceKey, default: (0, 0)].entries += 1

@@ -59,7 +59,7 @@ public struct Refresh: Sendable {
         let records = try registeredSources(in: store, now: now())
         // Rules changed since the stored verdicts were made: the stored entries are reviewed before new ones
         // are stored with the rules as they are (on a new store, nothing to review: the rules are noted).
-        try Filters(curation: config.curation).apply(to: store, now: now())
+        try Filters(config: config).apply(to: store, now: now())
         let start = now()
         var outcomes: [String: SourceOutcome] = [:]
         var requests: [FetchRequest] = []
@@ -136,7 +136,7 @@ public struct Refresh: Sendable {
         throws -> Publisher.Report
     {
         // Rules changed since the stored verdicts were made: review them first, so this publish shows the change.
-        try Filters(curation: config.curation).apply(to: store, now: now)
+        try Filters(config: config).apply(to: store, now: now)
         return try Publisher(site: try site(), folder: config.outputFolder).publishChanges(
             from: store, healthAfter: config.healthAfter, full: full, prestaged: prestaged, now: now)
     }

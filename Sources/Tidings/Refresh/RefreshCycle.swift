@@ -313,7 +313,7 @@ struct Cycle {
             } else if previous.discoveredURL == nil, previous.yielded != .feed {
                 try store.setYielded(.feed, for: source.key)
             }
-            let filters = Filters(curation: refresh.config.curation)
+            let filters = Filters(config: refresh.config)
             let changes = try store.recordSuccess(
                 key: source.key, feed: feed,
                 validators: Validators(etag: result.etag, lastModified: result.lastModified),
