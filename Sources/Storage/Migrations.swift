@@ -276,6 +276,8 @@ enum Migrations {
         -- others are held from it, and listed on their month pages as usual.
         ALTER TABLE entries ADD COLUMN front_held INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX entries_front_held ON entries (id) WHERE front_held = 1;
+        -- The date a feed gave for a post from the future, kept for the record when it was clamped.
+        ALTER TABLE entries ADD COLUMN claimed_at INTEGER;
         DROP TRIGGER entries_counted;
         CREATE TRIGGER entries_counted AFTER INSERT ON entries WHEN NEW.hidden_by IS NULL BEGIN
             INSERT INTO month_counts (source_id, month, count) VALUES (NEW.source_id, NEW.month, 1)

@@ -329,6 +329,7 @@ public final class Store {
             .text(categories), .text(enclosures), .integer(Int64(entry.wordCount)), seconds(entry.published),
             seconds(entry.updated), .integer(sortDate), .text(fingerprint), SQLValue(alias), .text(entry.id),
             SQLValue(LeadImage.of(entry)), .integer(entry.content == nil ? 0 : 1), SQLValue(hiddenBy),
+            seconds(entry.claimedPublished),
         ]
         if let existing {
             // The same content under a new id (a matched alias) only renames the stored entry.
@@ -336,7 +337,7 @@ public final class Store {
                 """
                 UPDATE entries SET title = ?, link = ?, author = ?, excerpt = ?, categories = ?, enclosures = ?,
                     word_count = ?, published_at = ?, updated_at = ?, sort_date = ?, fingerprint = ?, alias_key = ?,
-                    entry_id = ?, image = ?, has_content = ?, hidden_by = ?
+                    entry_id = ?, image = ?, has_content = ?, hidden_by = ?, claimed_at = COALESCE(?, claimed_at)
                 WHERE id = ?
                 """, values + [.integer(existing.rowID)])
             if !unchanged { try saveBodies(of: entry, rowID: existing.rowID) }
@@ -350,9 +351,9 @@ public final class Store {
         let inserted = try database.query(
             """
             INSERT INTO entries (title, link, author, excerpt, categories, enclosures, word_count, published_at,
-                updated_at, sort_date, fingerprint, alias_key, entry_id, image, has_content, hidden_by, source_id,
-                first_seen_at, public_id, front_held)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                updated_at, sort_date, fingerprint, alias_key, entry_id, image, has_content, hidden_by, claimed_at,
+                source_id, first_seen_at, public_id, front_held)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """, values + [.integer(sourceID), .integer(firstSeenSeconds), .text(publicID), .integer(held ? 1 : 0)])
         if let rowID = inserted.first?.int(0) { try saveBodies(of: entry, rowID: Int64(rowID)) }
         return .new

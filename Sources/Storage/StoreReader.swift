@@ -126,6 +126,8 @@ public struct EntryFacts: Sendable {
     public var sourceActive: Bool
     /// One of a new source's older posts, kept off the front page (`new_source_items`).
     public var heldFromTheFront = false
+    /// The future date its feed gave, when `clamp` moved it to when it was first fetched.
+    public var claimedDate: Date?
 }
 
 extension StoreReader {
@@ -138,7 +140,7 @@ extension StoreReader {
             SELECT s.key, COALESCE(s.title, s.feed_title, s.key), s.site_link, e.entry_id, e.title, e.link, e.author,
                    NULL, NULL, e.categories, e.word_count, e.published_at, e.updated_at, e.first_seen_at,
                    e.sort_date, e.excerpt, e.public_id, e.enclosures, e.has_content, e.image, e.hidden_by, s.active,
-                   e.front_held
+                   e.front_held, e.claimed_at
             FROM entries e JOIN sources s ON s.id = e.source_id
             WHERE e.public_id = ?1 OR e.entry_id = ?1 OR e.link = ?1 OR (?2 IS NOT NULL AND e.alias_key = ?2)
             ORDER BY e.sort_date DESC LIMIT 20
@@ -146,7 +148,7 @@ extension StoreReader {
         ).map { row in
             EntryFacts(
                 entry: Store.storedEntry(row), hiddenBy: row.string(20), sourceActive: (row.int(21) ?? 0) != 0,
-                heldFromTheFront: (row.int(22) ?? 0) != 0)
+                heldFromTheFront: (row.int(22) ?? 0) != 0, claimedDate: Store.date(row.int(23)))
         }
     }
 

@@ -114,3 +114,25 @@ extension FairShareTests {
         #expect(try FilterTests.titles(in: feed) == ["Tomorrow's news", "Today's news"], "released, with its own date")
     }
 }
+
+extension FutureDateTests {
+    /// `clamp`, the default: published at the fetch that first saw it, its feed's date kept for the record.
+    @Test func aClampedPostKeepsItsFeedsDateForTheRecord() async throws {
+        let clock = TestClock(Date(timeIntervalSince1970: 1_773_316_800))
+        let ahead = clock.now.addingTimeInterval(400 * 86_400)
+        let rss = """
+            <rss version="2.0"><channel><title>T</title><link>https://t.example/</link>
+            <item><title>From next year</title><link>https://t.example/later</link><pubDate>\(Timestamp.rfc822(ahead))</pubDate></item>
+            </channel></rss>
+            """
+        let server = try LoopbackHTTPServer { _ in .init(body: rss) }
+        let site = try TestSite("base_url: https://p.example/\nsources:\n  - key: t\n    url: \(server.url("/feed"))\n")
+        _ = try await site.refresh.run(store: site.store, mode: .force, now: { clock.now })
+        #expect(try FilterTests.titles(in: site.directory.file("output/feed.atom")) == ["From next year"])
+        let explained = try Explanation.explain("https://t.example/later", config: site.refresh.config, now: clock.now)
+        let date = explained.posts.first?.first { $0.label == "date" }?.text ?? ""
+        #expect(date.hasPrefix(Timestamp.display(clock.now)), "published when first fetched: \(date)")
+        #expect(date.contains("its feed says \(Timestamp.display(ahead))"), "\(date)")
+        #expect(date.hasSuffix("(future_dates: clamp)"))
+    }
+}

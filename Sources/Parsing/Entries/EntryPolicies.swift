@@ -59,7 +59,10 @@ struct EntryPolicies {
         case .keep, .hold:
             return
         case .clamp:
-            if let published = entry.published, published > now { entry.published = now }
+            if let published = entry.published, published > now {
+                entry.claimedPublished = published
+                entry.published = now
+            }
             // An update from the future says nothing believable; dropping it (rather than moving it to
             // the fetch time) keeps the entry unchanged from one refresh to the next.
             if let updated = entry.updated, updated > now { entry.updated = nil }

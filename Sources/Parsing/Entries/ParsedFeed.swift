@@ -43,6 +43,9 @@ public struct ParsedEntry: Sendable, Equatable {
     public var title: String?
     public var link: String?
     public var published: Date?
+    /// The date the feed gave when it was in the future and `clamp` moved `published` to the fetch time:
+    /// kept for the record (`tidings explain`).
+    public var claimedPublished: Date?
     public var updated: Date?
     public var author: String?
     public var summary: String?

@@ -45,7 +45,10 @@ public struct Explanation: Sendable, Encodable {
             Fact(label: "first seen", text: Timestamp.display(entry.firstSeen)),
             Fact(
                 label: "date",
-                text: entry.published.map { "\(Timestamp.display($0)), as its feed gives it" }
+                text: stored.claimedDate.map {
+                    "\(Timestamp.display(entry.date)): its feed says \(Timestamp.display($0)), in the future when it"
+                        + " was fetched, so it was clamped to the fetch (future_dates: clamp)"
+                } ?? entry.published.map { "\(Timestamp.display($0)), as its feed gives it" }
                     ?? "\(Timestamp.display(entry.date)): its feed gives none, so when it was first seen"),
             Fact(label: "public id", text: entry.publicID),
             Fact(label: "id in its feed", text: entry.entryID),
