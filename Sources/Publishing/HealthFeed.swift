@@ -15,16 +15,27 @@ public struct HealthProblem: Sendable, Equatable {
     public var errorSince: Date
     public var error: String
     public var lastSuccess: Date?
+    /// Not a failure: a burst of new posts held from the front page, `error` saying how many.
+    public var isBurst = false
 
-    /// The sources of `records` failing for longer than `after`.
+    /// The sources of `records` failing for longer than `after`, and those with a burst of new posts held
+    /// from the front page (at once: the operator decides).
     public static func all(in records: [SourceRecord], after: Duration, now: Date) -> [HealthProblem] {
         let threshold = now.addingTimeInterval(-Double(after.components.seconds))
-        return records.compactMap { record in
+        let failing = records.compactMap { record -> HealthProblem? in
             guard let since = record.failingSince, since <= threshold, let error = record.lastError else { return nil }
             return HealthProblem(
                 key: record.key, title: record.displayTitle, url: record.fetchURL, failingSince: since,
                 errorSince: record.errorSince ?? since, error: error, lastSuccess: record.lastSuccessAt)
         }
+        let bursts = records.compactMap { record -> HealthProblem? in
+            guard let burst = record.burst else { return nil }
+            return HealthProblem(
+                key: record.key, title: record.displayTitle, url: record.fetchURL, failingSince: burst.at,
+                errorSince: burst.at, error: "\(burst.held) new posts held from the front page",
+                lastSuccess: record.lastSuccessAt, isBurst: true)
+        }
+        return failing + bursts
     }
 }
 
@@ -59,24 +70,42 @@ public enum HealthFeed {
     private static func entry(_ problem: HealthProblem, feedURL: String, into xml: inout XMLBuilder) {
         let since = Timestamp.display(problem.failingSince)
         xml.open("entry")
-        xml.element("title", "\(problem.title) (\(problem.key)) has been failing since \(since)", [("type", "text")])
+        let title =
+            problem.isBurst
+            ? "\(problem.title) (\(problem.key)) brought a burst of new posts on \(since)"
+            : "\(problem.title) (\(problem.key)) has been failing since \(since)"
+        xml.element("title", title, [("type", "text")])
         // Dated by the failure's start: a later failure after a success is another problem.
-        xml.element("id", "\(feedURL)#\(problem.key)-\(Checked.unixSeconds(problem.failingSince))")
+        let kind = problem.isBurst ? "burst-" : ""
+        xml.element("id", "\(feedURL)#\(problem.key)-\(kind)\(Checked.unixSeconds(problem.failingSince))")
         xml.empty("link", [("rel", "alternate"), ("href", problem.url)])
         xml.element("published", Timestamp.rfc3339(problem.failingSince))
         xml.element("updated", Timestamp.rfc3339(max(problem.errorSince, problem.failingSince)))
         xml.open("author")
         xml.element("name", Site.generatorName)
         xml.close("author")
+        xml.element("content", problem.isBurst ? burstText(problem) : failureText(problem, since: since), [("type", "text")])
+        xml.close("entry")
+    }
+
+    private static func failureText(_ problem: HealthProblem, since: String) -> String {
         let lastSuccess = problem.lastSuccess.map { "The last fetch that worked was on \(Timestamp.display($0))." }
-        let text = [
+        return [
             "Every fetch of \(problem.url) since \(since) has failed.",
             "The error, since \(Timestamp.display(problem.errorSince)): \(problem.error)",
             lastSuccess ?? "No fetch of it has worked yet.",
             "`tidings status` shows its state; `tidings refresh \(problem.key)` tries it again now.",
         ].joined(separator: "\n\n")
-        xml.element("content", text, [("type", "text")])
-        xml.close("entry")
+    }
+
+    private static func burstText(_ problem: HealthProblem) -> String {
+        [
+            "A fetch of \(problem.url) on \(Timestamp.display(problem.failingSince)) brought far more new posts than"
+                + " the source ever does: \(problem.error), listed on their month pages. A blog that moved often"
+                + " re-publishes its whole archive under new links.",
+            "If they are new posts, `tidings release \(problem.key)` sends them to the front page; if they are old"
+                + " ones, a filter (`date: { older_than: … }`) can hide them.",
+        ].joined(separator: "\n\n")
     }
 
     /// What `health.atom` shows in one publish: the problems, and when they last changed (the feed's date),

@@ -278,6 +278,10 @@ enum Migrations {
         CREATE INDEX entries_front_held ON entries (id) WHERE front_held = 1;
         -- The date a feed gave for a post from the future, kept for the record when it was clamped.
         ALTER TABLE entries ADD COLUMN claimed_at INTEGER;
+        -- A later fetch that brought far more new posts than a source ever does (a re-published archive): when,
+        -- and how many were held from the front, until the operator releases them.
+        ALTER TABLE sources ADD COLUMN burst_at INTEGER;
+        ALTER TABLE sources ADD COLUMN burst_held INTEGER;
         DROP TRIGGER entries_counted;
         CREATE TRIGGER entries_counted AFTER INSERT ON entries WHEN NEW.hidden_by IS NULL BEGIN
             INSERT INTO month_counts (source_id, month, count) VALUES (NEW.source_id, NEW.month, 1)

@@ -51,6 +51,14 @@ public struct SourceRecord: Sendable, Equatable {
     public var failingSince: Date?
     /// Since when its last failure's error has been the same, while it keeps failing.
     public var errorSince: Date?
+    /// A fetch that brought far more new posts than the source ever does, most of them held from the front
+    /// page until released: when, and how many.
+    public var burst: Burst?
+
+    public struct Burst: Sendable, Equatable {
+        public var at: Date
+        public var held: Int
+    }
 
     public init(
         key: String, url: String, displayTitle: String, siteLink: String? = nil, etag: String? = nil,

@@ -130,7 +130,7 @@ public final class Store {
                (SELECT COALESCE(SUM(count), 0) FROM month_counts WHERE source_id = sources.id), discovered_url,
                next_poll_at, wait_until, wait_reason, gone_since, moved_url, move_candidate, move_first_seen_at,
                move_seen_count, body_hash, update_interval, websub_hub, quarantine_hash, quarantine_reason,
-               parse_suspect, yielded, failing_since, error_since
+               parse_suspect, yielded, failing_since, error_since, burst_at, burst_held
         FROM sources WHERE active = 1 \(condition) ORDER BY key
         """
     }
@@ -181,6 +181,7 @@ public final class Store {
         record.yielded = row.string(27).flatMap(FeedYield.init(rawValue:))
         record.failingSince = date(row.int(28))
         record.errorSince = date(row.int(29))
+        if let at = date(row.int(30)), let held = row.int(31) { record.burst = SourceRecord.Burst(at: at, held: held) }
         return record
     }
 
@@ -359,19 +360,57 @@ public final class Store {
         return .new
     }
 
-    /// The ids of a new source's entries beyond its `newest` (by date): its first fetch must not flood the
-    /// front page with its archive. Empty for a source that has entries already, or without a limit.
+    /// The ids of entries held from the front page, all but the `newest` (by date) of them: a new source's
+    /// first fetch (its archive), and a burst — a later fetch bringing far more new posts than a source ever
+    /// does (`isBurst`: a blog that moved and re-published everything under new links), noted on the source
+    /// so that `tidings status` and `health.atom` show it until the operator releases them.
     private func heldFromTheFront(_ entries: [ParsedEntry], sourceID: Int64, newest: Int?, now: Date)
         throws(StoreError) -> Set<String>
     {
-        guard let newest, entries.count > newest,
-            try database.query("SELECT 1 FROM entries WHERE source_id = ? LIMIT 1", [.integer(sourceID)]).isEmpty
-        else { return [] }
-        let byDate = entries.enumerated().sorted { first, second in
+        guard let newest, entries.count > newest else { return [] }
+        let isNew = try database.query("SELECT 1 FROM entries WHERE source_id = ? LIMIT 1", [.integer(sourceID)])
+            .isEmpty
+        var candidates = entries
+        if !isNew {
+            let ids = Self.json(entries.map(\.id))
+            let stored = Set(
+                try database.query(
+                    "SELECT entry_id FROM entries WHERE source_id = ? AND entry_id IN (SELECT value FROM json_each(?))",
+                    [.integer(sourceID), .text(ids)]
+                ).compactMap { $0.string(0) })
+            candidates = entries.filter { !stored.contains($0.id) }
+            guard Self.isBurst(new: candidates.count, newest: newest) else { return [] }
+        }
+        let byDate = candidates.enumerated().sorted { first, second in
             // Undated entries count as just seen, in document order.
             (first.element.published ?? now, -first.offset) > (second.element.published ?? now, -second.offset)
         }
-        return Set(byDate.dropFirst(newest).map(\.element.id))
+        let held = Set(byDate.dropFirst(newest).map(\.element.id))
+        if !isNew, !held.isEmpty {
+            try database.query(
+                "UPDATE sources SET burst_at = ?, burst_held = COALESCE(burst_held, 0) + ? WHERE id = ?",
+                [seconds(now), .integer(Int64(held.count)), .integer(sourceID)])
+        }
+        return held
+    }
+
+    /// More new posts at once than twice `new_source_items`, and than twenty: a re-published archive, not a
+    /// busy week.
+    public static func isBurst(new: Int, newest: Int) -> Bool { new > max(2 * newest, 20) }
+
+    /// Sends a source's posts held from the front page back to it (after a burst the operator looked at).
+    /// Returns how many.
+    @discardableResult
+    public func releaseHeld(of key: String) throws(StoreError) -> Int {
+        try database.transaction { () throws(StoreError) in
+            let sourceID = try self.sourceID(key)
+            try database.query(
+                "UPDATE entries SET front_held = 0 WHERE source_id = ? AND front_held = 1", [.integer(sourceID)])
+            let released = database.changes
+            try database.query(
+                "UPDATE sources SET burst_at = NULL, burst_held = NULL WHERE id = ?", [.integer(sourceID)])
+            return released
+        }
     }
 
     private func saveBodies(of entry: ParsedEntry, rowID: Int64) throws(StoreError) {

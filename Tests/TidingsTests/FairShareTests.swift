@@ -136,3 +136,52 @@ extension FutureDateTests {
         #expect(date.hasSuffix("(future_dates: clamp)"))
     }
 }
+
+extension FairShareTests {
+    static func rss(_ range: Range<Int>, host: String) -> String {
+        let items = range.map { index in
+            "<item><title>Post \(index)</title><link>https://\(host)/\(index)</link><guid>\(host)-\(index)</guid>"
+                + "<pubDate>\(Timestamp.rfc822(Date(timeIntervalSince1970: 1_773_316_800 + Double(index) * 3600)))</pubDate></item>"
+        }
+        return "<rss version=\"2.0\"><channel><title>B</title><link>https://\(host)/</link>" + items.joined()
+            + "</channel></rss>"
+    }
+
+    /// A blog that moved re-publishes its archive under new links: the burst is held from the front, shown by
+    /// status and health.atom, and released by the operator.
+    @Test func aBurstIsHeldShownAndReleased() async throws {
+        let fetches = Counter()
+        let server = try LoopbackHTTPServer { _ in
+            // First 3 posts; then the same blog moved: 40 posts under new links and ids.
+            .init(body: fetches.next() == 1 ? Self.rss(0..<3, host: "old.example") : Self.rss(100..<140, host: "new.example"))
+        }
+        let site = try TestSite(
+            """
+            base_url: https://planet.example/
+            new_source_items: 5
+            max_entries: 50
+            sources:
+              - key: moved
+                url: \(server.url("/feed"))
+            """)
+        _ = try await site.run()
+        #expect(try FilterTests.titles(in: site.directory.file("output/feed.atom")).count == 3, "3 ≤ 5: all shown")
+        _ = try await site.run(.force)
+        let front = try FilterTests.titles(in: site.directory.file("output/feed.atom"))
+        #expect(front == Set((135..<140).map { "Post \($0)" } + (0..<3).map { "Post \($0)" }), "\(front)")
+        let status = try site.refresh.status(now: Date())
+        #expect(status.first?.burstHeld == 35)
+        #expect(SourceStatus.table(status).contains("35 held from the front page (`tidings release moved`"))
+        let health = try String(contentsOf: site.directory.file("output/health.atom"), encoding: .utf8)
+        #expect(health.contains("brought a burst of new posts on"), "\(health)")
+        #expect(health.contains("35 new posts held from the front page"))
+
+        #expect(try site.store.releaseHeld(of: "moved") == 35)
+        try site.refresh.publish(from: site.store)
+        #expect(try FilterTests.titles(in: site.directory.file("output/feed.atom")).count == 43)
+        #expect(try site.refresh.status(now: Date()).first?.burstHeld == nil)
+        let after = try String(contentsOf: site.directory.file("output/health.atom"), encoding: .utf8)
+        #expect(!after.contains("burst"))
+        #expect(!Store.isBurst(new: 20, newest: 5) && Store.isBurst(new: 21, newest: 5) && !Store.isBurst(new: 30, newest: 15))
+    }
+}

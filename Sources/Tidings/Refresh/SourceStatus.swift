@@ -42,6 +42,9 @@ public struct SourceStatus: Sendable, Equatable, Codable {
     public var failingSince: Date?
     /// Failing for longer than `health_after`: listed first, and in `health.atom`.
     public var isProblem = false
+    /// A burst of new posts held from the front page: when, and how many.
+    public var burstAt: Date?
+    public var burstHeld: Int?
 
     public init(_ record: SourceRecord, now: Date, isProblem: Bool = false) {
         failingSince = record.failingSince
@@ -64,6 +67,8 @@ public struct SourceStatus: Sendable, Equatable, Codable {
         entries = record.entryCount
         hub = record.poll.hub
         quarantineReason = record.quarantine?.reason
+        burstAt = record.burst?.at
+        burstHeld = record.burst?.held
         state = Self.state(of: record, waiting: wait != nil)
     }
 
@@ -89,6 +94,11 @@ public struct SourceStatus: Sendable, Equatable, Codable {
             parts.append("\(failuresInARow) failure\(failuresInARow == 1 ? "" : "s") in a row\(since): \(lastError)")
         }
         if let waitReason { parts.append(waitReason) }
+        if let burstAt, let burstHeld {
+            parts.append(
+                "a burst of new posts on \(Self.short(burstAt)): \(burstHeld) held from the front page"
+                    + " (`tidings release \(key)` sends them to it)")
+        }
         return parts.joined(separator: "; ")
     }
 
