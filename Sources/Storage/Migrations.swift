@@ -282,6 +282,14 @@ enum Migrations {
         -- and how many were held from the front, until the operator releases them.
         ALTER TABLE sources ADD COLUMN burst_at INTEGER;
         ALTER TABLE sources ADD COLUMN burst_held INTEGER;
+        -- What a stored post was known as before a publisher renamed it (a new guid or link matched to it).
+        CREATE TABLE entry_merges (
+            entry INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+            entry_id TEXT,
+            link TEXT,
+            merged_at INTEGER NOT NULL
+        );
+        CREATE INDEX entry_merges_by_entry ON entry_merges (entry);
         DROP TRIGGER entries_counted;
         CREATE TRIGGER entries_counted AFTER INSERT ON entries WHEN NEW.hidden_by IS NULL BEGIN
             INSERT INTO month_counts (source_id, month, count) VALUES (NEW.source_id, NEW.month, 1)

@@ -274,14 +274,14 @@ public final class Store {
 
     /// The columns a candidate for a match is read from (see `EntryIdentity.Candidate`).
     static let candidateColumns =
-        "id, fingerprint, first_seen_at, entry_id, published_at, word_count, title, excerpt, hidden_by"
+        "id, fingerprint, first_seen_at, entry_id, published_at, word_count, title, excerpt, hidden_by, link"
 
     static func candidate(_ row: Row?) -> EntryIdentity.Candidate? {
         guard let row, let rowID = row.int(0), let firstSeen = row.int(2) else { return nil }
         return EntryIdentity.Candidate(
             rowID: Int64(rowID), fingerprint: row.string(1), firstSeen: Int64(firstSeen), entryID: row.string(3),
             published: row.int(4).map(Int64.init), wordCount: row.int(5) ?? 0, title: row.string(6),
-            excerpt: row.string(7), hiddenBy: row.string(8))
+            excerpt: row.string(7), hiddenBy: row.string(8), link: row.string(9))
     }
 
     private func bodies(of rowID: Int64) throws(StoreError) -> EntryIdentity.Bodies {
@@ -342,6 +342,15 @@ public final class Store {
                 WHERE id = ?
                 """, values + [.integer(existing.rowID)])
             if !unchanged { try saveBodies(of: entry, rowID: existing.rowID) }
+            // A rename is kept for `tidings explain`: what the post was known as.
+            if existing.entryID != entry.id || existing.link != entry.link {
+                try database.query(
+                    "INSERT INTO entry_merges (entry, entry_id, link, merged_at) VALUES (?, ?, ?, ?)",
+                    [
+                        .integer(existing.rowID), SQLValue(existing.entryID == entry.id ? nil : existing.entryID),
+                        SQLValue(existing.link == entry.link ? nil : existing.link), seconds(firstSeen),
+                    ])
+            }
             return unchanged ? .unchanged : .updated
         }
         let publicID = try EntryIdentity.unusedPublicID(

@@ -128,6 +128,14 @@ public struct EntryFacts: Sendable {
     public var heldFromTheFront = false
     /// The future date its feed gave, when `clamp` moved it to when it was first fetched.
     public var claimedDate: Date?
+    var rowID: Int64 = 0
+}
+
+/// What a stored post was known as before a rename: its old id or link, and when it was renamed.
+public struct EntryMerge: Sendable, Equatable {
+    public var entryID: String?
+    public var link: String?
+    public var at: Date
 }
 
 extension StoreReader {
@@ -140,7 +148,7 @@ extension StoreReader {
             SELECT s.key, COALESCE(s.title, s.feed_title, s.key), s.site_link, e.entry_id, e.title, e.link, e.author,
                    NULL, NULL, e.categories, e.word_count, e.published_at, e.updated_at, e.first_seen_at,
                    e.sort_date, e.excerpt, e.public_id, e.enclosures, e.has_content, e.image, e.hidden_by, s.active,
-                   e.front_held, e.claimed_at
+                   e.front_held, e.claimed_at, e.id
             FROM entries e JOIN sources s ON s.id = e.source_id
             WHERE e.public_id = ?1 OR e.entry_id = ?1 OR e.link = ?1 OR (?2 IS NOT NULL AND e.alias_key = ?2)
             ORDER BY e.sort_date DESC LIMIT 20
@@ -148,7 +156,31 @@ extension StoreReader {
         ).map { row in
             EntryFacts(
                 entry: Store.storedEntry(row), hiddenBy: row.string(20), sourceActive: (row.int(21) ?? 0) != 0,
-                heldFromTheFront: (row.int(22) ?? 0) != 0, claimedDate: Store.date(row.int(23)))
+                heldFromTheFront: (row.int(22) ?? 0) != 0, claimedDate: Store.date(row.int(23)),
+                rowID: Int64(row.int(24) ?? 0))
+        }
+    }
+
+    /// The ids and links a post had before the publisher renamed it, oldest first.
+    public func merges(of facts: EntryFacts) throws(StoreError) -> [EntryMerge] {
+        try database.query(
+            "SELECT entry_id, link, merged_at FROM entry_merges WHERE entry = ? ORDER BY merged_at, rowid",
+            [.integer(facts.rowID)]
+        ).map { EntryMerge(entryID: $0.string(0), link: $0.string(1), at: Store.date($0.int(2)) ?? Date()) }
+    }
+
+    /// The fetch that first stored a post: the source's first logged fetch at or after `firstSeen` (the log
+    /// keeps 30 days).
+    public func fetch(of key: String, firstSeen: Date) throws(StoreError) -> FetchLogEntry? {
+        try database.query(
+            """
+            SELECT fetched_at, url, status FROM fetch_log
+            WHERE source_id = (SELECT id FROM sources WHERE key = ?) AND fetched_at >= ? ORDER BY fetched_at LIMIT 1
+            """, [.text(key), .integer(Int64(firstSeen.timeIntervalSince1970.rounded(.down)))]
+        ).first.map { row in
+            FetchLogEntry(
+                sourceKey: key, at: Store.date(row.int(0)) ?? firstSeen, url: row.string(1) ?? "", status: row.int(2),
+                bytes: 0, durationSeconds: 0, notModified: false, error: nil)
         }
     }
 

@@ -88,3 +88,27 @@ import Testing
         #expect(SourcesPage.lastTwelveMonths(now: Date(timeIntervalSince1970: 1_767_225_600)).first == 202502, "Jan 2026's year")
     }
 }
+
+extension ExplainTests {
+    /// A post whose feed renamed it (a new guid, the same link moved to https and back) is explained with what
+    /// it was known as, and the fetch that first stored it.
+    @Test func explainsWhatAPostWasMergedWithAndWhichFetchFirstSawIt() async throws {
+        let renamed = Counter()
+        let server = try LoopbackHTTPServer { _ in
+            let guid = renamed.next() == 1 ? "old-guid" : "new-guid"
+            return .init(
+                body: """
+                    <rss version="2.0"><channel><title>R</title><link>https://r.example/</link>
+                    <item><title>A post</title><link>https://r.example/post</link><guid>\(guid)</guid>
+                    <pubDate>Thu, 12 Mar 2026 10:00:00 GMT</pubDate></item></channel></rss>
+                    """)
+        }
+        let site = try TestSite("base_url: https://p.example/\nsources:\n  - key: r\n    url: \(server.url("/feed"))\n")
+        _ = try await site.run()
+        _ = try await site.run(.force)
+        let facts = Self.facts(try Explanation.explain("https://r.example/post", config: site.refresh.config))
+        #expect(facts["id in its feed"] == "new-guid")
+        #expect(facts["merged"]?.hasPrefix("known as id old-guid until ") == true, "\(facts)")
+        #expect(facts["first fetch"]?.contains("of \(server.url("/feed")) (HTTP 200)") == true, "\(facts)")
+    }
+}

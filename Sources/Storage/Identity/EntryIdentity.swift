@@ -74,6 +74,8 @@ public enum EntryIdentity {
         var excerpt: String?
         /// Why the operator's filters hide it (not an identity rule: what the store compares before writing).
         var hiddenBy: String? = nil
+        /// Its link as stored, to record what it was known as when a match renames it.
+        var link: String? = nil
     }
 
     /// A stored entry's summary and content, read only when a match needs them.

@@ -32,7 +32,24 @@ public struct Explanation: Sendable, Encodable {
         }
         let front = Set(
             try reader.latestEntries(limit: config.maxEntries, perSource: config.maxPerSource).map(\.publicID))
-        result.posts = found.map { facts(of: $0, front: front, config: config) }
+        result.posts = try found.map { found in
+            var facts = facts(of: found, front: front, config: config)
+            let entry = found.entry
+            if let fetch = try reader.fetch(of: entry.sourceKey, firstSeen: entry.firstSeen) {
+                let status = fetch.status.map { "HTTP \($0)" } ?? "no status"
+                facts.insert(
+                    Fact(label: "first fetch", text: "\(Timestamp.display(fetch.at)) of \(fetch.url) (\(status))"), at: 4)
+            }
+            for merge in try reader.merges(of: found) {
+                let was = [merge.entryID.map { "id \($0)" }, merge.link.map { "link \($0)" }].compactMap { $0 }
+                facts.append(
+                    Fact(
+                        label: "merged",
+                        text: "known as \(was.joined(separator: ", ")) until \(Timestamp.display(merge.at)), when its"
+                            + " feed renamed it; its public id stayed"))
+            }
+            return facts
+        }
         return result
     }
 
