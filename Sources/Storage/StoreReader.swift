@@ -11,6 +11,11 @@ public final class StoreReader {
     public init(path: String) throws(StoreError) {
         database = try Database(path: path)
         try database.execute("PRAGMA query_only = ON")
+        // A reader never upgrades the file: an older one would fail on the first column it lacks.
+        let version = try database.query("PRAGMA user_version").first?.int(0) ?? 0
+        if version < Migrations.latestVersion {
+            throw .olderSchema(path: path, found: version, expected: Migrations.latestVersion)
+        }
     }
 
     /// The registered sources with their fetch state, read without registering anything (`tidings status`).

@@ -265,3 +265,15 @@ extension StoreTests {
         #expect(try store.latestEntries(limit: 1).first?.date == now)
     }
 }
+
+extension StoreTests {
+    /// A reader never upgrades a file: one from an older Tidings is refused in words, not with a missing column.
+    @Test func aReaderRefusesAnOlderSchemaInWords() throws {
+        try store.database.execute("PRAGMA user_version = \(Migrations.latestVersion - 1)")
+        #expect {
+            _ = try StoreReader(path: store.path)
+        } throws: { error in
+            "\(error)".contains("from an older Tidings") && "\(error)".contains("tidings refresh")
+        }
+    }
+}
