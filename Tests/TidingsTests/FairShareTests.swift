@@ -50,14 +50,7 @@ import XML
 }
 
 extension FairShareTests {
-    static func rss(_ count: Int) -> String {
-        let items = (0..<count).map { index in
-            "<item><title>Post \(index)</title><link>https://new.example/\(index)</link><guid>g\(index)</guid>"
-                + "<pubDate>\(Timestamp.rfc822(Date(timeIntervalSince1970: 1_773_316_800 + Double(index) * 3600)))</pubDate></item>"
-        }
-        return "<rss version=\"2.0\"><channel><title>New</title><link>https://new.example/</link>"
-            + items.joined() + "</channel></rss>"
-    }
+    static func rss(_ count: Int) -> String { rss(0..<count, host: "new.example") }
 
     /// A new source's first fetch of 30 posts sends its newest 5 to the front; all 30 go to their month; a
     /// post it publishes later reaches the front as usual.
