@@ -278,6 +278,8 @@ enum Migrations {
         CREATE INDEX entries_front_held ON entries (id) WHERE front_held = 1;
         -- The date a feed gave for a post from the future, kept for the record when it was clamped.
         ALTER TABLE entries ADD COLUMN claimed_at INTEGER;
+        -- What the sanitiser took out of it, by kind (JSON), for `tidings explain`.
+        ALTER TABLE entries ADD COLUMN removed TEXT;
         -- A later fetch that brought far more new posts than a source ever does (a re-published archive): when,
         -- and how many were held from the front, until the operator releases them.
         ALTER TABLE sources ADD COLUMN burst_at INTEGER;

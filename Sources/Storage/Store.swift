@@ -330,7 +330,7 @@ public final class Store {
             .text(categories), .text(enclosures), .integer(Int64(entry.wordCount)), seconds(entry.published),
             seconds(entry.updated), .integer(sortDate), .text(fingerprint), SQLValue(alias), .text(entry.id),
             SQLValue(LeadImage.of(entry)), .integer(entry.content == nil ? 0 : 1), SQLValue(hiddenBy),
-            seconds(entry.claimedPublished),
+            seconds(entry.claimedPublished), SQLValue(entry.removed.isEmpty ? nil : Self.jsonObject(entry.removed)),
         ]
         if let existing {
             // The same content under a new id (a matched alias) only renames the stored entry.
@@ -338,7 +338,8 @@ public final class Store {
                 """
                 UPDATE entries SET title = ?, link = ?, author = ?, excerpt = ?, categories = ?, enclosures = ?,
                     word_count = ?, published_at = ?, updated_at = ?, sort_date = ?, fingerprint = ?, alias_key = ?,
-                    entry_id = ?, image = ?, has_content = ?, hidden_by = ?, claimed_at = COALESCE(?, claimed_at)
+                    entry_id = ?, image = ?, has_content = ?, hidden_by = ?, claimed_at = COALESCE(?, claimed_at),
+                    removed = ?
                 WHERE id = ?
                 """, values + [.integer(existing.rowID)])
             if !unchanged { try saveBodies(of: entry, rowID: existing.rowID) }
@@ -362,8 +363,8 @@ public final class Store {
             """
             INSERT INTO entries (title, link, author, excerpt, categories, enclosures, word_count, published_at,
                 updated_at, sort_date, fingerprint, alias_key, entry_id, image, has_content, hidden_by, claimed_at,
-                source_id, first_seen_at, public_id, front_held)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                removed, source_id, first_seen_at, public_id, front_held)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """, values + [.integer(sourceID), .integer(firstSeenSeconds), .text(publicID), .integer(held ? 1 : 0)])
         if let rowID = inserted.first?.int(0) { try saveBodies(of: entry, rowID: Int64(rowID)) }
         return .new
@@ -628,6 +629,13 @@ public final class Store {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    }
+
+    /// Counts by name as a JSON object, keys sorted.
+    static func jsonObject(_ counts: [String: Int]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(counts)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
     /// A stored JSON list (categories, enclosures); unreadable is empty.

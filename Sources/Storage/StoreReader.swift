@@ -134,6 +134,8 @@ public struct EntryFacts: Sendable {
     /// The future date its feed gave, when `clamp` moved it to when it was first fetched.
     public var claimedDate: Date?
     var rowID: Int64 = 0
+    /// What the sanitiser took out of it, by kind.
+    public var removed: [String: Int] = [:]
 }
 
 /// What a stored post was known as before a rename: its old id or link, and when it was renamed.
@@ -153,7 +155,7 @@ extension StoreReader {
             SELECT s.key, COALESCE(s.title, s.feed_title, s.key), s.site_link, e.entry_id, e.title, e.link, e.author,
                    NULL, NULL, e.categories, e.word_count, e.published_at, e.updated_at, e.first_seen_at,
                    e.sort_date, e.excerpt, e.public_id, e.enclosures, e.has_content, e.image, e.hidden_by, s.active,
-                   e.front_held, e.claimed_at, e.id
+                   e.front_held, e.claimed_at, e.id, e.removed
             FROM entries e JOIN sources s ON s.id = e.source_id
             WHERE e.public_id = ?1 OR e.entry_id = ?1 OR e.link = ?1 OR (?2 IS NOT NULL AND e.alias_key = ?2)
             ORDER BY e.sort_date DESC LIMIT 20
@@ -162,7 +164,9 @@ extension StoreReader {
             EntryFacts(
                 entry: Store.storedEntry(row), hiddenBy: row.string(20), sourceActive: (row.int(21) ?? 0) != 0,
                 heldFromTheFront: (row.int(22) ?? 0) != 0, claimedDate: Store.date(row.int(23)),
-                rowID: Int64(row.int(24) ?? 0))
+                rowID: Int64(row.int(24) ?? 0),
+                removed: row.string(25).flatMap { try? JSONDecoder().decode([String: Int].self, from: Data($0.utf8)) }
+                    ?? [:])
         }
     }
 

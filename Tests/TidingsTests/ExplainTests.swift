@@ -112,3 +112,28 @@ extension ExplainTests {
         #expect(facts["first fetch"]?.contains("of \(server.url("/feed")) (HTTP 200)") == true, "\(facts)")
     }
 }
+
+extension ExplainTests {
+    /// What the sanitiser took out of a post is said by kind.
+    @Test func explainsWhatTheSanitiserRemoved() async throws {
+        let content = """
+            <p>Hello <a href="javascript:alert(1)" onclick="steal()">there</a></p><script>alert(2)</script>
+            <iframe src="https://tracker.example/embed"></iframe><img src="https://t.example/pixel.gif" width="1" height="1">
+            """
+        let server = try LoopbackHTTPServer { _ in
+            .init(
+                body: """
+                    <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>S</title>
+                    <link>https://s.example/</link><item><title>Sanitised</title><link>https://s.example/p</link>
+                    <content:encoded><![CDATA[\(content)]]></content:encoded></item></channel></rss>
+                    """)
+        }
+        let site = try TestSite("base_url: https://p.example/\nsources:\n  - key: s\n    url: \(server.url("/feed"))\n")
+        _ = try await site.run()
+        let facts = Self.facts(try Explanation.explain("https://s.example/p", config: site.refresh.config))
+        #expect(
+            facts["sanitised"]
+                == "removed 1 event handler, 1 iframe, 1 image (tracking pixel or no source), 1 script, 1 unsafe link",
+            "\(facts)")
+    }
+}

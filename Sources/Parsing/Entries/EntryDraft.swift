@@ -49,6 +49,7 @@ struct EntryDraft {
             wordCount: WordCounter.count(countedText),
             excerpt: describedText.isEmpty ? nil : PlainText.excerpt(describedText, limit: ParsedEntry.excerptLength))
         entry.origins = origins
+        entry.removed = (sanitizedSummary?.removed ?? [:]).merging(sanitizedContent?.removed ?? [:], uniquingKeysWith: +)
         return entry
     }
 }

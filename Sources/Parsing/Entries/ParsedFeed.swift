@@ -57,6 +57,8 @@ public struct ParsedEntry: Sendable, Equatable {
     public var excerpt: String?
     /// Long enough for two or three sentences, as the seed digest pages show.
     public static let excerptLength = 400
+    /// What the sanitiser took out of its summary and content, by kind (`tidings explain` says it).
+    public var removed: [String: Int] = [:]
     /// Where fields of an entry read from a page came from ("date": "rule 'date' (preceding: h2.day)"),
     /// so `tidings preview` can explain a source's rules. Empty for feeds.
     public var origins: [String: String] = [:]

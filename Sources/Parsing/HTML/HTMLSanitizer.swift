@@ -201,4 +201,6 @@ public struct SanitizedHTML: Sendable, Equatable {
     public var html: String
     /// Whitespace collapsed.
     public var text: String
+    /// What was taken out, by kind ("script", "iframe", "event handler", "unsafe link"…), for `explain`.
+    public var removed: [String: Int] = [:]
 }

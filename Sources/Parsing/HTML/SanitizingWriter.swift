@@ -27,9 +27,13 @@ final class SanitizingWriter: HTMLEventHandler {
         text.reserveCapacity(expectedSize)
     }
 
+    /// What was taken out, by kind: elements dropped with their content, event handlers, unsafe links.
+    private(set) var removed: [String: Int] = [:]
+
     func startElement(_ name: String, attributes: [HTMLAttribute]) {
         let rule = HTMLSanitizer.rules[name] ?? .unwrapped
         if dropping > 0 || rule.action == .drop {
+            if dropping == 0 { removed[name, default: 0] += 1 }
             dropping += 1
             frames.append(Frame(closingTag: nil, isBlock: false, drops: true))
             return
@@ -39,10 +43,12 @@ final class SanitizingWriter: HTMLEventHandler {
         switch rule.action {
         case .keep, .keepVoid:
             guard let kept = policy.allowedAttributes(attributes, element: name, base: base) else {
+                removed[name == "img" ? "image (tracking pixel or no source)" : name, default: 0] += 1
                 dropping += 1
                 frames.append(Frame(closingTag: nil, isBlock: rule.isBlock, drops: true))
                 return
             }
+            if kept.count < attributes.count { countRemovedAttributes(attributes, kept: kept) }
             writeStartTag(name, attributes: kept, void: rule.action == .keepVoid)
             if rule.action == .keep { closingTag = name }
         case .unwrap, .drop:
@@ -86,7 +92,22 @@ final class SanitizingWriter: HTMLEventHandler {
     /// The markup with its ends trimmed, and the collapsed text.
     func result() -> SanitizedHTML {
         Self.collapseInPlace(&text)
-        return SanitizedHTML(html: TextScan.trimmedString(html), text: String(decoding: text, as: UTF8.self))
+        return SanitizedHTML(
+            html: TextScan.trimmedString(html), text: String(decoding: text, as: UTF8.self), removed: removed)
+    }
+
+    /// Event handlers and links to `javascript:` and the like, among the attributes that did not survive.
+    private func countRemovedAttributes(_ attributes: [HTMLAttribute], kept: [HTMLAttribute]) {
+        for attribute in attributes where attribute.name.hasPrefix("on") {
+            removed["event handler", default: 0] += 1
+        }
+        for attribute in attributes where attribute.name == "href" || attribute.name == "src" {
+            guard !kept.contains(where: { $0.name == attribute.name }) else { continue }
+            let scheme = attribute.value.drop { $0 == " " }.prefix(11).lowercased()
+            if scheme.hasPrefix("javascript:") || scheme.hasPrefix("vbscript:") || scheme.hasPrefix("data:") {
+                removed["unsafe link", default: 0] += 1
+            }
+        }
     }
 
     private func writeStartTag(_ name: String, attributes: [HTMLAttribute], void: Bool) {

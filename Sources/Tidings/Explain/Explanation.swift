@@ -70,6 +70,10 @@ public struct Explanation: Sendable, Encodable {
             Fact(label: "public id", text: entry.publicID),
             Fact(label: "id in its feed", text: entry.entryID),
         ]
+        if !stored.removed.isEmpty {
+            let counts = stored.removed.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.value) \($0.key)" }
+            facts.append(Fact(label: "sanitised", text: "removed " + counts.joined(separator: ", ")))
+        }
         if let published = entry.published, published > entry.firstSeen.addingTimeInterval(15 * 60) {
             facts.append(Fact(label: "note", text: "dated later than it was first seen (a date in the future)"))
         }
