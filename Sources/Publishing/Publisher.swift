@@ -60,6 +60,11 @@ public struct Publisher: Sendable {
             HealthProblem.all(in: records, after: healthAfter, now: now), previous: published, now: now)
         let report: Report
         switch plan.scope {
+        case .healthOnly where published.healthProblems != health.fingerprint:
+            // A source began or stopped failing for long: the operator's page says so too.
+            report = try publish(
+                from: store, records: records, outputs: [SourcesPage(), HealthOutput()], health: health,
+                prestaged: prestaged, now: now)
         case .healthOnly:
             report = try publishHealth(health)
         case .render(let onlyMonths, let onlySources):

@@ -137,3 +137,26 @@ extension ExplainTests {
             "\(facts)")
     }
 }
+
+extension SourcesPageTests {
+    /// A source that starts failing changes no entry, but once it is a problem the operator's page says so.
+    @Test func theOperatorsPageFollowsTheHealthFeed() async throws {
+        let clock = TestClock(Date(timeIntervalSince1970: 1_773_316_800))
+        let broken = Counter()
+        let failing = Gate()  // opened: the server fails
+        let server = try LoopbackHTTPServer { _ in
+            if failing.wait(limit: 0) { broken.next(); return .init(status: 500) }
+            return .init(body: FilterTests.feed("member"))
+        }
+        let site = try TestSite("base_url: https://p.example/\nsources:\n  - key: member\n    url: \(server.url("/member"))\n")
+        _ = try await site.refresh.run(store: site.store, mode: .force, now: { clock.now })
+        let page = site.directory.file("output/sources.html")
+        #expect(try String(contentsOf: page, encoding: .utf8).contains("Working: last fetched"))
+        failing.open()
+        _ = try await site.refresh.run(store: site.store, mode: .force, now: { clock.now })
+        clock.advance(by: 2 * 86_400)
+        _ = try await site.refresh.run(store: site.store, mode: .force, now: { clock.now })
+        #expect(broken.next() == 3, "two failed fetches")
+        #expect(try String(contentsOf: page, encoding: .utf8).contains("Failing since"), "health.atom's problem is on the page")
+    }
+}

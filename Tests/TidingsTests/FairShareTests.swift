@@ -178,3 +178,22 @@ extension FairShareTests {
         #expect(!Store.isBurst(new: 20, newest: 5) && Store.isBurst(new: 21, newest: 5) && !Store.isBurst(new: 30, newest: 15))
     }
 }
+
+extension FutureDateTests {
+    /// `keep` trusts the feed: a post from the future is on the front with its own date.
+    @Test func keepTrustsAFutureDate() async throws {
+        let clock = TestClock(Date(timeIntervalSince1970: 1_773_316_800))
+        let ahead = clock.now.addingTimeInterval(30 * 86_400)
+        let rss = """
+            <rss version="2.0"><channel><title>T</title><link>https://t.example/</link>
+            <item><title>Next month</title><link>https://t.example/next</link><pubDate>\(Timestamp.rfc822(ahead))</pubDate></item>
+            </channel></rss>
+            """
+        let server = try LoopbackHTTPServer { _ in .init(body: rss) }
+        let site = try TestSite(
+            "base_url: https://p.example/\nsources:\n  - key: t\n    url: \(server.url("/feed"))\n    future_dates: keep\n")
+        _ = try await site.refresh.run(store: site.store, mode: .force, now: { clock.now })
+        let feed = try String(contentsOf: site.directory.file("output/feed.atom"), encoding: .utf8)
+        #expect(feed.contains("<published>\(Timestamp.rfc3339(ahead))</published>"), "\(feed)")
+    }
+}

@@ -4,7 +4,8 @@ import Time
 
 /// `sources.html`: the operator's page — every source with its health in words, its last post, its posts
 /// per month over the last twelve months, and how many of its posts are hidden or held from the front.
-/// Rendered with the index (whenever entries, sources or settings changed).
+/// Rendered with the index (whenever entries, sources or settings changed), and when `health.atom`'s problems
+/// change.
 struct SourcesPage: Output {
     func render(_ context: PublishContext) throws {
         let reader = try StoreReader(path: context.storePath)
