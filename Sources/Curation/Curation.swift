@@ -68,6 +68,12 @@ public struct Curation: Sendable, Equatable {
     /// Every rule, global ones first.
     public var rules: [FilterRule] { global + bySource.keys.sorted().flatMap { bySource[$0] ?? [] } }
 
+    /// Whether any rule looks at dates (`date: future`, `older_than`), which depend on when an entry was first
+    /// seen.
+    public var readsDates: Bool {
+        rules.contains { $0.conditions.contains { if case .matches = $0 { false } else { true } } }
+    }
+
     /// Whether any rule reads a summary or a content (the stored bodies must then be read to apply them).
     public var readsBodies: Bool {
         rules.contains { !$0.fields.isDisjoint(with: [.summary, .content]) }

@@ -34,6 +34,20 @@ struct Filters {
         return verdict(input, source: source, published: entry.published, now: now)
     }
 
+    /// The verdicts of a document's entries when nothing the store holds can change them: rules on text fields
+    /// only (a rule on `date` needs when an entry was first seen, and one on the summary or content the
+    /// stored body a merge may keep), no hold. Hidden entries by id; nil when the store must decide.
+    func verdictsBeforeStoring(_ entries: [ParsedEntry], source: String, now: Date) -> [String: String]? {
+        guard !curation.isEmpty, !holding.contains(source), !curation.readsBodies, !curation.readsDates else {
+            return curation.isEmpty && !holding.contains(source) ? [:] : nil
+        }
+        var hidden: [String: String] = [:]
+        for entry in entries {
+            if let why = hiddenBy(entry, source: source, firstSeen: now, now: now) { hidden[entry.id] = why }
+        }
+        return hidden
+    }
+
     /// Why a stored entry is hidden by these rules (nil: shown).
     func hiddenBy(_ row: VisibilityRow, now: Date) -> String? {
         guard !curation.isEmpty || holding.contains(row.sourceKey) else { return nil }

@@ -27,6 +27,7 @@ struct Cycle {
     func run(_ requests: [FetchRequest]) async throws -> [String: SourceOutcome] {
         let sources = Dictionary(uniqueKeysWithValues: refresh.config.sources.map { ($0.key, $0) })
         let finder = FeedFinder(fetcher: refresh.fetcher)
+        let filters = Filters(config: refresh.config)
         let follower = ArticleFollower(fetcher: refresh.fetcher)
         var followed: [String: Set<String>] = [:]
         for request in requests where sources[request.key]?.follow != nil {
@@ -105,6 +106,12 @@ struct Cycle {
                         // An article page that failed is retried next time, so the same index must be parsed again.
                         if followed.entries.contains(where: { $0.content == nil }) { processed.bodyHash = nil }
                     }
+                    // Verdicts that need nothing from the store are made here, on the parse tasks, off the
+                    // storing task (which every source's results wait on).
+                    // (Not for a recovered document: a merge may keep the stored, longer title.)
+                    if case .parsed(let feed) = processed.outcome, !feed.isRecovered {
+                        processed.verdicts = filters.verdictsBeforeStoring(feed.entries, source: source.key, now: fetchTime)
+                    }
                     return processed
                 }
                 parsing += 1
@@ -177,6 +184,9 @@ struct Cycle {
         /// A feed found on the source's page in this cycle, to be fetched in the page's place from now on.
         var discoveredURL: String?
         var bodyHash: String?
+        /// The filters' verdicts made while parsing, by entry id (an entry not in it is shown); nil when they
+        /// must wait for the store (rules on dates or bodies, `future_dates: hold`).
+        var verdicts: [String: String]?
     }
 
     /// What to do with a fetch result before any parsing, decided on the storing task so a parse can be
@@ -314,11 +324,15 @@ struct Cycle {
                 try store.setYielded(.feed, for: source.key)
             }
             let filters = Filters(config: refresh.config)
+            let verdicts = processed.verdicts
             let changes = try store.recordSuccess(
                 key: source.key, feed: feed,
                 validators: Validators(etag: result.etag, lastModified: result.lastModified),
                 status: result.status ?? 200, now: now,
-                hide: { entry, firstSeen in filters.hiddenBy(entry, source: source.key, firstSeen: firstSeen, now: now) },
+                hide: { entry, firstSeen in
+                    if let verdicts { return verdicts[entry.id] }
+                    return filters.hiddenBy(entry, source: source.key, firstSeen: firstSeen, now: now)
+                },
                 newSourceItems: refresh.config.newSourceItems)
             status = .stored(changes)
             warnings = feed.warnings + warnings
