@@ -14,8 +14,14 @@ struct RuleSet: Sendable, CustomStringConvertible {
     private struct Group: @unchecked Sendable {
         // NSRegularExpression is immutable once made and safe to use from several threads.
         var field: FilterRule.Field
-        var expression: NSRegularExpression
+        /// Every rule of the group, and their key patterns as one expression.
         var rules: [Int]
+        var expression: NSRegularExpression
+        /// The rules whose key pattern is plain text, found in ASCII text without ICU…
+        var literals: LiteralIndex
+        /// …and the others, with their expression (nil: a single one, always tried).
+        var others: [Int]
+        var othersExpression: NSRegularExpression?
     }
 
     init(_ rules: [FilterRule]) {
@@ -34,7 +40,25 @@ struct RuleSet: Sendable, CustomStringConvertible {
                 always += indices
                 continue
             }
-            groups.append(Group(field: field, expression: expression, rules: indices))
+            var literals = LiteralIndex()
+            var others: [Int] = []
+            for index in indices {
+                if let source = rules[index].keyPattern?.1.source, let plain = LiteralIndex.literals(of: source) {
+                    literals.add(plain.alternatives, caseInsensitive: plain.caseInsensitive, rule: index)
+                } else {
+                    others.append(index)
+                }
+            }
+            let othersExpression =
+                others.count > 1 ? Pattern.combined(others.compactMap { rules[$0].keyPattern?.1 }) : nil
+            if others.count > 1, othersExpression == nil {
+                always += indices
+                continue
+            }
+            groups.append(
+                Group(
+                    field: field, rules: indices, expression: expression, literals: literals, others: others,
+                    othersExpression: othersExpression))
         }
         self.groups = groups
         self.always = always.sorted()
@@ -56,15 +80,25 @@ struct RuleSet: Sendable, CustomStringConvertible {
 
     /// The rules that may match, in their order.
     private func candidates(_ entry: CurationInput) -> [Int] {
-        var candidates = always
+        var candidates = Set(always)
         for group in groups {
-            let texts = FilterRule.texts(group.field, entry)
-            let hit = texts.contains { text in
-                !text.isEmpty
-                    && group.expression.firstMatch(in: text, range: NSRange(location: 0, length: text.utf16.count)) != nil
+            for text in FilterRule.texts(group.field, entry) where !text.isEmpty {
+                if !group.literals.isEmpty, let found = group.literals.matchingRules(in: text) {
+                    candidates.formUnion(found)
+                    if !group.others.isEmpty,
+                        group.othersExpression.map({ Self.matches($0, text) }) ?? true
+                    {
+                        candidates.formUnion(group.others)
+                    }
+                } else if Self.matches(group.expression, text) {
+                    candidates.formUnion(group.rules)
+                }
             }
-            if hit { candidates += group.rules }
         }
-        return groups.count > 1 || !always.isEmpty ? candidates.sorted() : candidates
+        return candidates.sorted()
+    }
+
+    private static func matches(_ expression: NSRegularExpression, _ text: String) -> Bool {
+        expression.firstMatch(in: text, range: NSRange(location: 0, length: text.utf16.count)) != nil
     }
 }
