@@ -49,11 +49,18 @@ public struct Curation: Sendable, Equatable {
 
     public init(global: [FilterRule] = [], bySource: [String: [FilterRule]] = [:]) {
         self.global = global
-        self.bySource = bySource.filter { !$0.value.isEmpty }
+        let bySource = bySource.filter { !$0.value.isEmpty }
+        self.bySource = bySource
         globalExcludes = RuleSet(global.filter { $0.kind == .exclude })
         globalIncludes = RuleSet(global.filter { $0.kind == .include })
-        sourceExcludes = self.bySource.mapValues { RuleSet($0.filter { $0.kind == .exclude }) }
-        sourceIncludes = self.bySource.mapValues { RuleSet($0.filter { $0.kind == .include }) }
+        sourceExcludes = bySource.mapValues { RuleSet($0.filter { $0.kind == .exclude }) }
+        sourceIncludes = bySource.mapValues { RuleSet($0.filter { $0.kind == .include }) }
+        // Worked out once: the verdicts ask for them for every entry.
+        let rules = global + bySource.keys.sorted().flatMap { bySource[$0] ?? [] }
+        self.rules = rules
+        isEmpty = rules.isEmpty
+        readsDates = rules.contains { $0.conditions.contains { if case .matches = $0 { false } else { true } } }
+        readsBodies = rules.contains { !$0.fields.isDisjoint(with: [.summary, .content]) }
     }
 
     public static func == (lhs: Curation, rhs: Curation) -> Bool {
@@ -63,21 +70,14 @@ public struct Curation: Sendable, Equatable {
     /// How a verdict that no include admits an entry begins.
     public static let notAdmitted = "no include admits it: "
 
-    public var isEmpty: Bool { global.isEmpty && bySource.values.allSatisfy(\.isEmpty) }
-
+    public let isEmpty: Bool
     /// Every rule, global ones first.
-    public var rules: [FilterRule] { global + bySource.keys.sorted().flatMap { bySource[$0] ?? [] } }
-
+    public let rules: [FilterRule]
     /// Whether any rule looks at dates (`date: future`, `older_than`), which depend on when an entry was first
     /// seen.
-    public var readsDates: Bool {
-        rules.contains { $0.conditions.contains { if case .matches = $0 { false } else { true } } }
-    }
-
+    public let readsDates: Bool
     /// Whether any rule reads a summary or a content (the stored bodies must then be read to apply them).
-    public var readsBodies: Bool {
-        rules.contains { !$0.fields.isDisjoint(with: [.summary, .content]) }
-    }
+    public let readsBodies: Bool
 
     /// Why `entry` of `source` is hidden, quoting the rule (`feeds.yaml:12: exclude { … }`); nil when shown.
     public func hiddenBy(_ entry: CurationInput, source: String, now: Date) -> String? {

@@ -165,6 +165,13 @@ extension FilterTests {
 
         let only = try TidingsBinary.run(["filters", "test", "other"], in: site.url)
         #expect(!only.output.contains("member"), "\(only.output)")
+        // explain --json, for scripts: the hidden post's facts, the rule among them.
+        let explained = try TidingsBinary.run(["explain", "--json", "https://other.example/0"], in: site.url)
+        #expect(explained.status == 0, "\(explained.errors)")
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(explained.output.utf8)) as? [String: Any], "\(explained.output)")
+        let facts = try #require((json["posts"] as? [[[String: String]]])?.first)
+        #expect(facts.contains { $0["label"] == "hidden" && $0["text"]?.hasPrefix("feeds.yaml:3: exclude") == true })
         let check = try TidingsBinary.run(["check"], in: site.url)
         #expect(check.status == 0)
         #expect(check.errors.contains("sources 'member': the filters hide every one of its 5 stored entries"))

@@ -1,3 +1,4 @@
+import Curation
 import Fetching
 import Foundation
 import Publishing
@@ -74,7 +75,7 @@ public struct Explanation: Sendable, Encodable {
             let counts = stored.removed.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.value) \($0.key)" }
             facts.append(Fact(label: "sanitised", text: "removed " + counts.joined(separator: ", ")))
         }
-        if let published = entry.published, published > entry.firstSeen.addingTimeInterval(15 * 60) {
+        if let published = entry.published, published > entry.firstSeen.addingTimeInterval(Curation.futureTolerance) {
             facts.append(Fact(label: "note", text: "dated later than it was first seen (a date in the future)"))
         }
         guard stored.sourceActive else {

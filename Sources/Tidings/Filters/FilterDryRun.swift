@@ -46,7 +46,9 @@ public struct FilterDryRun: Sendable {
         try reader.forEachVisibilityRow(of: configured, withBodies: curation.readsBodies) { row in
             result.checked += 1
             let input = Filters.input(row)
-            let after = filters.hiddenBy(row, now: now)
+            let after =
+                curation.isEmpty && !filters.holding.contains(row.sourceKey)
+                ? nil : filters.verdict(input, source: row.sourceKey, published: row.published, now: now)
             if row.hiddenBy != nil { result.hiddenNow += 1 }
             if after != nil { result.hiddenAfter += 1 }
             perSource[row.sourceKey, default: (0, 0)].entries += 1

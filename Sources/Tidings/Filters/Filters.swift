@@ -55,7 +55,7 @@ struct Filters {
     }
 
     /// A rule that hides it first; else, for a holding source, its date when that is still to come.
-    private func verdict(_ input: CurationInput, source: String, published: Date?, now: Date) -> String? {
+    func verdict(_ input: CurationInput, source: String, published: Date?, now: Date) -> String? {
         if let rule = curation.hiddenBy(input, source: source, now: now) { return rule }
         guard holding.contains(source), let published, published > now.addingTimeInterval(Curation.futureTolerance)
         else { return nil }

@@ -23,12 +23,15 @@ public struct Refresh: Sendable {
     public let config: Config
     let fetcher: Fetcher
     public let planner: PollPlanner
+    /// The operator's filters, as this configuration has them (made once: every stored entry asks).
+    let filters: Filters
 
     /// `fetcher`: the process's fetcher, when it has one (the daemon keeps one across reloads).
     public init(config: Config, fetcher: Fetcher? = nil) {
         self.config = config
         self.fetcher = fetcher ?? Fetcher(settings: config.fetch)
         self.planner = PollPlanner(policy: config.polling)
+        self.filters = Filters(config: config)
     }
 
     /// Opens the store named by the configuration, creating its folder if needed.
@@ -59,7 +62,7 @@ public struct Refresh: Sendable {
         let records = try registeredSources(in: store, now: now())
         // Rules changed since the stored verdicts were made: the stored entries are reviewed before new ones
         // are stored with the rules as they are (on a new store, nothing to review: the rules are noted).
-        try Filters(config: config).apply(to: store, now: now())
+        try filters.apply(to: store, now: now())
         let start = now()
         var outcomes: [String: SourceOutcome] = [:]
         var requests: [FetchRequest] = []
@@ -136,7 +139,7 @@ public struct Refresh: Sendable {
         throws -> Publisher.Report
     {
         // Rules changed since the stored verdicts were made: review them first, so this publish shows the change.
-        try Filters(config: config).apply(to: store, now: now)
+        try filters.apply(to: store, now: now)
         return try Publisher(site: try site(), folder: config.outputFolder).publishChanges(
             from: store, healthAfter: config.healthAfter, full: full, prestaged: prestaged, now: now)
     }

@@ -27,7 +27,7 @@ struct Cycle {
     func run(_ requests: [FetchRequest]) async throws -> [String: SourceOutcome] {
         let sources = Dictionary(uniqueKeysWithValues: refresh.config.sources.map { ($0.key, $0) })
         let finder = FeedFinder(fetcher: refresh.fetcher)
-        let filters = Filters(config: refresh.config)
+        let filters = refresh.filters
         let follower = ArticleFollower(fetcher: refresh.fetcher)
         var followed: [String: Set<String>] = [:]
         for request in requests where sources[request.key]?.follow != nil {
@@ -323,7 +323,7 @@ struct Cycle {
             } else if previous.discoveredURL == nil, previous.yielded != .feed {
                 try store.setYielded(.feed, for: source.key)
             }
-            let filters = Filters(config: refresh.config)
+            let filters = refresh.filters
             let verdicts = processed.verdicts
             let changes = try store.recordSuccess(
                 key: source.key, feed: feed,
