@@ -20,14 +20,14 @@ public struct VisibilityRow: Sendable {
 /// here, in batches, and only the entries whose visibility changed are written (their months and sources are
 /// marked by the entries' triggers, so only the pages and feeds whose content changes are rewritten).
 extension Store {
-    /// Reviews every stored entry of `sources` (all when nil): `decide` gives each its new `hidden_by`, and
+    /// Reviews every stored entry: `decide` gives each its new `hidden_by`, and
     /// those that changed are written, one transaction per batch. Returns how many were newly hidden and
     /// newly shown.
     @discardableResult
     /// `heldOnly`: only the entries whose `hidden_by` starts with it (held for their date), through the
     /// index of hidden entries.
     public func reviewVisibility(
-        of sources: Set<String>? = nil, heldOnly: String? = nil, withBodies: Bool, decide: (VisibilityRow) -> String?
+        heldOnly: String? = nil, withBodies: Bool, decide: (VisibilityRow) -> String?
     ) throws(StoreError) -> (hidden: Int, shown: Int) {
         var totals = (hidden: 0, shown: 0)
         var after: Int64 = 0
@@ -38,7 +38,7 @@ extension Store {
             ).map(Self.visibilityRow)
             guard let last = rows.last else { break }
             after = last.rowID
-            let changes = rows.filter { sources?.contains($0.sourceKey) ?? true }.compactMap { row in
+            let changes = rows.compactMap { row in
                 let hiddenBy = decide(row)
                 return hiddenBy == row.hiddenBy ? nil : (row, hiddenBy)
             }
