@@ -58,10 +58,12 @@ public struct Publisher: Sendable {
             full: full)
         let health = HealthFeed.Snapshot(
             HealthProblem.all(in: records, after: healthAfter, now: now), previous: published, now: now)
+        let sourcesHealth = SourcesPage.healthFingerprint(records)
         let report: Report
         switch plan.scope {
-        case .healthOnly where published.healthProblems != health.fingerprint:
-            // A source began or stopped failing for long: the operator's page says so too.
+        case .healthOnly where published.healthProblems != health.fingerprint || published.sourcesHealth != sourcesHealth:
+            // A source began or stopped failing, or fails differently: the operator's page says so at once,
+            // not only once it is a problem in health.atom or when entries next change.
             report = try publish(
                 from: store, records: records, outputs: [SourcesPage(), HealthOutput()], health: health,
                 prestaged: prestaged, now: now)
@@ -78,6 +80,7 @@ public struct Publisher: Sendable {
         if published.healthProblems != health.fingerprint || published.healthUpdated == nil {
             try store.saveHealth(problems: health.fingerprint, updated: health.updated)
         }
+        if published.sourcesHealth != sourcesHealth { try store.saveSourcesHealth(sourcesHealth) }
         return report
     }
 

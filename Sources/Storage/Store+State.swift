@@ -14,6 +14,9 @@ public struct PublishedState: Sendable, Equatable {
     /// The fingerprint of `health.atom`'s problems, and when they last changed.
     public var healthProblems: String?
     public var healthUpdated: Date?
+    /// The fingerprint of every source's failure state (its last error and since when) `sources.html` was
+    /// last rendered with.
+    public var sourcesHealth: String?
 
     public init() {}
 }
@@ -29,6 +32,7 @@ extension Store {
         case months = "published-months"
         case healthProblems = "health-problems"
         case healthUpdated = "health-updated"
+        case sourcesHealth = "sources-health"
         case metrics
         case curation
     }
@@ -40,6 +44,7 @@ extension Store {
         state.months = try value(.months).flatMap(Self.months)
         state.healthProblems = try value(.healthProblems)
         state.healthUpdated = try value(.healthUpdated).flatMap { Double($0) }.map(Date.init(timeIntervalSince1970:))
+        state.sourcesHealth = try value(.sourcesHealth)
         return state
     }
 
@@ -55,6 +60,9 @@ extension Store {
         try setValue(problems, .healthProblems)
         try setValue(String(Checked.unixSeconds(updated)), .healthUpdated)
     }
+
+    /// Notes the sources' failure states `sources.html` was rendered with.
+    public func saveSourcesHealth(_ fingerprint: String) throws(StoreError) { try setValue(fingerprint, .sourcesHealth) }
 
     /// Forgets which change the outputs were written at, so the next publish writes them again.
     public func forgetPublishedChanges() throws(StoreError) { try setValue(nil, .changeCounter) }

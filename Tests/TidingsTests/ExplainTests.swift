@@ -139,13 +139,15 @@ extension ExplainTests {
 }
 
 extension SourcesPageTests {
-    /// A source that starts failing changes no entry, but once it is a problem the operator's page says so.
-    @Test func theOperatorsPageFollowsTheHealthFeed() async throws {
+    /// A source that starts failing changes no entry, yet the operator's page says so at the next publish — not
+    /// only once it is a problem in health.atom — and says so again when it works.
+    @Test func theOperatorsPageFollowsEverySourcesFailures() async throws {
         let clock = TestClock(Date(timeIntervalSince1970: 1_773_316_800))
         let broken = Counter()
         let failing = Gate()  // opened: the server fails
+        let recovered = Gate()  // opened: the server works again
         let server = try LoopbackHTTPServer { _ in
-            if failing.wait(limit: 0) { broken.next(); return .init(status: 500) }
+            if failing.wait(limit: 0) && !recovered.wait(limit: 0) { broken.next(); return .init(status: 500) }
             return .init(body: FilterTests.feed("member"))
         }
         let site = try TestSite("base_url: https://p.example/\nsources:\n  - key: member\n    url: \(server.url("/member"))\n")
@@ -153,10 +155,18 @@ extension SourcesPageTests {
         let page = site.directory.file("output/sources.html")
         #expect(try String(contentsOf: page, encoding: .utf8).contains("Working: last fetched"))
         failing.open()
+        let index = try Data(contentsOf: site.directory.file("output/index.html"))
         _ = try await site.refresh.run(store: site.store, mode: .force, now: { clock.now })
+        #expect(broken.next() == 2, "one failed fetch")
+        let failed = try String(contentsOf: page, encoding: .utf8)
+        #expect(failed.contains("Failing since") && failed.contains("HTTP 500"), "\(failed)")
+        #expect(try Data(contentsOf: site.directory.file("output/index.html")) == index, "no entry changed")
         clock.advance(by: 2 * 86_400)
         _ = try await site.refresh.run(store: site.store, mode: .force, now: { clock.now })
-        #expect(broken.next() == 3, "two failed fetches")
-        #expect(try String(contentsOf: page, encoding: .utf8).contains("Failing since"), "health.atom's problem is on the page")
+        #expect(try String(contentsOf: page, encoding: .utf8).contains("Failing since"), "still failing")
+        recovered.open()
+        _ = try await site.refresh.run(store: site.store, mode: .force, now: { clock.now })
+        let working = try String(contentsOf: page, encoding: .utf8)
+        #expect(working.contains("Working: last fetched") && !working.contains("Failing"), "\(working)")
     }
 }
