@@ -9,11 +9,14 @@ public struct FetchRequest: Sendable, Equatable {
     public var allowsFileScheme: Bool
     /// This request's own body limit, in place of the settings' one.
     public var maxBodyBytes: Int?
+    /// The source's own user agent, headers, cookie, protocol version, proxy and CA file.
+    public var http: HTTPOptions
 
     public init(
         key: String, url: String, etag: String? = nil, lastModified: String? = nil, allowsFileScheme: Bool = false,
-        maxBodyBytes: Int? = nil
+        maxBodyBytes: Int? = nil, http: HTTPOptions = HTTPOptions()
     ) {
+        self.http = http
         self.key = key
         self.url = url
         self.etag = etag

@@ -70,11 +70,11 @@ final class Transfer {
         tidings_easy_setopt_string(
             handle, CURLOPT_PROTOCOLS_STR, request.allowsFileScheme ? "http,https,file" : "http,https")
         tidings_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
-        tidings_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
+        tidings_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, Self.curlVersion(request.http.version))
         // gzip and deflate, decoded here (see Inflater) rather than by libcurl.
         tidings_easy_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "gzip, deflate")
         tidings_easy_setopt_long(handle, CURLOPT_HTTP_CONTENT_DECODING, 0)
-        tidings_easy_setopt_string(handle, CURLOPT_USERAGENT, settings.userAgent)
+        tidings_easy_setopt_string(handle, CURLOPT_USERAGENT, request.http.userAgent ?? settings.userAgent)
         tidings_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, settings.connectTimeoutSeconds)
         tidings_easy_setopt_long(handle, CURLOPT_TIMEOUT, settings.totalTimeoutSeconds)
         tidings_easy_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, settings.lowSpeedBytesPerSecond)
@@ -82,21 +82,74 @@ final class Transfer {
         tidings_easy_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBodyBytes))
         // Signals would interrupt the whole process; timeouts work without them (threaded resolver).
         tidings_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        // TLS is verified (libcurl's default, stated so no one turns it off by accident). Proxies come from
-        // the standard environment variables (http_proxy, https_proxy, no_proxy), which libcurl reads.
+        // TLS is verified (libcurl's default, stated so no one turns it off by accident); a source may name its
+        // own authorities, never skip the check. Proxies come from the standard environment variables
+        // (http_proxy, https_proxy, no_proxy), which libcurl reads, unless the source names one or none.
         tidings_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
         tidings_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
+        if let caFile = request.http.caFile {
+            tidings_easy_setopt_string(handle, CURLOPT_CAINFO, caFile)
+            tidings_easy_setopt_string(handle, CURLOPT_PROXY_CAINFO, caFile)
+        }
+        switch request.http.proxy {
+        case .direct?: tidings_easy_setopt_string(handle, CURLOPT_PROXY, "")
+        case .url(let proxy)?: tidings_easy_setopt_string(handle, CURLOPT_PROXY, proxy)
+        case nil: break
+        }
+        setHeaders()
+    }
+
+    /// Tidings' own headers, and the source's headers and cookie while the URL is on their origin.
+    private func setHeaders() {
+        let own = sendsCredentials
+        let custom = own ? request.http.headers : []
+        let replaced = Set(custom.map { $0.name.lowercased() })
         var list: UnsafeMutablePointer<curl_slist>?
-        list = curl_slist_append(
-            list,
-            "Accept: application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
-        )
+        if !replaced.contains("accept") {
+            list = curl_slist_append(
+                list,
+                "Accept: application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
+            )
+        }
         if let etag = request.etag { list = curl_slist_append(list, "If-None-Match: \(etag)") }
         if let lastModified = request.lastModified {
             list = curl_slist_append(list, "If-Modified-Since: \(lastModified)")
         }
-        headerList = list
+        for header in custom { list = curl_slist_append(list, "\(header.name): \(header.value)") }
         tidings_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, list)
+        curl_slist_free_all(headerList)
+        headerList = list
+        tidings_easy_setopt_string(handle, CURLOPT_COOKIE, own ? request.http.cookie : nil)
+    }
+
+    /// Whether the current URL is on the host the source's headers and cookie are for, and not plain http
+    /// after https: a redirect elsewhere must not carry a session or a token along.
+    private var sendsCredentials: Bool {
+        guard let origin = Origin(request.http.origin ?? request.url), let here = Origin(url) else { return false }
+        return origin.host == here.host && origin.port == here.port && (here.scheme == "https" || origin.scheme == "http")
+    }
+
+    private struct Origin {
+        var scheme: String
+        var host: String
+        var port: Int
+
+        init?(_ url: String) {
+            guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+                let host = components.host?.lowercased()
+            else { return nil }
+            self.scheme = scheme
+            self.host = host
+            self.port = components.port ?? (scheme == "https" ? 443 : 80)
+        }
+    }
+
+    private static func curlVersion(_ version: HTTPOptions.Version?) -> Int {
+        switch version {
+        case .http1_1?: Int(CURL_HTTP_VERSION_1_1)
+        case .http2?: Int(CURL_HTTP_VERSION_2_0)
+        case nil: Int(CURL_HTTP_VERSION_2TLS)
+        }
     }
 
     /// Returning anything but `length` makes libcurl abort the transfer.
@@ -191,6 +244,7 @@ final class Transfer {
         errorBuffer[0] = 0
         tidings_easy_setopt_string(handle, CURLOPT_URL, target)
         tidings_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        setHeaders()
     }
 
     private var responseCode: Int {
@@ -254,7 +308,20 @@ final class Transfer {
         let detail = String(cString: errorBuffer)
         var connectTime: curl_off_t = 0
         tidings_easy_getinfo_off_t(handle, CURLINFO_CONNECT_TIME_T, &connectTime)
+        let viaProxy = if case .url = request.http.proxy { true } else { false }
         switch code {
+        case CURLE_COULDNT_RESOLVE_PROXY:
+            return .unreachable(url: url, reason: "could not resolve the proxy's host name")
+        case CURLE_COULDNT_CONNECT where viaProxy:
+            return .unreachable(url: url, reason: "could not connect to the proxy (is it up?)")
+        case CURLE_PROXY:
+            return .transport(url: url, reason: "the proxy refused the request (\(detail))")
+        case CURLE_SSL_CONNECT_ERROR where detail.contains("no application protocol"):
+            let offered = request.http.version == .http1_1 ? "HTTP/1.1 (http_version: 1.1)" : "HTTP/2 and HTTP/1.1"
+            return .transport(url: url, reason: "the server accepts none of the HTTP versions offered: \(offered)")
+        case CURLE_HTTP2, CURLE_HTTP2_STREAM:
+            return .transport(
+                url: url, reason: "the HTTP/2 exchange failed (\(detail)); http_version: 1.1 may get through")
         case CURLE_COULDNT_RESOLVE_HOST:
             return .unreachable(url: url, reason: "could not resolve the host name")
         case CURLE_COULDNT_CONNECT:

@@ -30,7 +30,7 @@ public struct Config: Sendable, Equatable {
     /// What is allowed but probably not meant, said on every run (an unset `base_url`, far more sources than
     /// Tidings is measured with).
     public var warnings: [String] {
-        var warnings: [String] = []
+        var warnings = readWarnings
         if baseURL == Self.defaultBaseURL && !baseURLIsSet {
             warnings.append(
                 "\(file.path): base_url is not set, so the feeds say \(Self.defaultBaseURL)… for their own address and"
@@ -45,6 +45,9 @@ public struct Config: Sendable, Equatable {
         }
         return warnings
     }
+
+    /// What the reader found allowed but unwise, each with its line (a secret written in the file).
+    public var readWarnings: [String] = []
 
     /// The most sources Tidings' benchmarks measure (README, "At scale").
     public static let measuredSources = 10_000
@@ -120,6 +123,9 @@ public struct SourceConfig: Sendable, Equatable {
     public var interval: Duration?
     /// This source's own body limit.
     public var maxBodyBytes: Int?
+    /// What its requests send: user agent, headers, cookie, protocol version, proxy, CA file (the `fetch:`
+    /// defaults with the source's own over them; secrets resolved).
+    public var http = HTTPOptions()
     public var isLocalFile: Bool { url.lowercased().hasPrefix("file:") }
 }
 

@@ -13,10 +13,21 @@ struct ConfigReader {
     let path: String
     let folder: URL
     /// Every problem found so far: the whole file is read before any is reported.
-    private let problems = Problems()
+    let problems = Problems()
+    /// Where `{ env: NAME }` values are read from.
+    var environment = ProcessInfo.processInfo.environment
 
-    private final class Problems {
+    final class Problems {
         var list: [ConfigError] = []
+        /// What is allowed but unwise (a secret written in the file), with its line.
+        var warnings: [String] = []
+    }
+
+    /// The `fetch:` section's HTTP options, which each source's own go over.
+    let defaultHTTP = DefaultHTTP()
+
+    final class DefaultHTTP {
+        var value = HTTPOptions()
     }
 
     /// Each source's `filters:` node, read once every source is known.
@@ -35,7 +46,7 @@ struct ConfigReader {
     }
 
     /// Runs one independent part of the reading; a problem in it is noted and the reading goes on (nil).
-    private func checking<T>(_ body: () throws(ConfigError) -> T) -> T? {
+    func checking<T>(_ body: () throws(ConfigError) -> T) -> T? {
         do {
             return try body()
         } catch {
@@ -45,7 +56,7 @@ struct ConfigReader {
     }
 
     /// `checking` for an optional setting: nil when it is absent or wrong.
-    private func value<T>(_ body: () throws(ConfigError) -> T?) -> T? {
+    func value<T>(_ body: () throws(ConfigError) -> T?) -> T? {
         checking(body).flatMap { $0 }
     }
 
@@ -58,11 +69,11 @@ struct ConfigReader {
     static let fetchFields = [
         "concurrency", "per_site", "connect_timeout", "timeout", "low_speed_limit", "low_speed_time", "max_body",
         "max_interval", "max_backoff", "max_retry_after", "adopt_moves_after", "adopt_moves_seen",
-    ]
+    ] + httpFields
     static let sourceFields = [
         "key", "url", "title", "html", "timezone", "encoding", "future_dates", "id_from", "follow", "interval",
         "max_body", "filters",
-    ]
+    ] + httpFields
     static let ruleFields = [
         "item", "title", "link", "summary", "content", "date", "date_format", "author", "image", "categories", "id",
     ]
@@ -153,6 +164,7 @@ struct ConfigReader {
         }
         .map(\.element)
         if let first = found.first { throw found.count == 1 ? first : .several(found) }
+        config.readWarnings = problems.warnings
         return config
     }
 
@@ -204,6 +216,7 @@ struct ConfigReader {
                 try interval(fields["adopt_moves_after"], field: "fetch.adopt_moves_after", minimum: 0)
             } ?? polling.adoptMovesAfter
         polling.adoptMovesSeen = count("adopt_moves_seen") ?? polling.adoptMovesSeen
+        defaultHTTP.value = httpOptions(fields, label: "fetch")
         if polling.maxInterval < polling.interval, let node = fields["max_interval"] {
             problems.list.append(
                 invalid(node, "fetch.max_interval", "is shorter than poll_interval; make it at least as long"))
@@ -320,11 +333,13 @@ struct ConfigReader {
             try interval(fields["interval"], field: "\(named).interval")
         }
         let maxBody = value { () throws(ConfigError) in try byteCount(fields["max_body"], field: "\(named).max_body") }
+        var http = httpOptions(fields, label: named).over(defaultHTTP.value)
+        http.origin = url
         guard problems.list.count == before, let url, let parser else { return nil }
         if let node = fields["filters"] { sourceFilterNodes.list.append((key, node)) }
         return SourceConfig(
             key: key, url: url, title: sourceTitle, html: html, parser: parser, follow: follow,
-            interval: fixedInterval, maxBodyBytes: maxBody)
+            interval: fixedInterval, maxBodyBytes: maxBody, http: http)
     }
 
     /// `follow: true` (the article found by score, or by the `html.content` rule, which then applies to the
@@ -518,7 +533,7 @@ struct ConfigReader {
         return text.hasSuffix("/") ? text : text + "/"
     }
 
-    private func localPath(_ node: Node?, field: String) throws(ConfigError) -> URL? {
+    func localPath(_ node: Node?, field: String) throws(ConfigError) -> URL? {
         guard let node, let text = try string(node, field: field) else { return nil }
         guard !text.isEmpty else { throw invalid(node, field, "empty path") }
         return URL(fileURLWithPath: text, relativeTo: folder).standardizedFileURL
@@ -683,7 +698,7 @@ struct ConfigReader {
 
     // MARK: Node helpers
 
-    private func mapping(_ node: Node, field: String, allowed: [String]) throws(ConfigError) -> [String: Node] {
+    func mapping(_ node: Node, field: String, allowed: [String]) throws(ConfigError) -> [String: Node] {
         guard case .mapping(let mapping) = node else {
             throw invalid(node, field, "expected a mapping of \(allowed.joined(separator: ", "))")
         }
@@ -710,7 +725,7 @@ struct ConfigReader {
         return node
     }
 
-    private func string(_ node: Node?, field: String) throws(ConfigError) -> String? {
+    func string(_ node: Node?, field: String) throws(ConfigError) -> String? {
         guard let node else { return nil }
         guard case .scalar(let scalar) = node else {
             throw invalid(node, field, "expected text, not a list or mapping")
@@ -729,7 +744,7 @@ struct ConfigReader {
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    private func invalid(_ node: Node, _ field: String, _ message: String) -> ConfigError {
+    func invalid(_ node: Node, _ field: String, _ message: String) -> ConfigError {
         .invalid(path: path, line: node.mark?.line, field: field, message: message)
     }
 

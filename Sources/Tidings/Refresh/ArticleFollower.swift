@@ -12,16 +12,18 @@ struct ArticleFollower: Sendable {
     /// page is followed over several refreshes rather than all at once.
     static let followsPerRefresh = 20
 
-    func follow(_ feed: ParsedFeed, rule: FollowRule, options: ParserOptions, known: Set<String>, now: Date) async
-        -> ParsedFeed
-    {
+    /// `http`: the source's options; its headers and cookie go only to pages on the source's own host.
+    func follow(
+        _ feed: ParsedFeed, rule: FollowRule, options: ParserOptions, known: Set<String>, now: Date,
+        http: HTTPOptions = HTTPOptions()
+    ) async -> ParsedFeed {
         var feed = feed
         let wanted = feed.entries.indices.filter { index in
             feed.entries[index].link != nil && feed.entries[index].content == nil
                 && !known.contains(feed.entries[index].id)
         }.prefix(Self.followsPerRefresh)
         guard !wanted.isEmpty else { return feed }
-        let requests = wanted.map { FetchRequest(key: String($0), url: feed.entries[$0].link ?? "") }
+        let requests = wanted.map { FetchRequest(key: String($0), url: feed.entries[$0].link ?? "", http: http) }
         let extractor = ArticleExtractor(options: options)
         var failures = 0
         for await result in fetcher.fetch(requests) {

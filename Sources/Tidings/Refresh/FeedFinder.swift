@@ -31,7 +31,8 @@ public struct FeedFinder: Sendable {
     static let maximumAttempts = 16
 
     public func find(
-        inPage page: [UInt8], url: String, contentType: String?, options: ParserOptions, now: Date
+        inPage page: [UInt8], url: String, contentType: String?, options: ParserOptions, now: Date,
+        http: HTTPOptions = HTTPOptions()
     ) async -> Discovery {
         let advertised = FeedDiscovery.advertised(in: page, url: url, contentType: contentType)
         var attempts: [Attempt] = []
@@ -39,7 +40,7 @@ public struct FeedFinder: Sendable {
         // Advertised feeds that fail still leave the usual places worth a look.
         for candidate in (advertised + FeedDiscovery.usualPlaces(for: url)).prefix(Self.maximumAttempts) {
             guard tried.insert(candidate.url).inserted else { continue }
-            let result = await fetcher.fetch(FetchRequest(key: "discovery", url: candidate.url))
+            let result = await fetcher.fetch(FetchRequest(key: "discovery", url: candidate.url, http: http))
             switch result.outcome {
             case .fetched(let body):
                 do {

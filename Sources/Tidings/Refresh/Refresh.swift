@@ -201,6 +201,7 @@ public struct Refresh: Sendable {
         let url = record.fetchURL
         return FetchRequest(
             key: source.key, url: url, etag: record.etag, lastModified: record.lastModified,
-            allowsFileScheme: source.isLocalFile && url == source.url, maxBodyBytes: source.maxBodyBytes)
+            allowsFileScheme: source.isLocalFile && url == source.url, maxBodyBytes: source.maxBodyBytes,
+            http: source.http)
     }
 }

@@ -101,7 +101,7 @@ struct Cycle {
                         now: fetchTime)
                     if let rule = source.follow, case .parsed(let feed) = processed.outcome {
                         let followed = await follower.follow(
-                            feed, rule: rule, options: source.parser, known: known, now: fetchTime)
+                            feed, rule: rule, options: source.parser, known: known, now: fetchTime, http: source.http)
                         processed.outcome = .parsed(followed)
                         // An article page that failed is retried next time, so the same index must be parsed again.
                         if followed.entries.contains(where: { $0.content == nil }) { processed.bodyHash = nil }
@@ -251,7 +251,8 @@ struct Cycle {
             }
             // A blog's page rather than its feed: look for the feed.
             let discovery = await finder.find(
-                inPage: body, url: result.finalURL, contentType: result.contentType, options: source.parser, now: now)
+                inPage: body, url: result.finalURL, contentType: result.contentType, options: source.parser, now: now,
+                http: source.http)
             guard let feed = discovery.feed else {
                 let attempts = discovery.attempts.map { "\($0.candidate.url): \($0.outcome)" }
                 return Processed(source: source, result: result, outcome: .unparsable(.noFeedFound(attempts: attempts)))
