@@ -17,7 +17,7 @@ struct CheckCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() async throws {
-        let config = try options.load()
+        let config = try options.load(secrets: .check)
         // The store is read, never written; one that cannot be read leaves the filters unchecked, not the file.
         if !config.curation.isEmpty, let dryRun = try? FilterDryRun.run(config) {
             for warning in dryRun.warnings {

@@ -7,11 +7,12 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The configuration file.", valueName: "path"))
     var config: String = "feeds.yaml"
 
-    /// Loads the configuration, or ends the command with the reason and EX_CONFIG (78).
-    func load() throws -> Config {
+    /// Loads the configuration, or ends the command with the reason and EX_CONFIG (78). `secrets`: `.skip` for a
+    /// command that fetches nothing (it must work without the service's environment and credentials).
+    func load(secrets: Config.SecretReading, warns: Bool = true) throws -> Config {
         do {
-            let loaded = try Config.load(from: URL(fileURLWithPath: config))
-            for warning in loaded.warnings {
+            let loaded = try Config.load(from: URL(fileURLWithPath: config), secrets: secrets)
+            for warning in loaded.warnings where warns {
                 FileHandle.standardError.write(Data("tidings: warning: \(warning)\n".utf8))
             }
             return loaded

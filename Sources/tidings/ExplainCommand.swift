@@ -23,7 +23,7 @@ struct ExplainCommand: AsyncParsableCommand {
     var query: String
 
     func run() async throws {
-        let config = try options.load()
+        let config = try options.load(secrets: .skip)
         let explanation: Explanation
         do {
             explanation = try Explanation.explain(query, config: config)

@@ -33,7 +33,7 @@ struct FiltersTestCommand: AsyncParsableCommand {
     var keys: [String] = []
 
     func run() async throws {
-        let config = try options.load()
+        let config = try options.load(secrets: .skip)
         if let unknown = config.unknownSources(keys) { throw ValidationError(unknown) }
         let report: FilterDryRun
         do {

@@ -23,7 +23,7 @@ struct ImportOPMLCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() async throws {
-        let config = try options.load()
+        let config = try options.load(secrets: .skip)
         guard let bytes = FileManager.default.contents(atPath: file) else {
             throw fail(
                 "\(file): cannot read it (\(FileManager.default.fileExists(atPath: file) ? "denied" : "no such file"))")

@@ -85,7 +85,7 @@ struct PreviewCommand: AsyncParsableCommand {
                 throw ValidationError("\(error)")
             }
         }
-        let config = try configOptions.load()
+        let config = try configOptions.load(secrets: .read)
         guard let source = config.sources.first(where: { $0.key == key }) else {
             let keys = config.sources.map(\.key).joined(separator: ", ")
             throw fail("no source '\(key ?? "")' in \(configOptions.config); its sources are: \(keys)")

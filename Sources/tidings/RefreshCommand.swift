@@ -27,7 +27,7 @@ struct RefreshCommand: AsyncParsableCommand {
     var keys: [String] = []
 
     func run() async throws {
-        let config = try options.load()
+        let config = try options.load(secrets: .skip)
         if let unknown = config.unknownSources(keys) { throw ValidationError(unknown) }
         let progress = ProgressLine(total: keys.isEmpty ? config.sources.count : keys.count)
         do {
@@ -41,7 +41,8 @@ struct RefreshCommand: AsyncParsableCommand {
             let lock = try RefreshLock(beside: config.databaseFile) {
                 progress.note("waiting for another refresh of \(config.databaseFile.path) to finish")
             }
-            let refresh = Refresh(config: config)
+            // No daemon to hand it to: this process fetches, with the secrets read.
+            let refresh = Refresh(config: try options.load(secrets: .read, warns: false))
             let store = try refresh.openStore()
             let report = try await refresh.run(
                 store: store, mode: force ? .force : .all, only: keys.isEmpty ? nil : Set(keys),

@@ -21,7 +21,7 @@ struct ReleaseCommand: AsyncParsableCommand {
     var key: String
 
     func run() async throws {
-        let config = try options.load()
+        let config = try options.load(secrets: .skip)
         if let unknown = config.unknownSources([key]) { throw ValidationError(unknown) }
         do {
             let refresh = Refresh(config: config)

@@ -15,7 +15,7 @@ struct ReloadCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() async throws {
-        let config = try options.load()
+        let config = try options.load(secrets: .skip)
         do {
             let socket = ControlSocket.path(forDatabase: config.databaseFile)
             guard let client = try ControlClient.connect(path: socket) else {

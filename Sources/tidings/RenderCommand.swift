@@ -14,7 +14,7 @@ struct RenderCommand: ParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() throws {
-        let config = try options.load()
+        let config = try options.load(secrets: .skip)
         let refresh = Refresh(config: config)
         do {
             let store = try refresh.openStore()

@@ -30,7 +30,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let config = try options.load()
+        let config = try options.load(secrets: .read)
         let level = Logger.Level(rawValue: (logLevel ?? config.logLevel).lowercased()) ?? .info
         LoggingSystem.bootstrap { _ in LineLogHandler(level: level) }
         let logger = Logger(label: "tidings")

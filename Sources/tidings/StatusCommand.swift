@@ -20,7 +20,7 @@ struct StatusCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let config = try options.load()
+        let config = try options.load(secrets: .skip)
         do {
             let rows = try Refresh(config: config).status(now: Date())
             if json {

@@ -8,13 +8,15 @@ import Tidings
     static let fixtures = Fixtures()
 
     /// Each broken configuration is refused with the message in the `.expected` file beside it,
-    /// where `{file}` stands for the configuration's path.
+    /// where `{file}` stands for the configuration's path and `{folder}` for its folder.
     @Test(arguments: fixtures.names(withExtension: "yaml", in: "bad-configs"))
     func refusesABrokenConfiguration(_ name: String) throws {
         let file = Self.fixtures.url(name)
         let expectedFile = Self.fixtures.url(String(name.dropLast(5)) + ".expected")
         let error = #expect(throws: ConfigError.self) { try Config.load(from: file) }
-        let message = error?.description.replacingOccurrences(of: file.path, with: "{file}") ?? ""
+        let message =
+            error?.description.replacingOccurrences(of: file.path, with: "{file}").replacingOccurrences(
+                of: file.deletingLastPathComponent().path, with: "{folder}") ?? ""
         if Fixtures.isRecording {
             try (message + "\n").write(to: expectedFile, atomically: true, encoding: .utf8)
             Issue.record("recorded \(expectedFile.lastPathComponent)")

@@ -78,7 +78,18 @@ public struct Config: Sendable, Equatable {
     public static let defaultHealthAfter = Duration.seconds(24 * 3600)
 
     /// Reads and checks `feeds.yaml`. Nothing is fetched or written when this throws.
-    public static func load(from file: URL) throws(ConfigError) -> Config {
+    /// Whether the secrets `feeds.yaml` refers to (`{ env: … }`, `{ file: … }`, `{ credential: … }`) are read.
+    public enum SecretReading: Sendable {
+        /// Read, and refused when missing: for what fetches.
+        case read
+        /// Read where they can be, warned about where not (`tidings check` run outside the service).
+        case check
+        /// Checked for their form only, never read (left empty): for commands that fetch nothing, so that
+        /// `tidings status` works in a shell that lacks the service's environment and credentials.
+        case skip
+    }
+
+    public static func load(from file: URL, secrets: SecretReading = .read) throws(ConfigError) -> Config {
         // Refused before it is read: the YAML tree of a file takes about twenty times its size in memory.
         if let size = (try? FileManager.default.attributesOfItem(atPath: file.path))?[.size] as? Int,
             size > largestFile
@@ -97,12 +108,14 @@ public struct Config: Sendable, Equatable {
         guard let text = String(validating: data, as: UTF8.self) else {
             throw .unreadable(path: file.path, reason: "it is not UTF-8 text")
         }
-        return try parse(text, file: file)
+        return try parse(text, file: file, secrets: secrets)
     }
 
     /// Reads and checks the text of a `feeds.yaml` that lives at `file` (relative paths resolve beside it).
-    public static func parse(_ text: String, file: URL) throws(ConfigError) -> Config {
-        try ConfigReader(path: file.path, folder: file.deletingLastPathComponent()).read(text, file: file)
+    public static func parse(_ text: String, file: URL, secrets: SecretReading = .read) throws(ConfigError) -> Config {
+        var reader = ConfigReader(path: file.path, folder: file.deletingLastPathComponent())
+        reader.secretReading = secrets
+        return try reader.read(text, file: file)
     }
 }
 

@@ -72,7 +72,8 @@ extension ConfigReader {
 
     private func cookie(_ node: Node?, field: String) throws(ConfigError) -> String? {
         guard let node, let text = try secret(node, field: field) else { return nil }
-        if case .scalar = node { warnLiteral(node, field) }
+        guard case .scalar = node else { return text }
+        warnLiteral(node, field)
         guard !text.isEmpty else { throw invalid(node, field, "is empty; write name=value, e.g. session=…") }
         return text
     }
@@ -90,6 +91,7 @@ extension ConfigReader {
     private func proxy(_ node: Node?, field: String) throws(ConfigError) -> HTTPOptions.Proxy? {
         guard let node, let text = try secret(node, field: field) else { return nil }
         if text == "none" { return .direct }
+        if text.isEmpty, case .mapping = node { return .url("") }  // not read (see `SecretReading`)
         // The value may be a secret (it may hold a password): the messages describe it, never quote it.
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
             let host = components.host, !host.isEmpty
@@ -132,6 +134,7 @@ extension ConfigReader {
             text = try string(node, field: field)
         }
         guard let text else { return nil }
+        if text.isEmpty, case .mapping = node { return text }  // not read (see `SecretReading`)
         guard HTTPOptions.isHeaderValue(text) else {
             throw invalid(node, field, "the value holds a line break or another control character; it must be one line")
         }
@@ -139,51 +142,70 @@ extension ConfigReader {
     }
 
     private func resolve(kind: String, name: String, node: Node, field: String) throws(ConfigError) -> String {
-        switch kind {
-        case "env":
-            guard let value = environment[name] else {
-                throw invalid(node, field, "the environment variable \(name) is not set")
-            }
-            guard !value.isEmpty else { throw invalid(node, field, "the environment variable \(name) is empty") }
+        if kind == "credential", name.contains("/") || name == "." || name == ".." {
+            throw invalid(node, field, "'\(name)' is not a credential's name (no slashes)")
+        }
+        if secretReading == .skip { return "" }
+        switch read(kind: kind, name: name, node: node, field: field) {
+        case .success(let value):
             return value
-        case "credential":
-            guard !name.contains("/"), name != ".", name != ".." else {
-                throw invalid(node, field, "'\(name)' is not a credential's name (no slashes)")
-            }
-            guard let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty else {
-                throw invalid(
-                    node, field,
-                    "$CREDENTIALS_DIRECTORY is not set: systemd sets it for a service with LoadCredential=\(name):PATH;"
-                        + " outside the service, set it to the folder that holds the file \(name)")
-            }
-            return try readSecretFile(URL(fileURLWithPath: directory).appendingPathComponent(name), node: node, field: field)
-        default:
-            guard let url = try localPath(node, field: field) else { throw invalid(node, field, "empty path") }
-            return try readSecretFile(url, node: node, field: field)
+        case .failure(let unavailable) where secretReading == .check:
+            // `tidings check` run by hand lacks what the service is given (its environment, its credentials):
+            // said, not refused; the service's own check and start refuse it.
+            problems.warnings.append(
+                (node.mark?.line ?? 0, "\(unavailable.description) (the service must be able to read it)"))
+            return ""
+        case .failure(let unavailable):
+            throw unavailable
         }
     }
 
-    private func readSecretFile(_ url: URL, node: Node, field: String) throws(ConfigError) -> String {
+    /// The secret's value, or why it is not available here (not set, no such file); a value that cannot be used
+    /// (a line break, too long) is thrown.
+    private func read(kind: String, name: String, node: Node, field: String) -> Result<String, ConfigError> {
+        switch kind {
+        case "env":
+            guard let value = environment[name] else {
+                return .failure(invalid(node, field, "the environment variable \(name) is not set"))
+            }
+            guard !value.isEmpty else { return .failure(invalid(node, field, "the environment variable \(name) is empty")) }
+            return .success(value)
+        case "credential":
+            guard let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty else {
+                return .failure(
+                    invalid(
+                        node, field,
+                        "$CREDENTIALS_DIRECTORY is not set: systemd sets it for a service with LoadCredential=\(name):PATH;"
+                            + " outside the service, set it to the folder that holds the file \(name)"))
+            }
+            return readSecretFile(URL(fileURLWithPath: directory).appendingPathComponent(name), node: node, field: field)
+        default:
+            return readSecretFile(URL(fileURLWithPath: name, relativeTo: folder).standardizedFileURL, node: node, field: field)
+        }
+    }
+
+    private func readSecretFile(_ url: URL, node: Node, field: String) -> Result<String, ConfigError> {
         guard let handle = FileHandle(forReadingAtPath: url.path),
             let data = try? handle.read(upToCount: Self.longestSecret + 3)
         else {
-            throw invalid(node, field, "cannot read \(url.path): no such file, or not readable by this user")
+            return .failure(invalid(node, field, "cannot read \(url.path): no such file, or not readable by this user"))
         }
         var text = String(decoding: data, as: UTF8.self)
         if text.hasSuffix("\r\n") { text.removeLast(2) } else if text.hasSuffix("\n") { text.removeLast() }
         guard text.utf8.count <= Self.longestSecret else {
-            throw invalid(node, field, "\(url.path) is longer than \(Self.longestSecret) bytes; a header value is not")
+            return .failure(invalid(node, field, "\(url.path) is longer than \(Self.longestSecret) bytes; a header value is not"))
         }
-        guard !text.isEmpty else { throw invalid(node, field, "\(url.path) is empty") }
-        return text
+        guard !text.isEmpty else { return .failure(invalid(node, field, "\(url.path) is empty")) }
+        return .success(text)
     }
 
     /// A secret written into `feeds.yaml` itself works, but the file is often readable by every user or kept
     /// in git: say so, with the line.
     private func warnLiteral(_ node: Node, _ field: String) {
+        let line = node.mark?.line ?? 0
         problems.warnings.append(
-            "\(path):\(node.mark?.line ?? 0): \(field): the value is written in the configuration file, which is often"
+            (line, "\(path):\(line): \(field): the value is written in the configuration file, which is often"
                 + " readable by every user or kept in git; write { credential: NAME } (systemd's LoadCredential=),"
-                + " { env: NAME } or { file: PATH } instead")
+                + " { env: NAME } or { file: PATH } instead"))
     }
 }

@@ -16,11 +16,12 @@ struct ConfigReader {
     let problems = Problems()
     /// Where `{ env: NAME }` values are read from.
     var environment = ProcessInfo.processInfo.environment
+    var secretReading = Config.SecretReading.read
 
     final class Problems {
         var list: [ConfigError] = []
         /// What is allowed but unwise (a secret written in the file), with its line.
-        var warnings: [String] = []
+        var warnings: [(line: Int, text: String)] = []
     }
 
     /// The `fetch:` section's HTTP options, which each source's own go over.
@@ -164,7 +165,9 @@ struct ConfigReader {
         }
         .map(\.element)
         if let first = found.first { throw found.count == 1 ? first : .several(found) }
-        config.readWarnings = problems.warnings
+        config.readWarnings = problems.warnings.enumerated().sorted {
+            ($0.element.line, $0.offset) < ($1.element.line, $1.offset)
+        }.map(\.element.text)
         return config
     }
 
