@@ -19,3 +19,18 @@ import Testing
         #expect(LinkAlias.key(for: nil) == nil)
     }
 }
+
+@Suite struct TrackingParametersTests {
+    @Test(arguments: [
+        ("https://x.example/p?utm_source=rss&utm_medium=feed", "https://x.example/p"),
+        ("https://x.example/p?id=1&utm_campaign=c&b=&fbclid=z#top", "https://x.example/p?id=1&b=#top"),
+        ("https://x.example/p?gclid=1&mc_cid=2&mc_eid=3&msclkid=4", "https://x.example/p"),
+        ("https://x.example/p?utm%5Fsource=x&q=utm_source", "https://x.example/p?q=utm_source"),
+        ("https://x.example/p?a=1&&b=2", "https://x.example/p?a=1&&b=2"),
+        ("https://x.example/p#utm_source=x", "https://x.example/p#utm_source=x"),
+        ("https://x.example/search?q=a%20b&sort=new", "https://x.example/search?q=a%20b&sort=new"),
+    ])
+    func removesOnlyTrackingParameters(_ link: String, _ expected: String) {
+        #expect(TrackingParameters.removed(from: link) == expected)
+    }
+}

@@ -67,3 +67,20 @@ import Testing
 
     static func isWeb(_ url: String) -> Bool { url.hasPrefix("https://") || url.hasPrefix("http://") }
 }
+
+extension LinkPolicyTests {
+    /// A post's link and the links in its content lose their tracking parameters; its id does not change.
+    @Test func aPostsLinksLoseTheirTrackingParameters() throws {
+        let document = """
+            <rss version="2.0"><channel><title>t</title><link>https://blog.example/</link>
+            <item><title>Post</title><link>https://blog.example/p?id=3&amp;utm_source=rss&amp;utm_medium=feed</link>
+            <description>&lt;a href="https://other.example/?ref=x&amp;amp;gclid=1"&gt;see&lt;/a&gt;</description>
+            </item></channel></rss>
+            """
+        let feed = try FeedParser().parse(Array(document.utf8), url: "https://blog.example/feed")
+        let entry = try #require(feed.entries.first)
+        #expect(entry.link == "https://blog.example/p?id=3")
+        #expect(entry.id == "https://blog.example/p?id=3&utm_source=rss&utm_medium=feed", "ids are as they were")
+        #expect(entry.summary == "<a href=\"https://other.example/?ref=x\" rel=\"noopener noreferrer\">see</a>")
+    }
+}

@@ -133,7 +133,7 @@ extension ExplainTests {
         let facts = Self.facts(try Explanation.explain("https://s.example/p", config: site.refresh.config))
         #expect(
             facts["sanitised"]
-                == "removed 1 event handler, 1 iframe, 1 image (tracking pixel or no source), 1 script, 1 unsafe link",
+                == "removed 1 event handler, 1 iframe (replaced by a link), 1 image (tracking pixel or no source), 1 script, 1 unsafe link",
             "\(facts)")
     }
 }

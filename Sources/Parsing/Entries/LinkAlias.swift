@@ -4,11 +4,6 @@ import Foundation
 /// http to https, adds or drops `www.` or a trailing slash, appends tracking parameters, or rebuilds its
 /// GUIDs. The store falls back to it when an entry's id is new, so such changes create no duplicates.
 public enum LinkAlias {
-    /// Query parameters that only track the reader.
-    static let trackingParameters: Set<String> = [
-        "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid", "_hsenc", "_hsmi", "ref_src",
-    ]
-
     /// `https://www.Example.com/post/?utm_source=rss#top` → `example.com/post`; nil without a usable link.
     public static func key(for link: String?) -> String? {
         guard let link, var components = URLComponents(string: link), var host = components.host?.lowercased(),
@@ -18,10 +13,7 @@ public enum LinkAlias {
         var path = components.percentEncodedPath
         while path.hasSuffix("/") { path.removeLast() }
         let query = (components.percentEncodedQueryItems ?? [])
-            .filter { item in
-                let name = item.name.lowercased()
-                return !name.hasPrefix("utm_") && !trackingParameters.contains(name)
-            }
+            .filter { item in !TrackingParameters.isTracking(Substring(item.name)) }
             .sorted { ($0.name, $0.value ?? "") < ($1.name, $1.value ?? "") }
         components.percentEncodedQueryItems = query.isEmpty ? nil : query
         let port = components.port.map { ":\($0)" } ?? ""

@@ -4,7 +4,7 @@ import Checked
 /// enclosure's) has been resolved by then (xml:base, entities, whitespace, case), so a scheme check on the
 /// result is the whole rule: `javascript:`, `vbscript:`, `data:` and the rest are dropped with a warning.
 /// `file:` links, which a local source's relative links resolve to, are dropped quietly: the path of a
-/// file on this machine is never published.
+/// file on this machine is never published. A post's link loses its tracking parameters (`utm_*`, `fbclid`, …).
 enum LinkPolicy {
     static func apply(to feed: inout ParsedFeed, documentURL: String?) {
         var warnings: [String] = []
@@ -27,7 +27,7 @@ enum LinkPolicy {
         for index in feed.entries.indices {
             let entry = feed.entries[index]
             let owner = "entry '\(entry.title ?? entry.id)'"
-            feed.entries[index].link = checked(entry.link, owner)
+            feed.entries[index].link = checked(entry.link, owner).map(TrackingParameters.removed)
             feed.entries[index].enclosures = entry.enclosures.filter { checked($0.url, owner + ", enclosure") != nil }
         }
         feed.warnings += warnings

@@ -15,8 +15,8 @@ struct AtomParser {
         for child in root.elementChildren where child.namespaceURI == namespace {
             switch child.name {
             case "title": metadata.title = Self.plainText(of: child).nilIfEmpty
-            case "link" where Self.isAlternate(child) && !TextScan.trimmed(child.attribute("href") ?? "").isEmpty:
-                metadata.link = metadata.link ?? URLResolver.resolve(child.attribute("href"), against: child.baseURI)
+            case "link" where Self.isAlternate(child) && Self.address(of: child) != nil:
+                metadata.link = metadata.link ?? URLResolver.resolve(Self.address(of: child), against: child.baseURI)
             case "updated", "modified": metadata.updated = dates.parse(child.text)
             case "author": feedAuthor = Self.personName(child)
             case "link" where child.attribute("rel") == "hub":
@@ -73,9 +73,7 @@ struct AtomParser {
 
     private func readLink(_ link: Node, into draft: inout EntryDraft) {
         // A link without an address (or with an empty one) links nowhere, not to the document itself.
-        guard let raw = link.attribute("href"), !TextScan.trimmed(raw).isEmpty,
-            let href = URLResolver.resolve(raw, against: link.baseURI)
-        else { return }
+        guard let raw = Self.address(of: link), let href = URLResolver.resolve(raw, against: link.baseURI) else { return }
         if Self.isAlternate(link) {
             // The first alternate wins; later ones are translations or other formats.
             if draft.link == nil { draft.link = href }
@@ -84,6 +82,13 @@ struct AtomParser {
                 Enclosure(url: href, type: link.attribute("type"), length: link.attribute("length").flatMap { Int($0) })
             )
         }
+    }
+
+    /// A link's address: its `href`, or (as some Atom 0.3 feeds write it) its text; nil when it has neither.
+    static func address(of link: Node) -> String? {
+        if let href = link.attribute("href") { return TextScan.trimmed(href).isEmpty ? nil : href }
+        let text = TextScan.trimmed(link.text)
+        return text.isEmpty ? nil : text
     }
 
     /// An entry's id; a relative one (`/posts/1`) resolved against the `xml:base` the document sets, as any
@@ -131,6 +136,8 @@ struct AtomParser {
     }
 
     static func plainText(of construct: Node) -> String {
+        // Atom 0.3's `mode="base64"` on a title as on content: the decoded text, never the base64.
+        if isBase64(construct) { return decodedBase64(construct).map(PlainText.fromHTML) ?? "" }
         switch kind(of: construct) {
         case .html: return PlainText.fromHTML(construct.text)
         case .xhtml, .text: return PlainText.text(of: construct)

@@ -56,8 +56,11 @@ public struct FeedParser: Sendable {
         var feed = try readXML(charset.bytes, encoding: charset.encoding, url: url)
         if !feed.warnings.isEmpty, let repaired = XMLRepair.repair(charset.bytes),
             let second = try? readXML(repaired, encoding: charset.encoding, url: url),
-            second.warnings.isEmpty || second.entries.count > feed.entries.count
+            second.entries.count > feed.entries.count
+                || (second.entries.count == feed.entries.count && second.warnings.count <= feed.warnings.count)
         {
+            // The repaired reading wins unless it lost entries or found more wrong: a repair (a `&#X41;`, a
+            // bare `&`) holds even when the document is ill-formed for another reason too.
             let note = "repaired before reading: undeclared entities, bare ampersands or unescaped HTML"
             feed = ParsedFeed(metadata: second.metadata, entries: second.entries, warnings: feed.warnings + [note])
             feed.isRecovered = true
@@ -114,6 +117,9 @@ public struct FeedParser: Sendable {
             }
             return isNetscape ? .rss090 : .rss10
         case ("feed", Namespace.atom03):
+            return .atom03
+        case ("feed", _) where root.attribute("version")?.trimmingCharacters(in: .whitespaces) == "0.3":
+            // A namespace Tidings does not know, but the version says which Atom it is.
             return .atom03
         case ("feed", _):
             return .atom10

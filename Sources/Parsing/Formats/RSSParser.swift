@@ -7,30 +7,54 @@ struct RSSParser {
     let dates: DateParser
     let sanitizer: HTMLSanitizer
 
+    /// RSS's own elements by their lowercased names, spelled as the specifications do: iTunes (and so many
+    /// podcast feeds) accepts `<TiTlE>` or `<PUBDATE>`, and so does Tidings, for elements in no namespace or
+    /// RSS 1.0's.
+    static let canonicalNames: [String: String] = Dictionary(
+        uniqueKeysWithValues: [
+            "channel", "item", "title", "link", "description", "guid", "pubDate", "lastBuildDate", "author",
+            "category", "enclosure", "comments", "source", "language", "ttl", "image", "url",
+        ].map { ($0.lowercased(), $0) })
+
+    /// The element's name, RSS's own spelled as the specifications do.
+    static func name(of node: Node) -> String {
+        switch node.namespaceURI {
+        case nil, Namespace.rss10?, Namespace.rss090?, Namespace.rss090WithoutSlash?:
+            return canonicalNames[node.name.lowercased()] ?? node.name
+        default:
+            return node.name
+        }
+    }
+
+    /// The first child that is RSS's element `name`, however its case is written.
+    static func child(of node: Node, named name: String) -> Node? {
+        node.firstChild(named: name) ?? node.elementChildren.first { Self.name(of: $0) == name }
+    }
+
     func parse(root: Node, format: FeedFormat, documentURL: String?) -> (FeedMetadata, [ParsedEntry]) {
-        let channel = root.firstChild(named: "channel")
-        let channelLink = channel?.firstChild(named: "link").map { $0.text }
+        let channel = Self.child(of: root, named: "channel")
+        let channelLink = channel.flatMap { Self.child(of: $0, named: "link") }.map { $0.text }
         // Relative links resolve against xml:base where a document sets one, else the channel's link,
         // else the document's own URL.
         let documentBase = root.explicitBaseURI ?? documentURL
         let feedBase = URLResolver.resolve(channelLink, against: documentBase) ?? documentBase
         var metadata = FeedMetadata(format: format)
         if let channel {
-            metadata.title = channel.firstChild(named: "title").flatMap { Self.plainTitle($0.text).nilIfEmpty }
+            metadata.title = Self.child(of: channel, named: "title").flatMap { Self.plainTitle($0.text).nilIfEmpty }
             // The site's own link, when the document gives one: never the document's address.
             metadata.link = URLResolver.resolve(channelLink, against: documentBase)
             let updated =
-                channel.firstChild(named: "lastBuildDate")
+                Self.child(of: channel, named: "lastBuildDate")
                 ?? channel.elementChildren.first { $0.isElement("modified", namespace: Namespace.dcTerms) }
                 ?? channel.elementChildren.first { $0.isElement("date", namespace: Namespace.dublinCore) }
-                ?? channel.firstChild(named: "pubDate")
+                ?? Self.child(of: channel, named: "pubDate")
             metadata.updated = updated.flatMap { dates.parse($0.text) }
             metadata.updateInterval = UpdateInterval.of(channel: channel)
             metadata.hub = UpdateInterval.hub(in: channel, base: feedBase)
         }
         // RSS 0.9x/2.0 nest items in <channel>; RSS 1.0 and 0.90 put them beside it.
         let itemParent = format == .rss10 || format == .rss090 ? root : (channel ?? root)
-        let entries = itemParent.elementChildren.filter { $0.name == "item" }.map { item in
+        let entries = itemParent.elementChildren.filter { Self.name(of: $0) == "item" }.map { item in
             parseItem(item, feedBase: feedBase).finish(sanitizer: sanitizer, sourceURL: documentURL)
         }
         return (metadata, entries)
@@ -49,7 +73,7 @@ struct RSSParser {
         var fallbackSummary: String?
         for child in item.elementChildren {
             let namespace = child.namespaceURI
-            switch (child.name, namespace) {
+            switch (Self.name(of: child), namespace) {
             case ("title", _) where namespace != Namespace.media:
                 draft.title = draft.title ?? Self.plainTitle(child.text)
             case ("link", nil), ("link", Namespace.rss10), ("link", Namespace.rss090),

@@ -11,7 +11,7 @@ public struct HTMLSanitizer: Sendable {
     /// Elements removed together with everything inside them.
     static let droppedWithContent: Set<String> = [
         "script", "style", "object", "applet", "form", "frame", "frameset", "noscript", "template",
-        "head", "title", "svg", "math", "button", "select", "textarea", "audio", "video", "canvas", "dialog",
+        "head", "title", "svg", "math", "button", "select", "textarea", "canvas", "dialog",
     ]
     /// Void elements that are removed; anything a forgiving parser nested inside them is kept, because it
     /// was really the markup that followed them.
@@ -22,29 +22,30 @@ public struct HTMLSanitizer: Sendable {
         "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p",
         "picture", "pre", "q", "rp", "rt", "ruby", "s", "samp", "small", "source", "span", "strike", "strong",
         "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "tt", "u", "ul",
-        "iframe",
+        "iframe", "video", "audio", "track",
         "var", "wbr",
     ]
-    static let voidElements: Set<String> = ["br", "hr", "img", "wbr", "col", "source"]
+    static let voidElements: Set<String> = ["br", "hr", "img", "wbr", "col", "source", "track"]
     static let globalAttributes: Set<String> = ["title", "lang", "dir"]
     static let elementAttributes: [String: Set<String>] = [
         "a": ["href"], "img": ["src", "alt", "width", "height", "srcset", "sizes"],
-        "source": ["srcset", "type", "media"],
+        "source": ["src", "srcset", "type", "media"],
+        // Never `autoplay`, `controls` or `preload` as written: see `mediaAttributes`.
+        "video": ["src", "poster", "width", "height", "loop", "muted", "playsinline"], "audio": ["src", "loop", "muted"],
+        "track": ["src", "kind", "srclang", "label", "default"],
         "td": ["colspan", "rowspan", "align"], "th": ["colspan", "rowspan", "align", "scope"], "col": ["span"],
         "colgroup": ["span"], "ol": ["start", "reversed", "type"], "li": ["value"], "time": ["datetime"],
         "q": ["cite"], "blockquote": ["cite"], "del": ["cite", "datetime"], "ins": ["cite", "datetime"],
-        "abbr": ["title"], "details": ["open"], "iframe": ["src", "width", "height", "allowfullscreen"],
+        "abbr": ["title"], "details": ["open"],
     ]
     /// Global and per-element attributes together, built once rather than for every element.
     static let permittedAttributes: [String: Set<String>] = elementAttributes.mapValues {
         $0.union(globalAttributes)
     }
-    static let urlAttributes: Set<String> = ["href", "src", "cite"]
-    /// The only hosts whose iframes are kept: video and audio players, served over https.
-    static let embedHosts: Set<String> = [
-        "www.youtube.com", "youtube.com", "www.youtube-nocookie.com", "player.vimeo.com",
-        "www.dailymotion.com", "w.soundcloud.com", "bandcamp.com", "open.spotify.com", "player.twitch.tv",
-    ]
+    static let urlAttributes: Set<String> = ["href", "src", "cite", "poster"]
+    /// What every kept `<video>` and `<audio>` gets: the reader's own controls, and nothing loaded (nothing
+    /// played, nobody told) until the reader presses play.
+    static let mediaAttributes = [HTMLAttribute(name: "controls", value: ""), HTMLAttribute(name: "preload", value: "none")]
 
     /// What the sanitiser does with an element, worked out once per name from the sets above.
     struct ElementRule {
@@ -126,7 +127,7 @@ public struct HTMLSanitizer: Sendable {
     /// The attributes that survive, in a stable order; nil when the element itself must go
     /// (an image with no usable source, a tracking pixel).
     func allowedAttributes(_ attributes: [HTMLAttribute], element name: String, base: String?) -> [HTMLAttribute]? {
-        if attributes.isEmpty && name != "img" && name != "iframe" { return [] }
+        if attributes.isEmpty && name != "img" && name != "video" && name != "audio" { return [] }
         var values: [String: String] = [:]
         var order: [String] = []
         let permitted = Self.permittedAttributes[name] ?? Self.globalAttributes
@@ -146,11 +147,6 @@ public struct HTMLSanitizer: Sendable {
             values[attribute] = clean
             order.append(attribute)
         }
-        if name == "iframe" {
-            guard let src = values["src"], src.lowercased().hasPrefix("https://"),
-                let host = URL(string: src)?.host?.lowercased(), Self.embedHosts.contains(host)
-            else { return nil }
-        }
         if name == "img" {
             guard values["src"] != nil || values["srcset"] != nil else { return nil }
             if values["width"] == "1" && values["height"] == "1" { return nil }
@@ -159,6 +155,7 @@ public struct HTMLSanitizer: Sendable {
         if name == "a", values["href"] != nil {
             result.append(HTMLAttribute(name: "rel", value: "noopener noreferrer"))
         }
+        if name == "video" || name == "audio" { result += Self.mediaAttributes }
         return result
     }
 
@@ -191,7 +188,8 @@ public struct HTMLSanitizer: Sendable {
         }
         guard let url = URLResolver.resolve(trimmed, against: base) else { return nil }
         if attribute == "href", url.hasPrefix("#") { return url }
-        return URLResolver.hasSafeScheme(url, allowingMail: attribute == "href") ? url : nil
+        guard URLResolver.hasSafeScheme(url, allowingMail: attribute == "href") else { return nil }
+        return attribute == "href" ? TrackingParameters.removed(from: url) : url
     }
 
 }

@@ -39,6 +39,7 @@ final class SanitizingWriter: HTMLEventHandler {
             return
         }
         if rule.isBlock { breakText() }
+        if name == "iframe" { return startEmbed(attributes) }
         var closingTag: String?
         switch rule.action {
         case .keep, .keepVoid:
@@ -55,6 +56,26 @@ final class SanitizingWriter: HTMLEventHandler {
             break
         }
         frames.append(Frame(closingTag: closingTag, isBlock: rule.isBlock, drops: false))
+    }
+
+    /// A player kept (its fallback content dropped), a link to what another frame showed, or nothing.
+    private func startEmbed(_ attributes: [HTMLAttribute]) {
+        var closingTag: String?
+        switch Embed.decide(attributes, base: base) {
+        case .player(let kept):
+            writeStartTag("iframe", attributes: kept, void: false)
+            closingTag = "iframe"
+        case .link(let url, let host):
+            removed["iframe (replaced by a link)", default: 0] += 1
+            writeStartTag("a", attributes: [.init(name: "href", value: url), .init(name: "rel", value: "noopener noreferrer")], void: false)
+            var label = "Embedded content from \(host)"
+            label.withUTF8 { XMLEscape.appendText($0, to: &html) }
+            html.append(contentsOf: "</a>".utf8)
+        case .none:
+            removed["iframe", default: 0] += 1
+        }
+        dropping += 1
+        frames.append(Frame(closingTag: closingTag, isBlock: false, drops: true))
     }
 
     func endElement() {
