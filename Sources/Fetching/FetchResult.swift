@@ -49,4 +49,9 @@ public struct FetchResult: Sendable {
     public var error: FetchError? {
         if case .failed(let error) = outcome { error } else { nil }
     }
+
+    /// The bytes this result holds while it waits to be taken (see `BodyBudget`).
+    public var heldBytes: Int {
+        if case .fetched(let body) = outcome { body.count } else { errorPage.count }
+    }
 }

@@ -18,6 +18,9 @@ public struct FetchSettings: Sendable, Equatable {
     /// How many finished results may wait for the caller before no new transfer is started: this bounds
     /// the memory held by bodies that arrived faster than they are parsed.
     public var maxWaitingResults: Int = 16
+    /// How many body bytes may be held at once, arriving and waiting, before transfers pause (see
+    /// `BodyBudget`): far above what ordinary feeds need, so only documents of megabytes ever wait.
+    public var maxBufferedBytes: Int = 24 * 1024 * 1024
     public var userAgent: String = Product.userAgent
 
     public init() {}

@@ -18,7 +18,7 @@ public struct FetchStream: AsyncSequence, Sendable {
 
         public mutating func next() async -> FetchResult? {
             let result = await results.next()
-            if result != nil { control.taken() }
+            if let result { control.taken(bytes: result.heldBytes) }
             return result
         }
     }
@@ -28,13 +28,16 @@ public struct FetchStream: AsyncSequence, Sendable {
 /// consumer has gone. The transfer thread is woken when the consumer goes, or when taking a result lets it
 /// start transfers again (not at every result: most are taken while others run).
 final class FetchControl: Sendable {
-    private let state = Mutex((waiting: 0, cancelled: false))
+    private let state = Mutex((waiting: 0, waitingBytes: 0, cancelled: false))
     /// How many results may wait before no new transfer starts for this consumer.
     private let limit: Int
+    /// And how many of their body bytes (see `BodyBudget`).
+    private let budget: BodyBudget
     private let wake: @Sendable () -> Void
 
-    init(limit: Int, wake: @escaping @Sendable () -> Void) {
+    init(limit: Int, budget: BodyBudget, wake: @escaping @Sendable () -> Void) {
         self.limit = limit
+        self.budget = budget
         self.wake = wake
     }
 
@@ -46,15 +49,31 @@ final class FetchControl: Sendable {
     var isCancelled: Bool { state.withLock { $0.cancelled } }
 
     /// Whether the consumer is still there and keeps up: new transfers may start for it.
-    var isReady: Bool { state.withLock { !$0.cancelled && $0.waiting < limit } }
+    var isReady: Bool { state.withLock { !$0.cancelled && $0.waiting < limit && $0.waitingBytes < budget.limit } }
 
-    func delivered() { state.withLock { $0.waiting += 1 } }
+    /// Whether the consumer's waiting bodies leave room for more: its running transfers may go on past the
+    /// budget (see `BodyGate`).
+    var keepsUp: Bool { state.withLock { $0.waitingBytes < budget.limit } }
 
-    func taken() {
-        let wasHeldBack = state.withLock { state in
-            defer { state.waiting -= 1 }
-            return state.waiting == limit
+    func delivered(bytes: Int) {
+        state.withLock {
+            $0.waiting += 1
+            $0.waitingBytes += bytes
         }
-        if wasHeldBack { wake() }
+        budget.delivered(bytes)
+    }
+
+    /// Taking a result may let transfers start, or paused ones resume: the transfer thread is woken when it
+    /// was held back or the result held bytes.
+    func taken(bytes: Int) {
+        let wasHeldBack = state.withLock { state in
+            defer {
+                state.waiting -= 1
+                state.waitingBytes -= bytes
+            }
+            return state.waiting == limit || state.waitingBytes >= budget.limit
+        }
+        budget.taken(bytes)
+        if wasHeldBack || bytes > 0 { wake() }
     }
 }

@@ -34,7 +34,7 @@ public final class Fetcher: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: FetchResult.self, bufferingPolicy: .unbounded)
         let multi = core.multi
         let limit = core.shared.withLock { $0.settings.maxWaitingResults }
-        let control = FetchControl(limit: limit, wake: { multi.wakeup() })
+        let control = FetchControl(limit: limit, budget: core.budget, wake: { multi.wakeup() })
         continuation.onTermination = { _ in control.cancel() }
         core.submit(FetchBatch(requests: requests, control: control, continuation: continuation))
         return FetchStream(results: stream, control: control)
@@ -67,9 +67,11 @@ final class FetchCore: Sendable {
 
     let shared: Mutex<Shared>
     let multi = MultiHandle()
+    let budget: BodyBudget
 
     init(settings: FetchSettings) {
         shared = Mutex(Shared(settings: settings))
+        budget = BodyBudget(limit: settings.maxBufferedBytes)
     }
 
     func submit(_ batch: FetchBatch) {
@@ -121,10 +123,12 @@ private struct TransferLoop {
     private var batches: [Int: (batch: FetchBatch, outstanding: Int)] = [:]
     private var nextBatch = 0
     private var settings: FetchSettings
+    private let gate: BodyGate
 
     init(core: FetchCore) {
         self.core = core
         settings = core.shared.withLock { $0.settings }
+        gate = BodyGate(budget: core.budget)
     }
 
     mutating func run() {
@@ -140,6 +144,8 @@ private struct TransferLoop {
                 var running: Int32 = 0
                 curl_multi_perform(multi, &running)
                 collectFinished(multi)
+                // Paused transfers ask again: room may have been freed (a result taken, a transfer done).
+                for handle in gate.takePaused() { curl_easy_pause(handle, CURLPAUSE_CONT) }
                 // What finished freed places for the next requests, before the wait.
                 startTransfers(multi)
             }
@@ -195,6 +201,7 @@ private struct TransferLoop {
         for (id, entry) in batches where entry.batch.control.isCancelled {
             queue.remove(batch: id)
             for (handle, running) in active where running.batch == id {
+                gate.finished(ObjectIdentifier(running.transfer))
                 curl_multi_remove_handle(multi, handle)
                 queue.finished(site: running.transfer.site)
                 active[handle] = nil
@@ -208,13 +215,17 @@ private struct TransferLoop {
     private mutating func startTransfers(_ multi: UnsafeMutableRawPointer) {
         var ready = readyBatches
         while active.count < settings.maxConcurrentTransfers, let (request, batch, site) = queue.next(ready: ready) {
-            guard let transfer = Transfer(request: request, site: site, settings: settings) else {
+            guard
+                let transfer = Transfer(
+                    request: request, site: site, settings: settings, gate: gate, control: batches[batch]?.batch.control)
+            else {
                 queue.finished(site: site)
                 deliver(Self.failure(request, "libcurl could not create a transfer"), to: batch)
                 ready = readyBatches
                 continue
             }
             active[transfer.handle] = (transfer, batch)
+            gate.started(ObjectIdentifier(transfer))
             curl_multi_add_handle(multi, transfer.handle)
         }
     }
@@ -231,6 +242,7 @@ private struct TransferLoop {
             case .follow:
                 curl_multi_add_handle(multi, handle)
             case .done(let result):
+                gate.finished(ObjectIdentifier(running.transfer))
                 active[handle] = nil
                 queue.finished(site: running.transfer.site)
                 deliver(result, to: running.batch)
@@ -240,7 +252,7 @@ private struct TransferLoop {
 
     private mutating func deliver(_ result: FetchResult, to id: Int) {
         guard let entry = batches[id] else { return }
-        entry.batch.control.delivered()
+        entry.batch.control.delivered(bytes: result.heldBytes)
         entry.batch.continuation.yield(result)
         if entry.outstanding == 1 {
             entry.batch.continuation.finish()

@@ -22,6 +22,9 @@ final class Transfer {
     private let maxBodyBytes: Int
     private let settings: FetchSettings
     private let started = ContinuousClock.now
+    /// Past the fetcher's body budget, this transfer pauses unless it leads (see `BodyGate`).
+    private let gate: BodyGate?
+    private let control: FetchControl?
 
     private enum BodyFailure {
         case tooLarge
@@ -35,8 +38,13 @@ final class Transfer {
         case done(FetchResult)
     }
 
-    init?(request: FetchRequest, site: String, settings: FetchSettings) {
+    init?(
+        request: FetchRequest, site: String, settings: FetchSettings, gate: BodyGate? = nil,
+        control: FetchControl? = nil
+    ) {
         guard let handle = curl_easy_init() else { return nil }
+        self.gate = gate
+        self.control = control
         self.request = request
         self.site = site
         self.handle = handle
@@ -155,6 +163,14 @@ final class Transfer {
     /// Returning anything but `length` makes libcurl abort the transfer.
     private func receiveBody(_ data: UnsafeMutablePointer<CChar>?, _ length: Int) -> Int {
         guard let data else { return 0 }
+        if let gate,
+            !gate.mayReceive(
+                ObjectIdentifier(self), handle: handle, held: body.count, incoming: length,
+                callerKeepsUp: control?.keepsUp ?? true)
+        {
+            // libcurl keeps these bytes and offers them again once the transfer is resumed.
+            return Int(CURL_WRITEFUNC_PAUSE)
+        }
         if !bodyStarted {
             bodyStarted = true
             guard startDecoding() else { return 0 }
@@ -188,7 +204,12 @@ final class Transfer {
     /// Picks the decoder for the response's Content-Encoding.
     private func startDecoding() -> Bool {
         switch contentEncoding {
-        case "identity", "": return true
+        case "identity", "":
+            // Room for the announced body at once: grown by doubling, a 12 MB body would hold 16 MB.
+            if let announced = headers["content-length"].flatMap({ Int($0) }), announced > 0, announced <= maxBodyBytes {
+                body.reserveCapacity(announced)
+            }
+            return true
         case "gzip", "x-gzip", "deflate":
             inflater = Inflater()
             return inflater != nil

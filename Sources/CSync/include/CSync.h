@@ -10,4 +10,7 @@ int tidings_syncfs(int descriptor);
 /// out of the others' reach until it is trimmed.
 void tidings_release_free_memory(void);
 
+// Keeps what large allocations freed from staying resident (see sync.c); runs before main.
+void tidings_bound_malloc(void);
+
 #endif
