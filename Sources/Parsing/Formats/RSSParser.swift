@@ -16,11 +16,16 @@ struct RSSParser {
             "category", "enclosure", "comments", "source", "language", "ttl", "image", "url",
         ].map { ($0.lowercased(), $0) })
 
+    static let spelledRight = Set(canonicalNames.values)
+
     /// The element's name, RSS's own spelled as the specifications do.
     static func name(of node: Node) -> String {
         switch node.namespaceURI {
         case nil, Namespace.rss10?, Namespace.rss090?, Namespace.rss090WithoutSlash?:
-            return canonicalNames[node.name.lowercased()] ?? node.name
+            let name = node.name
+            // Nearly every feed spells them right: no lowercased copy for those.
+            if spelledRight.contains(name) { return name }
+            return canonicalNames[name.lowercased()] ?? name
         default:
             return node.name
         }
