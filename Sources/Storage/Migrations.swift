@@ -320,6 +320,22 @@ enum Migrations {
                 ON CONFLICT (source_id, month) DO UPDATE SET count = count + 1;
         END;
         """,
+        // 15: the search index (FTS5): each entry's title, author, categories and the visible text of its
+        // summary and content, by the entry's rowid; written by the store with the entry, removed with it. The
+        // entries stored before are indexed after the migration, in batches (`Store.buildSearchIndex`), from
+        // the first id past `search-indexed` up to `search-index-end`.
+        """
+        CREATE VIRTUAL TABLE entry_search USING fts5(
+            title, author, categories, summary, content, tokenize = 'unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER entries_unsearched AFTER DELETE ON entries BEGIN
+            DELETE FROM entry_search WHERE rowid = OLD.id;
+        END;
+        INSERT INTO state (name, value) VALUES ('search-indexed', '0')
+            ON CONFLICT (name) DO UPDATE SET value = excluded.value;
+        INSERT INTO state (name, value) VALUES ('search-index-end', (SELECT CAST(COALESCE(MAX(id), 0) AS TEXT) FROM entries))
+            ON CONFLICT (name) DO UPDATE SET value = excluded.value;
+        """,
     ]
 
     /// Steps that need Swift as well as SQL, run in the same transaction right after the step's SQL, by

@@ -342,7 +342,10 @@ public final class Store {
                     removed = ?
                 WHERE id = ?
                 """, values + [.integer(existing.rowID)])
-            if !unchanged { try saveBodies(of: entry, rowID: existing.rowID) }
+            if !unchanged {
+                try saveBodies(of: entry, rowID: existing.rowID)
+                try index(entry, rowID: existing.rowID, replacing: true)
+            }
             // A rename is kept for `tidings explain`: what the post was known as.
             if existing.entryID != entry.id || existing.link != entry.link {
                 try database.query(
@@ -366,7 +369,10 @@ public final class Store {
                 removed, source_id, first_seen_at, public_id, front_held)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """, values + [.integer(sourceID), .integer(firstSeenSeconds), .text(publicID), .integer(held ? 1 : 0)])
-        if let rowID = inserted.first?.int(0) { try saveBodies(of: entry, rowID: Int64(rowID)) }
+        if let rowID = inserted.first?.int(0) {
+            try saveBodies(of: entry, rowID: Int64(rowID))
+            try index(entry, rowID: Int64(rowID), replacing: false)
+        }
         return .new
     }
 

@@ -15,6 +15,6 @@ struct TidingsCommand: AsyncParsableCommand {
         subcommands: [
             RefreshCommand.self, RunCommand.self, StatusCommand.self, ParseCommand.self, DiscoverCommand.self,
             PreviewCommand.self, RenderCommand.self, TemplatesCommand.self, ReloadCommand.self, CheckCommand.self,
-            ImportOPMLCommand.self, FiltersCommand.self, ExplainCommand.self, ReleaseCommand.self,
+            ImportOPMLCommand.self, FiltersCommand.self, ExplainCommand.self, ReleaseCommand.self, SearchCommand.self,
         ])
 }

@@ -35,10 +35,14 @@ public struct Refresh: Sendable {
     }
 
     /// Opens the store named by the configuration, creating its folder if needed.
-    public func openStore() throws -> Store {
+    /// Opens (and upgrades) the store, and completes its search index if entries stored before the index
+    /// existed are still missing from it (`progress` hears how far, batch by batch).
+    public func openStore(progress: ((Int, Int) -> Void)? = nil) throws -> Store {
         let folder = config.databaseFile.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return try Store(path: config.databaseFile.path)
+        let store = try Store(path: config.databaseFile.path)
+        try store.buildSearchIndex(progress: progress)
+        return store
     }
 
     /// Runs one cycle, over the sources keyed in `only` when it is given. A source that fails is reported

@@ -1,0 +1,63 @@
+import Foundation
+import Parsing
+
+/// One post found by `tidings search`.
+public struct SearchResult: Sendable, Equatable {
+    public var publicID: String
+    public var title: String?
+    public var sourceKey: String
+    public var sourceTitle: String
+    public var date: Date
+    public var link: String?
+    /// A short piece of the text around the matched words, each marked as «word».
+    public var snippet: String
+}
+
+extension StoreReader {
+    /// The posts `query` finds, best first (bm25; a match in the title counts ten times one in the content),
+    /// leaving out posts the filters hide and those of sources no longer configured.
+    public func search(_ query: SearchQuery, limit: Int) throws(SearchError) -> [SearchResult] {
+        let rows: [Row]
+        do {
+            let hasIndex = try !database.query(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'entry_search'"
+            ).isEmpty
+            guard hasIndex else { throw SearchError.noIndex(path: database.path) }
+            rows = try database.query(Self.searchQuery, [
+                .text(query.expression), SQLValue(query.source), query.after.map(SQLValue.integer) ?? .null,
+                query.before.map(SQLValue.integer) ?? .null, .integer(Int64(max(1, limit))),
+            ])
+        } catch let error as SearchError {
+            throw error
+        } catch {
+            throw .engine("\(error)")
+        }
+        return rows.map { row in
+            SearchResult(
+                publicID: row.string(0) ?? "", title: row.string(1), sourceKey: row.string(2) ?? "",
+                sourceTitle: row.string(3) ?? "", date: Date(timeIntervalSince1970: TimeInterval(row.int(4) ?? 0)),
+                link: row.string(5), snippet: Self.readable(row.string(6) ?? ""))
+        }
+    }
+
+    /// Whether entries stored before the index existed are still being indexed.
+    public func searchIndexIsIncomplete() -> Bool {
+        (try? database.query("SELECT 1 FROM state WHERE name = 'search-index-end'").isEmpty == false) ?? false
+    }
+
+    static let searchQuery = """
+        SELECT e.public_id, e.title, s.key, COALESCE(s.title, s.feed_title, s.key), e.sort_date, e.link,
+            snippet(entry_search, -1, char(2), char(3), '…', 14)
+        FROM entry_search JOIN entries e ON e.id = entry_search.rowid JOIN sources s ON s.id = e.source_id
+        WHERE entry_search MATCH ?1 AND e.hidden_by IS NULL AND s.active = 1
+            AND (?2 IS NULL OR s.key = ?2) AND (?3 IS NULL OR e.sort_date >= ?3) AND (?4 IS NULL OR e.sort_date < ?4)
+        ORDER BY bm25(entry_search, 10.0, 3.0, 3.0, 2.0, 1.0)
+        LIMIT ?5
+        """
+
+    /// The snippet as a reader sees it: the two-character words of CJK text joined back, the marks as «».
+    static func readable(_ snippet: String) -> String {
+        SearchText.restored(snippet, marks: ["\u{2}", "\u{3}"])
+            .replacingOccurrences(of: "\u{2}", with: "«").replacingOccurrences(of: "\u{3}", with: "»")
+    }
+}
