@@ -37,6 +37,23 @@ final class Database {
         self.handle = handle
         // Another process (a `tidings refresh` beside the daemon) may hold the write lock briefly.
         sqlite3_busy_timeout(handle, 10_000)
+        registerSearchText()
+    }
+
+    /// `tidings_search_text(value, kind)`: what the search index holds for a stored value (see
+    /// `SearchColumn`), for the view the index reads its text from. On every connection: the index is written
+    /// through it, and snippets are read through it.
+    private func registerSearchText() {
+        sqlite3_create_function_v2(
+            handle, "tidings_search_text", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil,
+            { context, _, values in
+                guard let values, let raw = sqlite3_value_text(values[0]) else {
+                    sqlite3_result_null(context)
+                    return
+                }
+                let text = SearchColumn.text(String(cString: raw), kind: Int(sqlite3_value_int(values[1])))
+                sqlite3_result_text(context, text, -1, tidings_sqlite_transient())
+            }, nil, nil, nil)
     }
 
     deinit {

@@ -49,8 +49,6 @@ struct EntryDraft {
             wordCount: WordCounter.count(countedText),
             excerpt: describedText.isEmpty ? nil : PlainText.excerpt(describedText, limit: ParsedEntry.excerptLength))
         entry.origins = origins
-        entry.summaryText = summaryText.isEmpty ? nil : summaryText
-        entry.contentText = contentText.isEmpty ? nil : contentText
         entry.removed = (sanitizedSummary?.removed ?? [:]).merging(sanitizedContent?.removed ?? [:], uniquingKeysWith: +)
         return entry
     }

@@ -59,10 +59,6 @@ public struct ParsedEntry: Sendable, Equatable {
     public static let excerptLength = 400
     /// What the sanitiser took out of its summary and content, by kind (`tidings explain` says it).
     public var removed: [String: Int] = [:]
-    /// The visible text of the summary and of the content (markup gone, whitespace collapsed), as the word
-    /// count read it: what the search index holds. Not published.
-    public var summaryText: String?
-    public var contentText: String?
     /// Where fields of an entry read from a page came from ("date": "rule 'date' (preceding: h2.day)"),
     /// so `tidings preview` can explain a source's rules. Empty for feeds.
     public var origins: [String: String] = [:]

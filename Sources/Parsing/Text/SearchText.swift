@@ -36,6 +36,63 @@ public enum SearchText {
         return String(output)
     }
 
+    /// The visible text of HTML the sanitiser wrote (well-formed, attributes in double quotes, escaped as
+    /// XML): tags become spaces, references are decoded, whitespace is collapsed. One linear pass, no parser:
+    /// the search index computes it whenever it writes or removes an entry, from the stored HTML, so what is
+    /// removed is exactly what was written.
+    public static func visibleText(ofSanitized html: String) -> String {
+        var output: [UInt8] = []
+        var bytes = Array(html.utf8)[...]
+        output.reserveCapacity(bytes.count)
+        var pendingSpace = false
+        func emit(_ byte: UInt8) {
+            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
+                pendingSpace = !output.isEmpty
+                return
+            }
+            if pendingSpace { output.append(0x20) }
+            pendingSpace = false
+            output.append(byte)
+        }
+        while let byte = bytes.popFirst() {
+            switch byte {
+            case UInt8(ascii: "<"):
+                var quoted = false
+                while let inner = bytes.popFirst() {
+                    if inner == UInt8(ascii: "\"") { quoted.toggle() } else if inner == UInt8(ascii: ">"), !quoted { break }
+                }
+                emit(0x20)
+            case UInt8(ascii: "&"):
+                let end = bytes.prefix(12).firstIndex(of: UInt8(ascii: ";"))
+                let name = end.map { String(decoding: bytes[bytes.startIndex..<$0], as: UTF8.self) }
+                if let end, let decoded = reference(name ?? "") {
+                    bytes = bytes[(end + 1)...]
+                    for unit in decoded.utf8 { emit(unit) }
+                } else {
+                    emit(byte)
+                }
+            default:
+                emit(byte)
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private static func reference(_ name: String) -> String? {
+        switch name {
+        case "amp": return "&"
+        case "lt": return "<"
+        case "gt": return ">"
+        case "quot": return "\""
+        case "apos": return "'"
+        default:
+            guard name.hasPrefix("#") else { return nil }
+            let digits = name.dropFirst()
+            let value = digits.first == "x" || digits.first == "X" ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
+            return value.flatMap(Unicode.Scalar.init).map { String(Character($0)) }
+        }
+    }
+
     /// Indexed text made readable again (a snippet): overlapping pairs joined back (`東京 京都` → `東京都`), and
     /// the spaces put around runs of Han and kana taken out. `marks` are the characters a snippet put around
     /// matched words; they stay where they were.
