@@ -38,7 +38,8 @@ public struct Daemon: Sendable {
         // Upgrading a large store's schema can take minutes once; systemd is told to wait for it.
         notifier.extendTimeout(by: .seconds(900))
         notifier.status("opening the database")
-        let store = try refresh.openStore { done, total in
+        let store = try refresh.openStore()
+        try store.indexPending { done, total in
             // Once, after the upgrade that added search: every stored entry indexed, in batches.
             notifier.status("building the search index: \(done) of \(total) entries")
             if done % 50_000 < 2_000 { logger.notice("building the search index: \(done) of \(total) entries") }

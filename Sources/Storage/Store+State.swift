@@ -35,9 +35,7 @@ extension Store {
         case sourcesHealth = "sources-health"
         case metrics
         case curation
-        /// The search index's backfill: the last entry id indexed, and the last one to index.
-        case searchIndexed = "search-indexed"
-        case searchIndexEnd = "search-index-end"
+
     }
 
     public func publishedState() throws(StoreError) -> PublishedState {

@@ -333,10 +333,8 @@ public final class Store {
             seconds(entry.claimedPublished), SQLValue(entry.removed.isEmpty ? nil : Self.jsonObject(entry.removed)),
         ]
         if let existing {
-            // The index takes the entry out by what is stored now, before it changes (one the backfill has not
-            // reached yet is left to it).
-            let wasIndexed = unchanged ? false : try isIndexed(existing.rowID)
-            if wasIndexed { try unindex(rowID: existing.rowID) }
+            // The index takes the entry out by what is stored now, before it changes; it is indexed again later.
+            if !unchanged { try reindexLater(rowID: existing.rowID) }
             // The same content under a new id (a matched alias) only renames the stored entry.
             try database.query(
                 """
@@ -348,7 +346,6 @@ public final class Store {
                 """, values + [.integer(existing.rowID)])
             if !unchanged {
                 try saveBodies(of: entry, rowID: existing.rowID)
-                if wasIndexed { try index(rowID: existing.rowID) }
             }
             // A rename is kept for `tidings explain`: what the post was known as.
             if existing.entryID != entry.id || existing.link != entry.link {
@@ -375,7 +372,7 @@ public final class Store {
             """, values + [.integer(sourceID), .integer(firstSeenSeconds), .text(publicID), .integer(held ? 1 : 0)])
         if let rowID = inserted.first?.int(0) {
             try saveBodies(of: entry, rowID: Int64(rowID))
-            try index(rowID: Int64(rowID))
+            try indexLater(rowID: Int64(rowID))
         }
         return .new
     }

@@ -43,9 +43,7 @@ struct RefreshCommand: AsyncParsableCommand {
             }
             // No daemon to hand it to: this process fetches, with the secrets read.
             let refresh = Refresh(config: try options.load(secrets: .read, warns: false))
-            let store = try refresh.openStore { done, total in
-                FileHandle.standardError.write(Data("building the search index: \(done) of \(total) entries\n".utf8))
-            }
+            let store = try refresh.openStore()
             let report = try await refresh.run(
                 store: store, mode: force ? .force : .all, only: keys.isEmpty ? nil : Set(keys),
                 progress: { progress.print($0.summary) })

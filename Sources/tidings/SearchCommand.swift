@@ -34,18 +34,18 @@ struct SearchCommand: AsyncParsableCommand {
         let text = words.joined(separator: " ")
         guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("give words to look for") }
         let results: [SearchResult]
-        let incomplete: Bool
+        let pending: Int
         do {
             let query = try SearchQuery(text)
             let reader = try StoreReader(path: config.databaseFile.path)
             results = try reader.search(query, limit: limit)
-            incomplete = reader.searchIndexIsIncomplete()
+            pending = reader.searchPending()
         } catch {
             throw fail(error)
         }
-        if incomplete {
+        if pending > 0 {
             FileHandle.standardError.write(
-                Data("tidings: the search index is still being built; older posts may be missing\n".utf8))
+                Data("tidings: \(pending) stored posts are not in the search index yet (each publish indexes them)\n".utf8))
         }
         if json {
             let encoder = JSONEncoder()

@@ -32,64 +32,51 @@ extension Store {
         !(try database.query("SELECT 1 FROM entry_search_docsize WHERE id = ?", [.integer(rowID)]).isEmpty)
     }
 
-    /// Adds the stored entry at `rowID` to the index, from what is stored now.
-    func index(rowID: Int64) throws(StoreError) {
-        try database.query(
-            """
-            INSERT INTO entry_search (rowid, \(Self.indexedColumns))
-            SELECT id, \(Self.indexedColumns) FROM entry_search_source WHERE id = ?
-            """, [.integer(rowID)])
+    /// Takes the entry at `rowID` out of the index, from what is stored now, and queues it to be indexed
+    /// again: called before its indexed values change. One not indexed yet just stays queued.
+    func reindexLater(rowID: Int64) throws(StoreError) {
+        if try isIndexed(rowID) {
+            try database.query(
+                """
+                INSERT INTO entry_search (entry_search, rowid, \(Self.indexedColumns))
+                SELECT 'delete', id, \(Self.indexedColumns) FROM entry_search_source WHERE id = ?
+                """, [.integer(rowID)])
+        }
+        try indexLater(rowID: rowID)
     }
 
-    /// Takes the entry at `rowID` out of the index, from what is stored now: called before it changes.
-    func unindex(rowID: Int64) throws(StoreError) {
-        guard try isIndexed(rowID) else { return }
-        try database.query(
-            """
-            INSERT INTO entry_search (entry_search, rowid, \(Self.indexedColumns))
-            SELECT 'delete', id, \(Self.indexedColumns) FROM entry_search_source WHERE id = ?
-            """, [.integer(rowID)])
+    /// Queues a new entry to be indexed (`indexPending`).
+    func indexLater(rowID: Int64) throws(StoreError) {
+        try database.query("INSERT OR IGNORE INTO search_pending (entry) VALUES (?)", [.integer(rowID)])
     }
 
-    /// How far the index is from holding every entry stored before it existed: (indexed, to index); nil when
-    /// it is complete.
-    public func searchBackfill() throws(StoreError) -> (done: Int, total: Int)? {
-        guard let end = try value(.searchIndexEnd).flatMap({ Int64($0) }) else { return nil }
-        let total = try database.query("SELECT count(*) FROM entries WHERE id <= ?", [.integer(end)]).first?.int(0) ?? 0
-        let done = try database.query(
-            "SELECT count(*) FROM entry_search_docsize WHERE id <= ?", [.integer(end)]).first?.int(0) ?? 0
-        return (done, total)
+    /// How many entries wait to be indexed.
+    public func searchPending() throws(StoreError) -> Int {
+        try database.query("SELECT count(*) FROM search_pending").first?.int(0) ?? 0
     }
 
-    /// Indexes the entries stored before the index existed, `batch` at a time, each batch its own transaction
-    /// (a process stopped between batches goes on where it stopped), telling `progress` (indexed, total)
-    /// after each. Does nothing once the index is complete.
-    public func buildSearchIndex(batch: Int = 2_000, progress: ((Int, Int) -> Void)? = nil) throws(StoreError) {
-        guard let end = try value(.searchIndexEnd).flatMap({ Int64($0) }) else { return }
-        let total = try database.query("SELECT count(*) FROM entries WHERE id <= ?", [.integer(end)]).first?.int(0) ?? 0
+    /// Indexes the entries waiting in `search_pending`, `batch` at a time, each batch its own transaction (a
+    /// process stopped between batches goes on where it stopped next time), telling `progress` (indexed,
+    /// waiting when it began) after each. Run once a refresh has published, and when the daemon starts.
+    public func indexPending(batch: Int = 2_000, progress: ((Int, Int) -> Void)? = nil) throws(StoreError) {
+        let total = try searchPending()
         var done = 0
-        while true {
+        while done < total {
             let indexed = try database.transaction { () throws(StoreError) -> Int in
-                let from = try value(.searchIndexed).flatMap { Int64($0) } ?? 0
                 let ids = try database.query(
-                    """
-                    SELECT e.id FROM entries e WHERE e.id > ? AND e.id <= ?
-                        AND NOT EXISTS (SELECT 1 FROM entry_search_docsize d WHERE d.id = e.id)
-                    ORDER BY e.id LIMIT ?
-                    """, [.integer(from), .integer(end), .integer(Int64(batch))]
+                    "SELECT entry FROM search_pending ORDER BY entry LIMIT ?", [.integer(Int64(batch))]
                 ).compactMap { $0.int(0) }
-                guard let last = ids.last else {
-                    try setValue(nil, .searchIndexed)
-                    try setValue(nil, .searchIndexEnd)
-                    return 0
-                }
+                guard !ids.isEmpty else { return 0 }
+                let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
                 try database.query(
                     """
                     INSERT INTO entry_search (rowid, \(Self.indexedColumns))
-                    SELECT id, \(Self.indexedColumns) FROM entry_search_source WHERE id >= ? AND id <= ?
-                        AND id IN (SELECT value FROM json_each(?))
-                    """, [.integer(Int64(ids[0])), .integer(Int64(last)), .text("[" + ids.map(String.init).joined(separator: ",") + "]")])
-                try setValue(String(last), .searchIndexed)
+                    SELECT id, \(Self.indexedColumns) FROM entry_search_source
+                    WHERE id IN (SELECT value FROM json_each(?))
+                        AND NOT EXISTS (SELECT 1 FROM entry_search_docsize d WHERE d.id = entry_search_source.id)
+                    """, [.text(list)])
+                try database.query(
+                    "DELETE FROM search_pending WHERE entry IN (SELECT value FROM json_each(?))", [.text(list)])
                 return ids.count
             }
             if indexed == 0 { return }

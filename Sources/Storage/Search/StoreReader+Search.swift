@@ -40,9 +40,9 @@ extension StoreReader {
         }
     }
 
-    /// Whether entries stored before the index existed are still being indexed.
-    public func searchIndexIsIncomplete() -> Bool {
-        (try? database.query("SELECT 1 FROM state WHERE name = 'search-index-end'").isEmpty == false) ?? false
+    /// How many stored entries wait to be indexed (just stored, or stored before the index existed).
+    public func searchPending() -> Int {
+        (try? database.query("SELECT count(*) FROM search_pending").first?.int(0)) ?? 0
     }
 
     static let searchQuery = """

@@ -35,14 +35,10 @@ public struct Refresh: Sendable {
     }
 
     /// Opens the store named by the configuration, creating its folder if needed.
-    /// Opens (and upgrades) the store, and completes its search index if entries stored before the index
-    /// existed are still missing from it (`progress` hears how far, batch by batch).
-    public func openStore(progress: ((Int, Int) -> Void)? = nil) throws -> Store {
+    public func openStore() throws -> Store {
         let folder = config.databaseFile.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let store = try Store(path: config.databaseFile.path)
-        try store.buildSearchIndex(progress: progress)
-        return store
+        return try Store(path: config.databaseFile.path)
     }
 
     /// Runs one cycle, over the sources keyed in `only` when it is given. A source that fails is reported
@@ -144,8 +140,12 @@ public struct Refresh: Sendable {
     {
         // Rules changed since the stored verdicts were made: review them first, so this publish shows the change.
         try filters.apply(to: store, now: now)
-        return try Publisher(site: try site(), folder: config.outputFolder).publishChanges(
+        let report = try Publisher(site: try site(), folder: config.outputFolder).publishChanges(
             from: store, healthAfter: config.healthAfter, full: full, prestaged: prestaged, now: now)
+        // What was stored is searchable once the outputs are out: indexing a cold refresh's text before them
+        // would hold them back by most of the refresh's time again.
+        try store.indexPending()
+        return report
     }
 
     /// The site's settings as the feeds need them: no templates read.
