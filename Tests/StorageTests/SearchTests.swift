@@ -79,6 +79,14 @@ import Testing
         #expect(try found("rust") == ["rust-title", "rust-body"])
     }
 
+    /// A common word is ranked among its most recently stored matches only (bm25 scores every match it is
+    /// given): the title match stored first drops out when just the last match is ranked.
+    @Test func onlyTheMostRecentlyStoredMatchesAreRanked() throws {
+        let reader = try StoreReader(path: store.path)
+        #expect(try reader.search(try SearchQuery("rust"), limit: 5).compactMap { $0.link?.split(separator: "/").last.map(String.init) } == ["rust-title", "rust-body"])
+        #expect(try reader.search(try SearchQuery("rust"), limit: 5, ranking: 1).compactMap { $0.link?.split(separator: "/").last.map(String.init) } == ["rust-body"])
+    }
+
     @Test func phrasesAndExclusions() throws {
         #expect(try found("\"exact phrase\"") == ["phrase"])
         #expect(Set(try found("exact phrase")) == ["phrase", "apart"])
