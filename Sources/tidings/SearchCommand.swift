@@ -30,14 +30,15 @@ struct SearchCommand: AsyncParsableCommand {
     var words: [String]
 
     func run() async throws {
-        let config = try options.load(secrets: .skip)
+        let configFile = URL(fileURLWithPath: options.config)
+        let database = try Config.databaseFile(quicklyFrom: configFile) ?? options.load(secrets: .skip).databaseFile
         let text = words.joined(separator: " ")
         guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("give words to look for") }
         let results: [SearchResult]
         let pending: Int
         do {
             let query = try SearchQuery(text)
-            let reader = try StoreReader(path: config.databaseFile.path)
+            let reader = try StoreReader(path: database.path)
             results = try reader.search(query, limit: limit)
             pending = reader.searchPending()
         } catch {

@@ -179,3 +179,23 @@ extension ConfigTests {
         #expect(config.warnings.first?.contains("\(count) sources; Tidings is built and measured for up to 10000") == true)
     }
 }
+
+extension ConfigTests {
+    /// `tidings search` reads only the `database:` line; where it can, it finds what the whole reading finds,
+    /// and where it cannot be sure it leaves the decision to the whole reading.
+    @Test(arguments: [
+        ("database: store.sqlite\nsources:\n  - key: a\n    url: https://a.example/f\n", true),
+        ("sources:\n  - key: a\n    url: https://a.example/f\ndatabase: \"data/s.sqlite\"  # the store\n", true),
+        ("database: 'with space.sqlite'\r\nsources:\r\n  - key: a\r\n    url: https://a.example/f\r\n", true),
+        ("sources:\n  - key: a\n    url: https://a.example/f\n", false),
+        ("{database: x.sqlite, sources: [{key: a, url: 'https://a.example/f'}]}\n", false),
+        ("database: \"a\\\"b.sqlite\"\nsources:\n  - key: a\n    url: https://a.example/f\n", false),
+    ])
+    func theDatabaseLineAloneSaysWhatTheWholeFileSays(_ yaml: String, _ quick: Bool) throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write(yaml, to: "feeds.yaml")
+        let found = Config.databaseFile(quicklyFrom: file)
+        #expect((found != nil) == quick)
+        if let found { #expect(found == (try Config.load(from: file)).databaseFile) }
+    }
+}

@@ -149,6 +149,28 @@ public struct FollowRule: Sendable, Equatable {
 }
 
 extension Config {
+    /// The store a configuration names, read from its top-level `database:` line alone, for a command that
+    /// needs nothing else (`tidings search`: reading 10,000 sources took 0.12 s of a 0.17 s search). Nil when
+    /// the file gives no such line (a flow mapping, a quoted value with escapes…): the whole reading decides.
+    public static func databaseFile(quicklyFrom file: URL) -> URL? {
+        guard let data = FileManager.default.contents(atPath: file.path), data.count <= largestFile else { return nil }
+        for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
+        where line.hasPrefix("database:") {
+            var value = line.dropFirst("database:".count).trimmingCharacters(in: .whitespacesAndNewlines)
+            if let comment = value.range(of: " #") { value = String(value[..<comment.lowerBound]) }
+            value = value.trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, let first = value.first, first == "'" || first == "\"", value.last == first {
+                value = String(value.dropFirst().dropLast())
+                guard !value.contains("\\"), !value.contains(first) else { return nil }
+            }
+            guard !value.isEmpty, !"'\"{[|>&*!%@`".contains(value.first!) else { return nil }
+            return URL(fileURLWithPath: value, relativeTo: file.deletingLastPathComponent()).standardizedFileURL
+        }
+        return nil
+    }
+}
+
+extension Config {
     /// Why a refresh of `keys` cannot run: the keys no source has, named with the file; nil when every key is
     /// a configured source's.
     public func unknownSources(_ keys: [String]) -> String? {
