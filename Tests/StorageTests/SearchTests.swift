@@ -112,7 +112,7 @@ import Testing
     @Test(arguments: [
         "\"", "\"\"", "NEAR(a b)", "a OR b", "*", "'; DROP TABLE entries; --", "title:rust", "^rust", "{a b}: c",
         "-", "-rust", "\"unterminated phrase", "source:", "after:2026-13", "after:99999", "before:2026-02-30",
-        "after:2026-03 before:2026-02", "🙂", "rust\u{0}", "AND", "NOT NOT", "(((", String(repeating: "a ", count: 2_000),
+        "after:2026-03 before:2026-02", "🙂", "rust\u{0}", "\"\u{301}NEAR.AND []?", "a\"\u{301}b rust", "AND", "NOT NOT", "(((", String(repeating: "a ", count: 2_000),
     ])
     func anyQueryIsASearchOrAReasonNeverACrash(_ text: String) throws {
         do {

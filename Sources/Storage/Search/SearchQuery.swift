@@ -41,39 +41,47 @@ public struct SearchQuery: Sendable, Equatable {
         return ([required] + excluded.map { "NOT " + Self.quoted($0) }).joined(separator: " ")
     }
 
+    /// Quoted for FTS5, a `"` inside doubled — by scalars: a quote followed by a combining mark is one
+    /// Character to Swift but still a quote to SQLite.
     static func quoted(_ term: String) -> String {
         let indexed = SearchText.indexed(term).trimmingCharacters(in: .whitespaces)
-        return "\"" + indexed.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var escaped = String.UnicodeScalarView()
+        for scalar in indexed.unicodeScalars {
+            escaped.append(scalar)
+            if scalar == "\"" { escaped.append(scalar) }
+        }
+        return "\"" + String(escaped) + "\""
     }
 
     /// Words and quoted phrases, in order, each with whether it was quoted; `-"a phrase"` comes as the
-    /// unquoted `-a phrase` (an exclusion); a quote left open runs to the end.
+    /// unquoted `-a phrase` (an exclusion); a quote left open runs to the end. Read by scalars, as SQLite
+    /// reads the expression.
     static func tokens(_ text: String) -> [(String, quoted: Bool)] {
         var tokens: [(String, quoted: Bool)] = []
-        var current = ""
+        var current = String.UnicodeScalarView()
         var inQuotes = false
         var negated = false
         func flush(quoted: Bool) {
-            let token = current.trimmingCharacters(in: .whitespaces)
+            let token = String(current).trimmingCharacters(in: .whitespaces)
             if !token.isEmpty { tokens.append((negated ? "-" + token : token, quoted && !negated)) }
-            current = ""
+            current = String.UnicodeScalarView()
             negated = false
         }
-        for character in text {
-            if character == "\"" {
+        for scalar in text.unicodeScalars {
+            if scalar == "\"" {
                 if inQuotes {
                     flush(quoted: true)
                 } else {
-                    let negates = current == "-"
-                    if negates { current = "" } else { flush(quoted: false) }
+                    let negates = String(current) == "-"
+                    if negates { current = String.UnicodeScalarView() } else { flush(quoted: false) }
                     negated = negates
                 }
                 inQuotes.toggle()
-            } else if Self.separates(character) && !inQuotes {
-                flush(quoted: false)
-            } else if !Self.separates(character) || inQuotes {
-                // Inside quotes, a control character is a space.
-                current.append(Self.separates(character) ? " " : character)
+            } else if Self.separates(scalar) {
+                // Outside quotes a space ends a word; inside, a control character is a space.
+                if inQuotes { current.append(" ") } else { flush(quoted: false) }
+            } else {
+                current.append(scalar)
             }
         }
         flush(quoted: inQuotes)
@@ -81,8 +89,8 @@ public struct SearchQuery: Sendable, Equatable {
     }
 
     /// Spaces and control characters (a NUL would cut the text short on its way to SQLite).
-    private static func separates(_ character: Character) -> Bool {
-        character.isWhitespace || character.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    private static func separates(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isWhitespace || scalar.properties.generalCategory == .control
     }
 
     private static func operatorValue(_ word: String) -> (String, String)? {
