@@ -143,8 +143,9 @@ public struct Refresh: Sendable {
         let report = try Publisher(site: try site(), folder: config.outputFolder).publishChanges(
             from: store, healthAfter: config.healthAfter, full: full, prestaged: prestaged, now: now)
         // What was stored is searchable once the outputs are out: indexing a cold refresh's text before them
-        // would hold them back by most of the refresh's time again.
-        try store.indexPending()
+        // would hold them back by most of the refresh's time again. A failure here is not the publish's: the
+        // posts stay queued for the next one, and `tidings search` says how many wait.
+        try? store.indexPending()
         return report
     }
 
