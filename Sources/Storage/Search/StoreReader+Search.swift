@@ -66,9 +66,10 @@ extension StoreReader {
         LIMIT ?5
         """
 
-    /// The snippet as a reader sees it: the two-character words of CJK text joined back, the marks as «».
+    /// The snippet as a reader sees it: the two-character words of CJK text joined back (the ellipsis that
+    /// cuts a snippet short counts as a mark, or the pair it ends would stay apart), the marks as «».
     static func readable(_ snippet: String) -> String {
-        SearchText.restored(snippet, marks: ["\u{2}", "\u{3}"])
+        SearchText.restored(snippet, marks: ["\u{2}", "\u{3}", "…"])
             .replacingOccurrences(of: "\u{2}", with: "«").replacingOccurrences(of: "\u{3}", with: "»")
     }
 }
