@@ -8,7 +8,7 @@ import Synchronization
 /// global and per-site limits hold for the process, connections and DNS answers are reused from one call
 /// to the next, and a caller's slow transfer holds back nobody else's.
 public final class Fetcher: Sendable {
-    private let core: FetchCore
+    let core: FetchCore
 
     public init(settings: FetchSettings = FetchSettings()) {
         Self.initializeLibcurl

@@ -52,23 +52,41 @@ import Testing
     }
 
     /// A caller that leaves its results waiting (a refresh whose parse slots are busy) cannot stop a fetch that
-    /// one of those parses waits on (feed discovery): the second caller's transfer leads.
+    /// one of those parses waits on (feed discovery): past the budget, the leading transfer is chosen among the
+    /// callers that keep up, so the second caller's goes on while the first caller's slow one waits — were the
+    /// slow one to lead, the second would wait for all of its trickle.
     @Test func aCallerWhoseResultsWaitDoesNotStopAnothersFetch() async throws {
-        let server = try LoopbackHTTPServer { request in .init(body: Self.body(0, size: request.path == "/small" ? 50_000 : 300_000)) }
+        let slow = Self.body(9, size: 300_000)
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/slow":
+                var response = LoopbackHTTPServer.Response(body: slow)
+                response.trickle = (bytes: 10_000, pause: .milliseconds(100))
+                return response
+            case "/small": return .init(body: Self.body(0, size: 50_000))
+            default: return .init(body: Self.body(1, size: 300_000))
+            }
+        }
         var settings = FetchSettings()
         settings.maxBufferedBytes = 100_000
+        settings.maxTransfersPerSite = 16
         let fetcher = Fetcher(settings: settings)
-        var waiting = fetcher.fetch((0..<6).map { FetchRequest(key: "\($0)", url: server.url("/big\($0)")) }).makeAsyncIterator()
-        let first = await waiting.next()
-        #expect(first?.body?.count ?? 0 > 250_000)
-        // The first caller's results now wait untaken, past the budget; another caller's fetch still finishes.
+        let started = ContinuousClock.now
+        let paths = ["/big0", "/big1", "/big2", "/big3", "/slow"]
+        var waiting = fetcher.fetch(paths.map { FetchRequest(key: $0, url: server.url($0)) }).makeAsyncIterator()
+        // A result waits untaken, past the budget: the first caller no longer keeps up, and its other transfers
+        // (the slow one among them) pause until it takes its results.
+        #expect(waitUntil(seconds: 30) { fetcher.core.budget.waitingBytes >= 300_000 })
         let other = await fetcher.fetch(FetchRequest(key: "discovery", url: server.url("/small")))
+        let otherDone = ContinuousClock.now - started
         #expect(other.body?.count ?? 0 > 40_000, "\(other.outcome)")
-        var rest = 0
-        while rest < 10, let result = await waiting.next() {
-            #expect(result.body?.count ?? 0 > 250_000)
-            rest += 1
-        }
-        #expect(rest == 5)
+        var results: [String: FetchResult] = [:]
+        while results.count < paths.count, let result = await waiting.next() { results[result.key] = result }
+        #expect(results.keys.sorted() == paths.sorted())
+        let slowIsWhole = results["/slow"]?.body == Array(slow.utf8)
+        #expect(slowIsWhole, "\(results["/slow"]?.error.map(String.init(describing:)) ?? "")")
+        // The slow transfer began with the others, so it ended no earlier than its duration after they began.
+        let slowDuration = Duration.seconds(results["/slow"]?.durationSeconds ?? 0)
+        #expect(slowDuration > otherDone, "the other caller's fetch ended first (\(otherDone) vs \(slowDuration))")
     }
 }

@@ -14,7 +14,7 @@ enum SearchColumn {
         case sanitizedHTML:
             return SearchText.indexed(SearchText.visibleText(ofSanitized: value))
         case categoriesJSON:
-            let list = (try? JSONDecoder().decode([String].self, from: Data(value.utf8))) ?? []
+            let list: [String] = Store.decodeList(value)
             return SearchText.indexed(list.joined(separator: " · "))
         default:
             return SearchText.indexed(value)
@@ -50,9 +50,11 @@ extension Store {
         try database.query("INSERT OR IGNORE INTO search_pending (entry) VALUES (?)", [.integer(rowID)])
     }
 
+    static let pendingCount = "SELECT count(*) FROM search_pending"
+
     /// How many entries wait to be indexed.
     public func searchPending() throws(StoreError) -> Int {
-        try database.query("SELECT count(*) FROM search_pending").first?.int(0) ?? 0
+        try database.query(Self.pendingCount).first?.int(0) ?? 0
     }
 
     /// Indexes the entries waiting in `search_pending`, `batch` at a time, each batch its own transaction (a

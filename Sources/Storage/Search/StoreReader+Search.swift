@@ -45,7 +45,7 @@ extension StoreReader {
 
     /// How many stored entries wait to be indexed (just stored, or stored before the index existed).
     public func searchPending() -> Int {
-        (try? database.query("SELECT count(*) FROM search_pending").first?.int(0)) ?? 0
+        (try? database.query(Store.pendingCount).first?.int(0)) ?? 0
     }
 
     /// How many of the most recently stored matches are ranked: bm25 scores every match it is given, and a
