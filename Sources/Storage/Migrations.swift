@@ -320,29 +320,14 @@ enum Migrations {
                 ON CONFLICT (source_id, month) DO UPDATE SET count = count + 1;
         END;
         """,
-        // 15: the search index (FTS5): each entry's title, author, categories and the visible text of its
-        // summary and content, by the entry's rowid; written by the store with the entry, removed with it. The
-        // entries stored before are indexed after the migration, in batches (`Store.buildSearchIndex`), from
-        // the first id past `search-indexed` up to `search-index-end`.
+        // 15: the search index (FTS5) over each entry's title, author, categories and the visible text of its
+        // summary and content. It keeps no copy of the text (a copy was as large as the store itself at
+        // 1,000,000 entries): it reads from a view over the stored values through `tidings_search_text`
+        // (registered on every connection), and an entry is taken out through the same view before its values
+        // change or it goes, so what is removed is what was written. Entries wait in `search_pending` and are
+        // indexed in batches once a refresh has published (on the storing task, indexing a cold refresh's text
+        // made it 80% slower); every entry stored before the index waits there too.
         """
-        CREATE VIRTUAL TABLE entry_search USING fts5(
-            title, author, categories, summary, content, tokenize = 'unicode61 remove_diacritics 2'
-        );
-        CREATE TRIGGER entries_unsearched AFTER DELETE ON entries BEGIN
-            DELETE FROM entry_search WHERE rowid = OLD.id;
-        END;
-        INSERT INTO state (name, value) VALUES ('search-indexed', '0')
-            ON CONFLICT (name) DO UPDATE SET value = excluded.value;
-        INSERT INTO state (name, value) VALUES ('search-index-end', (SELECT CAST(COALESCE(MAX(id), 0) AS TEXT) FROM entries))
-            ON CONFLICT (name) DO UPDATE SET value = excluded.value;
-        """,
-        // 16: the search index without a copy of the text (15's held one: half the store at 1,000,000 entries).
-        // It reads its text from a view over the stored values through `tidings_search_text` (registered on
-        // every connection), and is written and taken out through the same view, so what is removed is what
-        // was written. 15's index is dropped and built again the same way, in batches.
-        """
-        DROP TRIGGER entries_unsearched;
-        DROP TABLE entry_search;
         CREATE VIEW entry_search_source AS
             SELECT e.id AS id, tidings_search_text(e.title, 0) AS title, tidings_search_text(e.author, 0) AS author,
                 tidings_search_text(e.categories, 2) AS categories, tidings_search_text(b.summary, 1) AS summary,
@@ -359,19 +344,8 @@ enum Migrations {
                 SELECT 'delete', id, title, author, categories, summary, content FROM entry_search_source
                 WHERE id = OLD.id;
         END;
-        INSERT INTO state (name, value) VALUES ('search-indexed', '0')
-            ON CONFLICT (name) DO UPDATE SET value = excluded.value;
-        INSERT INTO state (name, value) VALUES ('search-index-end', (SELECT CAST(COALESCE(MAX(id), 0) AS TEXT) FROM entries))
-            ON CONFLICT (name) DO UPDATE SET value = excluded.value;
-        """,
-        // 17: entries wait in `search_pending` to be indexed, and are indexed in batches once a refresh has
-        // published (indexing a cold refresh's text on the storing task made it 80% slower). Every entry not
-        // yet indexed waits there, the backfill of 15 and 16 included.
-        """
         CREATE TABLE search_pending (entry INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE);
-        INSERT INTO search_pending (entry)
-            SELECT e.id FROM entries e WHERE NOT EXISTS (SELECT 1 FROM entry_search_docsize d WHERE d.id = e.id);
-        DELETE FROM state WHERE name IN ('search-indexed', 'search-index-end');
+        INSERT INTO search_pending (entry) SELECT id FROM entries;
         """,
     ]
 
