@@ -27,7 +27,7 @@ enum SearchColumn {
 extension Store {
     static let indexedColumns = "title, author, categories, summary, content"
 
-    /// Whether the entry at `rowID` is in the index (the backfill may not have reached it yet).
+    /// Whether the entry at `rowID` is in the index (a queued one is not yet).
     func isIndexed(_ rowID: Int64) throws(StoreError) -> Bool {
         !(try database.query("SELECT 1 FROM entry_search_docsize WHERE id = ?", [.integer(rowID)]).isEmpty)
     }
