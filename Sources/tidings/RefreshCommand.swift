@@ -41,8 +41,9 @@ struct RefreshCommand: AsyncParsableCommand {
             let lock = try RefreshLock(beside: config.databaseFile) {
                 progress.note("waiting for another refresh of \(config.databaseFile.path) to finish")
             }
-            // No daemon to hand it to: this process fetches, with the secrets read.
-            let refresh = Refresh(config: try options.load(secrets: .read, warns: false))
+            // No daemon to hand it to: this process fetches, with the secrets read (the file read again only when
+            // it refers to any).
+            let refresh = Refresh(config: config.refersToSecrets ? try options.load(secrets: .read, warns: false) : config)
             let store = try refresh.openStore()
             let report = try await refresh.run(
                 store: store, mode: force ? .force : .all, only: keys.isEmpty ? nil : Set(keys),

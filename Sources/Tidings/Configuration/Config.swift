@@ -48,6 +48,9 @@ public struct Config: Sendable, Equatable {
 
     /// What the reader found allowed but unwise, each with its line (a secret written in the file).
     public var readWarnings: [String] = []
+    /// Whether a value comes from the environment, a file or a credential: read only when `SecretReading`
+    /// says so, so a configuration read without them must be read again before fetching.
+    public var refersToSecrets = false
 
     /// The most sources Tidings' benchmarks measure (README, "At scale").
     public static let measuredSources = 10_000

@@ -123,6 +123,7 @@ extension ConfigReader {
     func secret(_ node: Node, field: String) throws(ConfigError) -> String? {
         let text: String?
         if case .mapping = node {
+            problems.refersToSecrets = true
             let fields = try mapping(node, field: field, allowed: Self.secretKinds)
             guard fields.count == 1, let entry = fields.first,
                 let name = try string(entry.value, field: "\(field).\(entry.key)"), !name.isEmpty

@@ -22,6 +22,8 @@ struct ConfigReader {
         var list: [ConfigError] = []
         /// What is allowed but unwise (a secret written in the file), with its line.
         var warnings: [(line: Int, text: String)] = []
+        /// Whether any value is a `{ env: … }`, `{ file: … }` or `{ credential: … }` secret.
+        var refersToSecrets = false
     }
 
     /// The `fetch:` section's HTTP options, which each source's own go over.
@@ -165,6 +167,7 @@ struct ConfigReader {
         }
         .map(\.element)
         if let first = found.first { throw found.count == 1 ? first : .several(found) }
+        config.refersToSecrets = problems.refersToSecrets
         config.readWarnings = problems.warnings.enumerated().sorted {
             ($0.element.line, $0.offset) < ($1.element.line, $1.offset)
         }.map(\.element.text)
