@@ -10,6 +10,8 @@ import Synchronization
 final class BodyBudget: Sendable {
     let limit: Int
     private let waiting = Mutex(0)
+    /// Whether transfers wait to be resumed: only then does a result taken need to wake the transfer thread.
+    private let pausing = Mutex(false)
 
     init(limit: Int) {
         self.limit = limit
@@ -20,6 +22,10 @@ final class BodyBudget: Sendable {
     func delivered(_ bytes: Int) { waiting.withLock { $0 += bytes } }
 
     func taken(_ bytes: Int) { waiting.withLock { $0 -= bytes } }
+
+    var hasPaused: Bool { pausing.withLock { $0 } }
+
+    func notePaused(_ any: Bool) { pausing.withLock { $0 = any } }
 }
 
 /// The transfer thread's side of the budget: which transfers may take more bytes now, and which wait.
@@ -48,6 +54,7 @@ final class BodyGate {
         let leader = arriving.values.filter(\.callerKeepsUp).map(\.bytes).max() ?? 0
         guard total + incoming <= budget.limit || (callerKeepsUp && held >= leader) else {
             paused[transfer] = handle
+            budget.notePaused(true)
             return false
         }
         arriving[transfer] = (held + incoming, callerKeepsUp)
@@ -56,7 +63,10 @@ final class BodyGate {
 
     /// The paused transfers, to be resumed once room may have been freed (they are asked again).
     func takePaused() -> [UnsafeMutableRawPointer] {
-        defer { paused = [:] }
+        defer {
+            paused = [:]
+            budget.notePaused(false)
+        }
         return Array(paused.values)
     }
 }

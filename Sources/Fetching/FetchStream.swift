@@ -63,8 +63,8 @@ final class FetchControl: Sendable {
         budget.delivered(bytes)
     }
 
-    /// Taking a result may let transfers start, or paused ones resume: the transfer thread is woken when it
-    /// was held back or the result held bytes.
+    /// Taking a result may let transfers start, or paused ones resume: the transfer thread is woken when this
+    /// consumer was held back, or when transfers are paused.
     func taken(bytes: Int) {
         let wasHeldBack = state.withLock { state in
             defer {
@@ -74,6 +74,6 @@ final class FetchControl: Sendable {
             return state.waiting == limit || state.waitingBytes >= budget.limit
         }
         budget.taken(bytes)
-        if wasHeldBack || bytes > 0 { wake() }
+        if wasHeldBack || budget.hasPaused { wake() }
     }
 }
