@@ -56,7 +56,9 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             // Compiled into the binary: an installed `tidings` needs no data files beside it.
-            resources: ["head", "foot", "month", "monthnav", "index", "archive", "sources"].map { .embedInCode("Templates/\($0).mustache") }),
+            resources: ["head", "foot", "month", "monthnav", "index", "archive", "sources"].map {
+                .embedInCode("Templates/\($0).mustache")
+            } + [.embedInCode("Templates/search.js")]),
         // The operator's filters: which stored entries the planet shows, and why not.
         .target(name: "Curation"),
         // The application: configuration, the refresh cycle, scheduling policy.

@@ -127,8 +127,12 @@ final class JSONText {
         text += "\n" + String(repeating: "  ", count: open.count)
     }
 
-    /// A JSON string literal. Clean runs of UTF-8 are copied whole: bodies are most of a feed's bytes.
     private func string(_ value: String) {
+        text += Self.quoted(value)
+    }
+
+    /// A JSON string literal. Clean runs of UTF-8 are copied whole: bodies are most of a feed's bytes.
+    static func quoted(_ value: String) -> String {
         var value = value
         let escaped = value.withUTF8 { bytes -> String in
             var output: [UInt8] = [0x22]
@@ -166,6 +170,6 @@ final class JSONText {
             output.append(0x22)
             return String(decoding: output, as: UTF8.self)
         }
-        text += escaped
+        return escaped
     }
 }

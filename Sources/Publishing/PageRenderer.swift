@@ -280,7 +280,7 @@ struct PageRenderer {
     private func common(pageTitle: String, root: String) -> [String: Any] {
         [
             "pageTitle": pageTitle, "site": site.title, "root": root, "language": site.pages.language,
-            "generator": "\(Site.generatorName) \(Site.generatorVersion)",
+            "generator": "\(Site.generatorName) \(Site.generatorVersion)", "search": site.pages.search,
         ]
     }
 }

@@ -9,6 +9,8 @@ public struct PageSettings: Sendable, Equatable {
     public var dayOrder = DayOrder.calendar
     /// How many characters of a post's description the pages show, cut at a word.
     public var summaryLength = 300
+    /// Whether the pages carry a search box, with the files it reads (`search/`, `search.js`).
+    public var search = true
 
     public enum DayOrder: String, Sendable, CaseIterable {
         /// The first of the month first, as a diary reads (the seed digest pages).

@@ -36,7 +36,7 @@ public struct Publisher: Sendable {
     /// feeds that link to them.
     static let outputs: [any Output] = [
         MonthPages(), SiteIndex(), Archive(), SourcesPage(), CombinedFeeds(), SourceFeeds(), DigestFeeds(), SourceList(),
-        Stylesheet(), HealthOutput(),
+        Stylesheet(), SearchFiles(), HealthOutput(),
     ]
 
     /// Publishes what changed in the store since the last publish, as `PublishPlan` decides, with

@@ -114,7 +114,7 @@ import Testing
     @Test(.enabled(if: SmallFilesystem.isAvailable))
     func aFullDiskLeavesTheOldOutputsWholeAndNamesThePath() async throws {
         // Room for one short post's outputs, not for a long one's.
-        let disk = try SmallFilesystem(kilobytes: 96)
+        let disk = try SmallFilesystem(kilobytes: 160)
         defer { disk.unmount() }
         let document = Served(Self.rss([("a", "Short post", "one")]))
         let (server, site) = try await Self.refreshedSite(serving: document, settings: "output: \(disk.path)\n")

@@ -38,7 +38,11 @@ import Testing
         let feeds = ["feed", "sources/blog", "digest"].flatMap { path in
             ["atom", "rss", "json"].map { "\(path).\($0)" }
         }
-        #expect(Set(one.written) == Set(["2026/02/index.html", "index.html", "archive.html", "sources.html"] + feeds))
+        #expect(
+            Set(one.written)
+                == Set(
+                    ["2026/02/index.html", "search/2026-02.json", "search/index.json", "index.html", "archive.html", "sources.html"]
+                        + feeds))
         let february = try String(contentsOf: site.directory.file("output/2026/02/index.html"), encoding: .utf8)
         #expect(february.contains("Post feb2"))
 
@@ -64,7 +68,7 @@ import Testing
         // The February post moves to January (the publisher corrected its date): February has no posts left.
         try store(site, [Self.entry("jan", month: 1), Self.entry("feb", month: 1), Self.entry("mar", month: 3)])
         let report = try site.refresh.publish(from: site.store)
-        #expect(report.removed == ["2026/02/index.html"])
+        #expect(report.removed == ["2026/02/index.html", "search/2026-02.json"])
         #expect(Set(report.renderedMonths) == ["2026/03", "2026/01"])
         let output = site.directory.file("output")
         #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("2026/02").path))

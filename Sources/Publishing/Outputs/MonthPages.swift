@@ -2,7 +2,7 @@ import Foundation
 import Storage
 
 /// `YYYY/MM/index.html`: each month's digest, rendered while its entries are read (a day at a time, one
-/// reader per core), only for the months that changed.
+/// reader per core), only for the months that changed; with it the month's search list (`SearchFiles`).
 struct MonthPages: Output {
     func render(_ context: PublishContext) throws {
         let months = context.months
@@ -10,19 +10,24 @@ struct MonthPages: Output {
         let renderer = context.renderer
         let newestFirst = context.site.pages.dayOrder == .newestFirst
         let write = context.write
+        let search = context.site.pages.search
+        let zone = context.site.pages.timeZone
         try context.inParallel(rendering.count) { reader, slot in
             let position = rendering[slot]
             let month = months[position]
             let light = try reader.overview(year: month.year, month: month.month, busiest: PageRenderer.busiestShown)
             let entries = try reader.entries(year: month.year, month: month.month, newestFirst: newestFirst)
+            // The page search's list of the month, from the same read of its entries.
+            let list = search ? SearchList(zone: zone) : nil
             let page = renderer.monthPage(
                 month,
                 overview: renderer.overview(dates: light.dates, sourceCount: light.sourceCount, busiest: light.busiest),
-                entries: entries,
+                entries: ListedEntries(base: entries, list: list),
                 previous: position + 1 < months.count ? months[position + 1] : nil,
                 next: position > 0 ? months[position - 1] : nil)
             if let error = entries.error { throw error }
             try write(page, PageRenderer.monthPath(month))
+            if let list { try write(list.json(month), SearchList.path(month)) }
         }
     }
 

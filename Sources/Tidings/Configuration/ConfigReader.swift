@@ -68,7 +68,7 @@ struct ConfigReader {
         "templates", "pages", "log_level", "health_after", "metrics_file", "filters", "max_per_source",
         "new_source_items", "future_dates",
     ]
-    static let pagesFields = ["language", "timezone", "day_order", "summary_length"]
+    static let pagesFields = ["language", "timezone", "day_order", "summary_length", "search"]
     static let fetchFields = [
         "concurrency", "per_site", "connect_timeout", "timeout", "low_speed_limit", "low_speed_time", "max_body",
         "max_interval", "max_backoff", "max_retry_after", "adopt_moves_after", "adopt_moves_seen",
@@ -393,6 +393,12 @@ struct ConfigReader {
                 throw invalid(node, "pages.summary_length", "expected a number of characters from 0 to 2000")
             }
             pages.summaryLength = length
+        }
+        if let node = fields["search"] {
+            guard let search = node.bool else {
+                throw invalid(node, "pages.search", "expected true (a search box on the pages) or false")
+            }
+            pages.search = search
         }
         return pages
     }
