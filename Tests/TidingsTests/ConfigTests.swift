@@ -84,11 +84,17 @@ import Tidings
             max_entries: 20
             retention: 365d
             health_after: 6h
+            pages:
+              summary_length: 120
+              search: false
             sources:
               - key: a
                 url: https://a.example/feed
             """, to: "feeds.yaml")
         let config = try Config.load(from: file)
+        #expect(config.pages.summaryLength == 120)
+        #expect(config.pages.search == false)
+        #expect(try Config.load(from: directory.write("sources:\n  - key: a\n    url: https://a.example/feed\n", to: "other.yaml")).pages.search, "on by default")
         #expect(config.healthAfter == .seconds(6 * 3600))
         #expect(config.title == "My Reading")
         #expect(config.baseURL == "https://me.example/reading/")

@@ -6,7 +6,7 @@
 /// would miss two-character queries.)
 public enum SearchText {
     public static func indexed(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isCJK) else { return text }
+        guard mayHoldCJK(text), text.unicodeScalars.contains(where: isCJK) else { return text }
         var output = String.UnicodeScalarView()
         var run: [Unicode.Scalar] = []
         func flush() {
@@ -132,6 +132,15 @@ public enum SearchText {
             (isCJK(scalar) && !(0xAC00...0xD7AF).contains(scalar.value) && !(0x1100...0x11FF).contains(scalar.value)
                 && !(0x3130...0x318F).contains(scalar.value)) || (0x3000...0x303F).contains(scalar.value)
                 || (0xFF00...0xFF65).contains(scalar.value)
+        }
+    }
+
+    /// Whether any UTF-8 lead byte could start a scalar `isCJK` accepts (U+1100–11FF, U+3000–D7FF, U+F900–FFFF,
+    /// U+20000–2FFFF): a byte scan that spares most text, which is Latin, the scan by scalars.
+    private static func mayHoldCJK(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            bytes.contains { $0 == 0xE1 || (0xE3...0xED).contains($0) || $0 == 0xEF || $0 == 0xF0 }
         }
     }
 
