@@ -131,12 +131,20 @@ final class JSONText {
         text += Self.quoted(value)
     }
 
-    /// A JSON string literal. Clean runs of UTF-8 are copied whole: bodies are most of a feed's bytes.
+    /// A JSON string literal.
     static func quoted(_ value: String) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(value.utf8.count + 2)
+        appendQuoted(value, to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Appends a JSON string literal. Clean runs of UTF-8 are copied whole: bodies are most of a feed's bytes.
+    static func appendQuoted(_ value: String, to output: inout [UInt8]) {
         var value = value
-        let escaped = value.withUTF8 { bytes -> String in
-            var output: [UInt8] = [0x22]
-            output.reserveCapacity(bytes.count + 2)
+        value.withUTF8 { bytes in
+            // No reserveCapacity: called for many values into one buffer, exact reservations would be quadratic.
+            output.append(0x22)
             var start = 0
             var index = 0
             while index < bytes.count {
@@ -168,8 +176,6 @@ final class JSONText {
             }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
             output.append(0x22)
-            return String(decoding: output, as: UTF8.self)
         }
-        return escaped
     }
 }

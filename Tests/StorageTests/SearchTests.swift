@@ -106,6 +106,19 @@ import Testing
         #expect(try found("rust after:2026") == ["rust-body"])
     }
 
+    @Test func theRankedMatchesAreTheNewestOfThoseTheQueryAllows() throws {
+        let reader = try StoreReader(path: store.path)
+        func links(_ text: String) throws -> [String] {
+            try reader.search(try SearchQuery(text), limit: 5, ranking: 1).compactMap {
+                $0.link?.split(separator: "/").last.map(String.init)
+            }
+        }
+        #expect(try links("bread") == ["bread"], "the newest match of all")
+        #expect(try links("bread source:blog") == ["sourdough"], "a newer post of another source takes no place")
+        #expect(try links("bread before:2026-02") == ["sourdough"])
+        #expect(try links("machine") == [], "a hidden post takes no place either, and is never shown")
+    }
+
     /// What a reader may type, however odd, is a search or a sentence saying why not: never a crash or an
     /// SQL error, and the store is as it was.
     @Test(arguments: [

@@ -48,9 +48,11 @@ struct SearchFiles: Output {
 /// empty trailing fields left out).
 final class SearchList {
     private var sourceIndex: [String: Int] = [:]
-    private var sources: [String] = []
-    private var posts: [String] = []
+    private var sources: [UInt8] = []
+    private var posts: [UInt8] = []
     private let zone: TimeZone
+    /// The last day written and its label: a month's posts come in day order, most share their day's.
+    private var day = (number: Int.min, label: [UInt8]())
 
     init(zone: TimeZone) {
         self.zone = zone
@@ -61,23 +63,46 @@ final class SearchList {
         if let known = sourceIndex[entry.sourceKey] {
             source = known
         } else {
-            source = sources.count
+            source = sourceIndex.count
             sourceIndex[entry.sourceKey] = source
-            sources.append("[\(JSONText.quoted(entry.sourceKey)),\(JSONText.quoted(entry.sourceTitle))]")
+            if source > 0 { sources.append(UInt8(ascii: ",")) }
+            sources.append(UInt8(ascii: "["))
+            JSONText.appendQuoted(entry.sourceKey, to: &sources)
+            sources.append(UInt8(ascii: ","))
+            JSONText.appendQuoted(entry.sourceTitle, to: &sources)
+            sources.append(UInt8(ascii: "]"))
         }
-        var fields = [
-            JSONText.quoted(entry.displayTitle), String(source), "\"\(Timestamp.day(entry.date, in: zone))\"",
-            JSONText.quoted(entry.publicLink ?? ""), JSONText.quoted(entry.author ?? ""),
-            JSONText.quoted(entry.categories.joined(separator: ", ")),
-        ]
-        while fields.count > 3, fields.last == "\"\"" { fields.removeLast() }
-        posts.append("[" + fields.joined(separator: ",") + "]")
+        let number = CivilCalendar.dayNumber(entry.date, in: zone)
+        if number != day.number {
+            day = (number, Array(("\"" + Timestamp.day(entry.date, in: zone) + "\"").utf8))
+        }
+        if !posts.isEmpty { posts.append(contentsOf: ",\n".utf8) }
+        posts.append(UInt8(ascii: "["))
+        JSONText.appendQuoted(entry.displayTitle, to: &posts)
+        posts.append(UInt8(ascii: ","))
+        posts.append(contentsOf: String(source).utf8)
+        posts.append(UInt8(ascii: ","))
+        posts.append(contentsOf: day.label)
+        // Empty trailing fields are left out: most posts have no tags, many no author.
+        let tags = entry.categories.joined(separator: ", ")
+        let optional = [entry.publicLink ?? "", entry.author ?? "", tags]
+        let kept = (optional.lastIndex { !$0.isEmpty }).map { $0 + 1 } ?? 0
+        for value in optional.prefix(kept) {
+            posts.append(UInt8(ascii: ","))
+            JSONText.appendQuoted(value, to: &posts)
+        }
+        posts.append(UInt8(ascii: "]"))
     }
 
     /// The file's text.
     func json(_ month: MonthCount) -> String {
-        "{\"version\":1,\"month\":\"\(Self.name(month))\",\"sources\":[" + sources.joined(separator: ",")
-            + "],\"posts\":[\n" + posts.joined(separator: ",\n") + "\n]}\n"
+        var text = Array("{\"version\":1,\"month\":\"\(Self.name(month))\",\"sources\":[".utf8)
+        text.reserveCapacity(text.count + sources.count + posts.count + 16)
+        text += sources
+        text += Array("],\"posts\":[\n".utf8)
+        text += posts
+        text += Array("\n]}\n".utf8)
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// "2026-03".
