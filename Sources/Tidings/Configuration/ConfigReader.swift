@@ -293,6 +293,11 @@ struct ConfigReader {
 
     /// Every source, each checked on its own: a wrong one is left out (and reported) and the others read.
     private func sources(_ node: Node) -> [SourceConfig] {
+        if node.null != nil {
+            // A fresh install's file: every example commented out.
+            problems.list.append(invalid(node, "sources", "no source yet; add at least one, each starting with '- key:'"))
+            return []
+        }
         guard case .sequence(let sequence) = node else {
             problems.list.append(invalid(node, "sources", "expected a list of sources, each starting with '- key:'"))
             return []
