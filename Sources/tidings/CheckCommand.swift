@@ -24,6 +24,6 @@ struct CheckCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("tidings: warning: \(warning)\n".utf8))
             }
         }
-        print("\(config.file.path): \(config.sources.count) sources, no errors")
+        print("\(config.file.path): \(config.sources.count == 1 ? "1 source" : "\(config.sources.count) sources"), no errors")
     }
 }

@@ -318,7 +318,7 @@ import Testing
         try site.write("sources:\n  - key: alpha\n    url: http://127.0.0.1:9/\n", to: "feeds.yaml")
         let good = try TidingsBinary.run(["check"], in: site.url)
         #expect(good.status == 0)
-        #expect(good.output.contains("1 sources, no errors"))
+        #expect(good.output.contains("1 source, no errors"))
         #expect(!FileManager.default.fileExists(atPath: site.file("tidings.sqlite").path))
     }
 }

@@ -75,7 +75,9 @@ extension RefreshReport {
     /// The last line of a refresh: how many sources, how many failed, how many files were written where.
     public func summaryLine(folder: String) -> String {
         let failed = failures > 0 ? ", \(failures) failed" : ""
-        if interrupted { return "\(outcomes.count) sources\(failed); stopped before the outputs were written" }
-        return "\(outcomes.count) sources\(failed); \(written.count) files written to \(folder)"
+        let sources = outcomes.count == 1 ? "1 source" : "\(outcomes.count) sources"
+        let files = written.count == 1 ? "1 file" : "\(written.count) files"
+        if interrupted { return "\(sources)\(failed); stopped before the outputs were written" }
+        return "\(sources)\(failed); \(files) written to \(folder)"
     }
 }
