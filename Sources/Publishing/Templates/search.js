@@ -12,10 +12,13 @@
   var root = form.getAttribute("data-root") || "";
   var PAGE = 50;        // results shown at once
   var AT_ONCE = 4;      // month lists fetched at once
+  var POSTS = 20000;    // posts read before asking to go on (about 2.5 MB, 0.5 MB compressed): a planet's
+                        // years can be a hundred megabytes no phone should fetch for one rare word
   var months = null;    // [["2026-12", 120], …], newest first
   var lists = {};       // month → its posts, ready to match
   var run = 0;          // the newest search; older ones stop when they see it changed
   var shown = PAGE;
+  var budget = POSTS;   // posts this search may read before it asks
 
   form.hidden = false;
 
@@ -131,7 +134,7 @@
   function show(found, searched, total, done, query) {
     out.textContent = "";
     out.hidden = false;
-    var count = found.length === 1 ? "1 post" : found.length.toLocaleString("en") + " posts";
+    var count = found.length === 0 ? "No posts" : found.length === 1 ? "1 post" : found.length.toLocaleString("en") + " posts";
     var where = done ? "in every month" : "in the newest " + searched + " of " + total + " months";
     out.appendChild(element("p", "count", count + " found for “" + query + "” " + where + "."));
     var list = element("ol", "results");
@@ -161,8 +164,9 @@
     if (found.length > shown || !done) {
       var more = element("button", "more", found.length > shown ? "More results" : "Search older months");
       more.type = "button";
+      var older = found.length <= shown;
       more.addEventListener("click", function () {
-        shown += PAGE;
+        if (older) budget += POSTS; else shown += PAGE;
         search(input.value, true);
       });
       out.appendChild(more);
@@ -175,11 +179,15 @@
     out.textContent = "";
   }
 
-  // Loads months newest first, a few at a time, until `shown` results are found or every month is read.
+  // Loads months newest first, a few at a time, until `shown` results are found, every month is read, or
+  // `budget` posts are read (then it shows what it found and offers to go on).
   function search(query, keepPage) {
     var terms = parse(query);
     if (!terms.want.length && !terms.sources.length) return clear();
-    if (!keepPage) shown = PAGE;
+    if (!keepPage) {
+      shown = PAGE;
+      budget = POSTS;
+    }
     var mine = ++run;
     var ready = months ? Promise.resolve(months) : load(root + "search/index.json").then(function (data) {
       months = (Array.isArray(data.months) ? data.months : []).filter(function (month) {
@@ -190,6 +198,7 @@
     ready.then(function (all) {
       var found = [];
       var next = 0;
+      var read = 0;
       function step() {
         if (mine !== run) return;
         var batch = all.slice(next, next + AT_ONCE).map(function (month) { return loadMonth(month[0]); });
@@ -197,10 +206,11 @@
           if (mine !== run) return;
           next += batch.length;
           loaded.forEach(function (posts) {
+            read += posts.length;
             posts.forEach(function (post) { if (matches(post, terms)) found.push(post); });
           });
           var done = next >= all.length;
-          if (done || found.length > shown) {
+          if (done || found.length > shown || read >= budget) {
             show(rank(found, terms), next, all.length, done, query.trim());
             return;
           }
