@@ -241,9 +241,14 @@
     event.preventDefault();
     clearTimeout(timer);
     search(input.value, false);
-    var address = new URL(window.location.href);
-    address.searchParams.set("q", input.value);
-    history.replaceState(null, "", address.href);
+    try {
+      // The address names the search, so it can be kept or sent (not where pages are opened as files).
+      var address = new URL(window.location.href);
+      address.searchParams.set("q", input.value);
+      history.replaceState(null, "", address.href);
+    } catch (error) {
+      // Nothing lost: the results are on the page.
+    }
   });
 
   var asked = new URL(window.location.href).searchParams.get("q");
