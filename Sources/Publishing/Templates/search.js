@@ -48,7 +48,7 @@
 
   // A term is found where a word starts; in scripts written without spaces, anywhere.
   function found(haystack, term) {
-    if (NO_SPACES.test(term.charAt(0))) return haystack.indexOf(term) >= 0;
+    if (NO_SPACES.test(String.fromCodePoint(term.codePointAt(0)))) return haystack.indexOf(term) >= 0;
     var at = haystack.indexOf(term);
     while (at >= 0) {
       if (at === 0 || !LETTER.test(haystack.charAt(at - 1))) return true;
