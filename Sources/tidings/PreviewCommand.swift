@@ -88,7 +88,7 @@ struct PreviewCommand: AsyncParsableCommand {
         let config = try configOptions.load(secrets: .read)
         guard let source = config.sources.first(where: { $0.key == key }) else {
             let keys = config.sources.map(\.key).joined(separator: ", ")
-            throw fail("no source '\(key ?? "")' in \(configOptions.config); its sources are: \(keys)")
+            throw fail("no source '\(key ?? "")' in \(configOptions.file); its sources are: \(keys)")
         }
         return (source.url, source.html, source.parser, source.isLocalFile)
     }

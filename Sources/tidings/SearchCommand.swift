@@ -30,7 +30,7 @@ struct SearchCommand: AsyncParsableCommand {
     var words: [String]
 
     func run() async throws {
-        let configFile = URL(fileURLWithPath: options.config)
+        let configFile = URL(fileURLWithPath: options.file)
         let database = try Config.databaseFile(quicklyFrom: configFile) ?? options.load(secrets: .skip).databaseFile
         let text = words.joined(separator: " ")
         guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("give words to look for") }
