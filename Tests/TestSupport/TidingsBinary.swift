@@ -22,8 +22,15 @@ public enum TidingsBinary {
 
     /// Runs `tidings ARGUMENTS` in `folder` to its end.
     public static func run(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws -> Run {
+        try run(program: url, arguments, in: folder, environment: environment)
+    }
+
+    /// Runs another program (a script of the project, a system tool) the same way.
+    public static func run(
+        program: URL, _ arguments: [String], in folder: URL, environment: [String: String] = [:]
+    ) throws -> Run {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = program
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.currentDirectoryURL = folder

@@ -15,20 +15,8 @@ import Tidings
         try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
     }
 
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = root
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    static func run(_ executable: String, _ arguments: [String]) throws -> TidingsBinary.Run {
+        try TidingsBinary.run(program: URL(fileURLWithPath: executable), arguments, in: root)
     }
 
     @Test func theShippedConfigurationFollowsNoSourceAndPointsAtThePackagesFolders() throws {
