@@ -46,7 +46,11 @@ import Tidings
         let folders = try Self.text("packaging/debian/tidings.tmpfiles").split(separator: "\n").filter {
             !$0.hasPrefix("#")
         }
-        #expect(folders == ["d /var/lib/tidings 0750 tidings tidings -", "d /var/www/tidings 0755 tidings tidings -"])
+        #expect(
+            folders == [
+                "d /etc/tidings 0755 root root -", "d /etc/tidings/secrets 0700 root root -",
+                "d /var/lib/tidings 0750 tidings tidings -", "d /var/www/tidings 0755 tidings tidings -",
+            ])
         for unit in ["tidings.service", "tidings-refresh.service"] {
             let text = try Self.text("systemd/\(unit)")
             #expect(text.contains("User=tidings") && text.contains("StateDirectory=tidings"), "\(unit)")
