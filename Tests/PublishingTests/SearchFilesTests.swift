@@ -20,32 +20,35 @@ import Testing
             SourceDefinition(key: "alpha", url: "https://alpha.example/feed.xml", title: "Alpha \"Blog\""),
             SourceDefinition(key: "beta", url: "https://beta.example/atom.xml"),
         ])
-        try store.recordSuccess(
-            key: "alpha",
-            feed: ParsedFeed(
-                metadata: FeedMetadata(title: "Alpha", link: "https://alpha.example/", format: .rss20),
-                entries: [
-                    ParsedEntry(
-                        id: "a1", title: "Café </script><script>alert(1)</script> \u{2028} \"quoted\"",
-                        link: "https://alpha.example/1", published: Self.march12, author: "Ann",
-                        categories: ["bread", "baking"], wordCount: 2),
-                    ParsedEntry(
-                        id: "a2", title: "東京の天気", link: "javascript:alert(2)", published: Self.march12,
-                        wordCount: 1),
-                    ParsedEntry(
-                        id: "a3", title: "Sponsored", link: "https://alpha.example/3", published: Self.march12,
-                        wordCount: 1),
-                ]), validators: Validators(), status: 200)
-        try store.recordSuccess(
-            key: "beta",
-            feed: ParsedFeed(
-                metadata: FeedMetadata(title: "Beta Feed", link: "https://beta.example/", format: .atom10),
-                entries: [
-                    ParsedEntry(
-                        id: "b1", title: "February", link: "https://beta.example/x", published: Self.february,
-                        wordCount: 1)
-                ]), validators: Validators(), status: 200)
+        try Self.store(
+            store, "alpha",
+            [
+                ParsedEntry(
+                    id: "a1", title: "Café </script><script>alert(1)</script> \u{2028} \"quoted\"",
+                    link: "https://alpha.example/1", published: Self.march12, author: "Ann",
+                    categories: ["bread", "baking"], wordCount: 2),
+                ParsedEntry(
+                    id: "a2", title: "東京の天気", link: "javascript:alert(2)", published: Self.march12, wordCount: 1),
+                ParsedEntry(
+                    id: "a3", title: "Sponsored", link: "https://alpha.example/3", published: Self.march12,
+                    wordCount: 1),
+            ])
+        try Self.store(
+            store, "beta",
+            [
+                ParsedEntry(
+                    id: "b1", title: "February", link: "https://beta.example/x", published: Self.february, wordCount: 1)
+            ])
         try store.reviewVisibility(withBodies: false) { $0.title == "Sponsored" ? "feeds.yaml:3: exclude" : nil }
+    }
+
+    /// Stores `entries` as a successful fetch of the source `key`.
+    static func store(_ store: Store, _ key: String, _ entries: [ParsedEntry]) throws {
+        try store.recordSuccess(
+            key: key,
+            feed: ParsedFeed(
+                metadata: FeedMetadata(title: key, link: "https://\(key).example/", format: .rss20), entries: entries),
+            validators: Validators(), status: 200)
     }
 
     func publisher(search: Bool = true) -> Publisher {
@@ -104,14 +107,9 @@ import Testing
 
     @Test func onlyTheChangedMonthsListIsRewrittenAndAnEmptiedMonthsIsRemoved() throws {
         try publisher().publishChanges(from: store, healthAfter: .seconds(3600))
-        try store.recordSuccess(
-            key: "alpha",
-            feed: ParsedFeed(
-                metadata: FeedMetadata(title: "Alpha", link: "https://alpha.example/", format: .rss20),
-                entries: [
-                    ParsedEntry(
-                        id: "a4", title: "Later", link: "https://alpha.example/4", published: Self.march12, wordCount: 1)
-                ]), validators: Validators(), status: 200)
+        try Self.store(
+            store, "alpha",
+            [ParsedEntry(id: "a4", title: "Later", link: "https://alpha.example/4", published: Self.march12, wordCount: 1)])
         let report = try publisher().publishChanges(from: store, healthAfter: .seconds(3600))
         #expect(report.written.contains("search/2026-03.json"))
         #expect(!report.written.contains("search/2026-02.json"), "February did not change")
